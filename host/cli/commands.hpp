@@ -1,0 +1,20 @@
+// Subcommands of the xbarmc binary. Each lives in its own file under host/cli/ and
+// adds itself to the application; options bind to a plain struct that the command
+// hands to the library code. Every subcommand accepts --config FILE.toml, whose keys
+// are the long option names without dashes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace xbarmc::cli {
+
+// The subcommand named on the command line ("" if none).
+std::string find_subcommand_name(const CLI::App& app, int argc, const char* const* argv);
+// Adds --config FILE.toml to the application; top-level keys of the file belong to
+// `subcommand`, [section] keys to the subcommand of that name.
+void add_config_option(CLI::App& app, const std::string& subcommand);
+
+void add_map_command(CLI::App& app);
+
+}  // namespace xbarmc::cli
