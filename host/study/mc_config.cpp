@@ -1,0 +1,135 @@
+#include "study/mc_config.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+
+#include "common/errors.hpp"
+#include "study/yield_spec.hpp"
+
+namespace xbarmc::study {
+namespace {
+
+// Shortest decimal text that reads back as exactly `v` (round trip, "0.05" not
+// "0.050000000000000003").
+std::string number(double v) {
+  char buf[40];
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+template <class T, class F>
+std::string array(const std::vector<T>& values, F format) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + format(values[i]);
+  return out + "]";
+}
+
+}  // namespace
+
+const char* c2c_model_name(C2cModel m) {
+  return m == C2cModel::kGaussian ? "gaussian" : "lognormal";
+}
+const char* ir_drop_name(IrDropModel m) {
+  switch (m) {
+    case IrDropModel::kFirstOrder: return "first_order";
+    case IrDropModel::kNodal: return "nodal";
+    case IrDropModel::kNone: break;
+  }
+  return "none";
+}
+const char* encoding_name(Encoding e) {
+  switch (e) {
+    case Encoding::kDeterministic: return "deterministic";
+    case Encoding::kDirect: return "direct";
+    case Encoding::kRate: break;
+  }
+  return "rate";
+}
+const char* scheme_name(Scheme s) { return s == Scheme::kA ? "A" : "B"; }
+const char* reset_name(Reset r) { return r == Reset::kZero ? "zero" : "subtract"; }
+
+std::string study_toml(const McConfig& c, const std::string& model_checksum) {
+  const DeviceParams& d = c.device;
+  const ReadoutParams& r = c.readout;
+  const NeuronParams& n = c.neuron;
+  std::ostringstream t;
+  t << "model = " << quoted(c.model_path) << "\n"
+    << "model-checksum = " << quoted(model_checksum) << "\n"
+    << "data = " << quoted(c.data_dir) << "\n"
+    << "chips = " << c.chips << "\n"
+    << "split = " << quoted(c.split) << "\n"
+    << "images = " << c.images << "\n"
+    << "times = " << array(c.times_s, number) << "\n"
+    << "seed = " << c.seed << "\n"
+    << "yield-spec = " << array(c.yield_specs, quoted) << "\n"
+    << "d2d-sigma = " << number(d.d2d_sigma) << "\n"
+    << "c2c-sigma = " << number(d.c2c_sigma) << "\n"
+    << "c2c-model = " << quoted(c2c_model_name(d.c2c_model)) << "\n"
+    << "p-stuck-on = " << number(d.p_stuck_on) << "\n"
+    << "p-stuck-off = " << number(d.p_stuck_off) << "\n"
+    << "nu-mean = " << number(d.nu_mean) << "\n"
+    << "nu-std = " << number(d.nu_std) << "\n"
+    << "drift-spread = " << number(d.drift_spread) << "\n"
+    << "t0 = " << number(d.t0_s) << "\n"
+    << "drift-compensation = " << (d.drift_compensation ? "true" : "false") << "\n"
+    << "ir-drop = " << quoted(ir_drop_name(d.ir_drop)) << "\n"
+    << "r-wl = " << number(d.r_wl_ohm) << "\n"
+    << "r-bl = " << number(d.r_bl_ohm) << "\n"
+    << "read-sigma = " << number(d.read_sigma) << "\n"
+    << "read-sigma-abs = " << number(d.read_sigma_abs_a) << "\n"
+    << "encoding = " << quoted(encoding_name(r.encoding)) << "\n"
+    << "timesteps = " << r.timesteps << "\n"
+    << "v-read = " << number(r.v_read_v) << "\n"
+    << "dac-bits = " << r.dac_bits << "\n"
+    << "scheme = " << quoted(scheme_name(r.scheme)) << "\n"
+    << "adc-bits = " << r.adc_bits << "\n"
+    << "full-scale = " << quoted(c.full_scale) << "\n"
+    << "reset = " << quoted(reset_name(n.reset)) << "\n"
+    << "leak = " << number(n.leak) << "\n"
+    << "threshold-ratio = " << quoted(c.threshold_ratio) << "\n";
+  return t.str();
+}
+
+std::string full_toml(const McConfig& c, const std::string& model_checksum) {
+  std::ostringstream t;
+  t << "# xbarmc mc: the study's settings (they define the results)\n"
+    << study_toml(c, model_checksum)
+    << "# how it was run (never changes the results)\n"
+    << "out = " << quoted(c.out_path) << "\n"
+    << "threads = " << c.threads << "\n"
+    << "backend = " << quoted(c.backend) << "\n"
+    << "batch = " << c.batch_chips << "\n";
+  return t.str();
+}
+
+void validate_study_settings(const McConfig& c) {
+  if (c.model_path.empty()) throw UserError("--model is required");
+  if (c.out_path.empty()) throw UserError("--out is required");
+  if (c.split != "val" && c.split != "test") {
+    throw UserError("--split '" + c.split + "': expected val or test");
+  }
+  if (c.chips == 0) throw UserError("--chips must be at least 1");
+  if (c.images < 0) throw UserError("--images " + std::to_string(c.images) + ": must be ≥ 0");
+  if (c.times_s.empty()) throw UserError("--times is empty: give at least one time in seconds");
+  if (c.backend != "auto" && c.backend != "cpu" && c.backend != "cuda") {
+    throw UserError("--backend '" + c.backend + "': expected auto, cpu or cuda");
+  }
+  if (c.threads < 0) throw UserError("--threads " + std::to_string(c.threads) + ": must be ≥ 0");
+  if (c.yield_specs.empty()) throw UserError("--yield-spec is empty: give at least one spec");
+  parse_yield_specs(c.yield_specs);
+}
+
+}  // namespace xbarmc::study
