@@ -16,5 +16,6 @@ std::string find_subcommand_name(const CLI::App& app, int argc, const char* cons
 void add_config_option(CLI::App& app, const std::string& subcommand);
 
 void add_map_command(CLI::App& app);
+void add_train_command(CLI::App& app);
 
 }  // namespace xbarmc::cli

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   xbarmc::cli::add_map_command(app);
+  xbarmc::cli::add_train_command(app);
   xbarmc::cli::add_config_option(app, xbarmc::cli::find_subcommand_name(app, argc, argv));
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
 
