@@ -1,0 +1,307 @@
+"""One function per figure of a results file; each returns a matplotlib Figure.
+
+Figures are built on matplotlib.figure.Figure directly (Agg canvas, no pyplot
+state), so a report can render many of them without leaking windows or memory.
+Accuracies are fractions of the split's images; times are seconds after programming.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io as _io
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+import numpy as np  # noqa: E402
+
+from . import stats  # noqa: E402
+
+SPEC_COLOR = "0.35"
+REFERENCE_STYLES = {"float": ("tab:green", ":"), "nominal chip": ("tab:purple", "-.")}
+SERIES_COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown",
+                 "tab:pink", "tab:olive", "tab:cyan", "tab:gray"]
+_DURATION_UNITS = ((365.25 * 86400.0, "y"), (86400.0, "d"), (3600.0, "h"), (60.0, "min"), (1.0, "s"))
+
+
+@dataclasses.dataclass
+class Series:
+    """The chips of one study group at one time, plus the yield the tool stored for them."""
+    label: str
+    accuracy: np.ndarray                      # [n_chips]
+    n_images: Optional[int] = None
+    spec: Sequence[str] = ()                  # stored yield specs at this time (may be empty)
+    threshold: Optional[np.ndarray] = None
+    fraction: Optional[np.ndarray] = None
+    wilson_low: Optional[np.ndarray] = None
+    wilson_high: Optional[np.ndarray] = None
+
+
+def to_png(fig: Figure, dpi: int = 100) -> bytes:
+    buf = _io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def format_duration(seconds: float) -> str:
+    """1 -> '1 s', 86400 -> '1 d', 3.156e8 -> '10 y' (the drift grid's natural names)."""
+    if seconds <= 0:
+        return f"{seconds:g} s"
+    for unit_s, name in _DURATION_UNITS:
+        if seconds >= 0.995 * unit_s:
+            value = seconds / unit_s
+            if abs(value - round(value)) <= 0.01 * value:
+                value = round(value)
+            return f"{value:.3g} {name}"
+    return f"{seconds:.3g} s"
+
+
+def _mark_specs(ax, specs: Sequence[Tuple[str, float]], vertical: bool = True) -> None:
+    """A dashed line per yield spec; labels come later from _label_specs, once the layout is known."""
+    for i, (_, threshold) in enumerate(specs):
+        line = (ax.axvline if vertical else ax.axhline)(threshold, color=SPEC_COLOR, ls="--", lw=1.0, zorder=1)
+        if i == 0:
+            line.set_label("yield specs (named at the " + ("top)" if vertical else "right)"))
+
+
+def _spread(positions: np.ndarray, min_gap: float) -> np.ndarray:
+    """Move sorted label positions (axes fractions) apart by at least min_gap, staying in [0, 1]."""
+    order = np.argsort(positions)
+    p = positions[order].astype(float)
+    for i in range(1, p.size):
+        p[i] = max(p[i], p[i - 1] + min_gap)
+    p -= max(0.0, p[-1] - 0.99) if p.size else 0.0
+    for i in range(p.size - 2, -1, -1):
+        p[i] = min(p[i], p[i + 1] - min_gap)
+    out = np.empty_like(p)
+    out[order] = p
+    return out
+
+
+def _label_specs(fig: Figure, marked) -> None:
+    """Label the spec lines of each (axes, specs, vertical) once the layout is known, nudging
+    labels apart so that close specs stay readable."""
+    fig.draw_without_rendering()
+    for ax, specs, vertical in marked:
+        lo, hi = ax.get_xlim() if vertical else ax.get_ylim()
+        specs = [(n, t) for n, t in specs if lo <= t <= hi]
+        if not specs:
+            continue
+        box = ax.get_window_extent()
+        length_pt = (box.width if vertical else box.height) * 72.0 / fig.dpi
+        where = _spread(np.array([(t - lo) / (hi - lo) for _, t in specs]), 10.0 / length_pt)
+        for (name, t), f in zip(specs, where):
+            if vertical:
+                # Above the axes, slanted, with a leader to the line's top: never over the data.
+                ax.annotate(name, (t, 1.0), xycoords=("data", "axes fraction"), xytext=(f, 1.02),
+                            textcoords="axes fraction", rotation=45, va="bottom", ha="left",
+                            rotation_mode="anchor", fontsize=7.5, color=SPEC_COLOR,
+                            arrowprops=dict(arrowstyle="-", color=SPEC_COLOR, lw=0.6, shrinkA=0, shrinkB=0))
+            else:
+                ax.annotate(f"spec {name}", (1.0, f), xycoords="axes fraction", xytext=(-2, 0),
+                            textcoords="offset points", ha="right", va="center", fontsize=7.5,
+                            color=SPEC_COLOR, backgroundcolor=(1, 1, 1, 0.6))
+
+
+def _mark_references(ax, references: Dict[str, float], vertical: bool = True) -> List[Line2D]:
+    handles = []
+    for name, value in references.items():
+        color, style = REFERENCE_STYLES.get(name, ("0.2", ":"))
+        line = (ax.axvline if vertical else ax.axhline)(value, color=color, ls=style, lw=1.4, zorder=2)
+        line.set_label(f"{name} {value:.4f}")
+        handles.append(line)
+    return handles
+
+
+def _histogram_edges(series: Sequence[Series]) -> np.ndarray:
+    """Bin edges on whole numbers of correct images (no empty aliasing bins), about 30 bins."""
+    values = np.concatenate([s.accuracy for s in series])
+    lo, hi = float(values.min()), float(values.max())
+    n_images = next((s.n_images for s in series if s.n_images), None)
+    if n_images is None or hi == lo:
+        return np.histogram_bin_edges(values, bins=30 if hi > lo else 1)
+    k_lo, k_hi = int(round(lo * n_images)), int(round(hi * n_images))
+    width = max(1, int(np.ceil((k_hi - k_lo + 1) / 30)))
+    return (np.arange(k_lo, k_hi + width + 1, width) - 0.5) / n_images
+
+
+def _accuracy_limits(series: Sequence[Series], specs, references) -> Tuple[float, float]:
+    points = np.concatenate([s.accuracy for s in series] +
+                            [np.array([t for _, t in specs] + list(references.values()), dtype=float)])
+    lo, hi = float(points.min()), float(points.max())
+    pad = max(0.05 * (hi - lo), 0.002)
+    return lo - pad, hi + pad
+
+
+def accuracy_distribution(series: Sequence[Series], specs: Sequence[Tuple[str, float]],
+                          references: Dict[str, float], title: str, split: str = "") -> Figure:
+    """Histogram (left) and ECDF (right) of per-chip accuracy, specs and references marked."""
+    fig = Figure(figsize=(11, 4.4), layout="constrained")
+    ax_hist, ax_ecdf = fig.subplots(1, 2)
+    edges = _histogram_edges(series)
+    for i, s in enumerate(series):
+        color = SERIES_COLORS[i % len(SERIES_COLORS)]
+        filled = len(series) == 1
+        ax_hist.hist(s.accuracy, bins=edges, color=color, alpha=0.75 if filled else 1.0,
+                     histtype="stepfilled" if filled else "step", lw=1.5, label=s.label)
+        x = np.sort(s.accuracy)
+        ax_ecdf.step(x, np.arange(1, x.size + 1) / x.size, where="post", color=color, lw=1.6,
+                     label=f"{s.label} ({x.size} chips)")
+    lo, hi = _accuracy_limits(series, specs, references)
+    what = f"{split} accuracy" if split else "accuracy"
+    for ax in (ax_hist, ax_ecdf):
+        ax.set_xlim(lo, hi)
+        ax.set_xlabel(f"per-chip {what} (fraction of images correct)")
+        ax.grid(alpha=0.3)
+        _mark_specs(ax, specs)
+        _mark_references(ax, references)
+    ax_hist.set_ylabel("chips per bin")
+    ax_ecdf.set_ylabel("ECDF: fraction of chips with accuracy ≤ x")
+    ax_ecdf.set_ylim(0, 1.02)
+    ax_hist.legend(fontsize=8, loc="upper left")
+    ax_ecdf.legend(fontsize=8, loc="upper left")
+    fig.suptitle(title)
+    _label_specs(fig, [(ax_hist, specs, True), (ax_ecdf, specs, True)])
+    return fig
+
+
+def yield_vs_spec(series: Sequence[Series], title: str, split: str = "") -> Figure:
+    """Yield as a function of the accuracy spec, 95 % Wilson band; stored specs as points."""
+    fig = Figure(figsize=(8.5, 4.8), layout="constrained")
+    ax = fig.subplots()
+    specs = []
+    for i, s in enumerate(series):
+        color = SERIES_COLORS[i % len(SERIES_COLORS)]
+        t, y, low, high = stats.yield_curve(s.accuracy)
+        # Extend the steps past both ends: every chip passes a spec below the worst chip.
+        t_plot = np.concatenate([[t[0] - 1.0], t, [t[-1] + 1.0]])
+        lo_all, hi_all = stats.wilson_interval(s.accuracy.size, s.accuracy.size)
+        lo_none, hi_none = stats.wilson_interval(0, s.accuracy.size)
+        y_plot = np.concatenate([[1.0], y, [0.0]])
+        ax.step(t_plot, y_plot, where="pre", color=color, lw=1.6, label=f"{s.label}: yield of {s.accuracy.size} chips")
+        ax.fill_between(t_plot, np.concatenate([[lo_all], low, [lo_none]]),
+                        np.concatenate([[hi_all], high, [hi_none]]), step="pre", color=color, alpha=0.18,
+                        lw=0, label=f"{s.label}: 95 % Wilson band")
+        if s.threshold is not None and len(s.spec):
+            err = np.vstack([s.fraction - s.wilson_low, s.wilson_high - s.fraction])
+            ax.errorbar(s.threshold, s.fraction, yerr=err, fmt="o", color=color, ms=6, mec="black",
+                        mew=0.7, capsize=4, zorder=5, label=f"{s.label}: yield stored in the file")
+            specs.extend(zip(s.spec, s.threshold))
+    unique_specs = list(dict.fromkeys((name, float(t)) for name, t in specs))
+    lo, hi = _accuracy_limits(series, unique_specs, {})
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(-0.02, 1.05)
+    _mark_specs(ax, unique_specs)
+    what = f"{split} accuracy" if split else "accuracy"
+    ax.set_xlabel(f"accuracy spec a ({what}, fraction of images correct)")
+    ax.set_ylabel("yield = fraction of chips with accuracy ≥ a")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower left")
+    fig.suptitle(title)
+    _label_specs(fig, [(ax, unique_specs, True)])
+    return fig
+
+
+def _log_time_axis(ax, times: np.ndarray) -> None:
+    ax.set_xscale("log")
+    ax.set_xticks(times)
+    ax.set_xticklabels([format_duration(t) for t in times])
+    ax.minorticks_off()
+    ax.set_xlabel("time after programming (log scale)")
+    ax.grid(alpha=0.3, which="both")
+
+
+def drift_fan(times: np.ndarray, groups: Sequence[Tuple[str, np.ndarray]],
+              specs: Sequence[Tuple[str, float]], references: Dict[str, float], title: str,
+              split: str = "") -> Figure:
+    """Median and p5–p95 band of per-chip accuracy vs log time, one fan per group."""
+    fig = Figure(figsize=(12, 5), layout="constrained")
+    ax = fig.subplots()
+    keep = times > 0  # a log axis cannot show t = 0
+    t = times[keep]
+    for i, (label, accuracy) in enumerate(groups):
+        color = SERIES_COLORS[i % len(SERIES_COLORS)]
+        p5, p50, p95 = stats.percentiles(accuracy[keep], [5, 50, 95])
+        ax.fill_between(t, p5, p95, color=color, alpha=0.2, lw=0, label=f"{label}: p5–p95 of chips")
+        ax.plot(t, p50, "o-", color=color, lw=2, label=f"{label}: median chip")
+        ax.plot(t, accuracy[keep].min(axis=1), ":", color=color, lw=1, label=f"{label}: worst chip")
+    _mark_specs(ax, specs, vertical=False)
+    _mark_references(ax, references, vertical=False)
+    _log_time_axis(ax, t)
+    what = f"{split} accuracy" if split else "accuracy"
+    ax.set_ylabel(f"per-chip {what} (fraction of images correct)")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.set_title(title if keep.all() else f"{title} (t = 0 not shown on the log axis)")
+    _label_specs(fig, [(ax, specs, False)])
+    return fig
+
+
+def yield_over_time(times: np.ndarray, groups: Sequence[Tuple[str, "object"]], title: str) -> Figure:
+    """Stored yield per spec vs log time with its 95 % Wilson band, one panel per group."""
+    fig = Figure(figsize=(5.2 * len(groups) + 2.4, 4.6), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(groups), sharey=True))
+    keep = times > 0
+    t = times[keep]
+    for ax, (label, yields) in zip(axes, groups):
+        for k, name in enumerate(yields.spec):
+            color = SERIES_COLORS[k % len(SERIES_COLORS)]
+            ax.fill_between(t, yields.wilson_low[keep, k], yields.wilson_high[keep, k], color=color,
+                            alpha=0.18, lw=0)
+            ax.plot(t, yields.fraction[keep, k], "o-", color=color, lw=1.8,
+                    label=f"spec {name} (≥ {yields.threshold[k]:.4f})")
+        _log_time_axis(ax, t)
+        ax.set_ylim(-0.02, 1.05)
+        ax.set_title(label)
+    axes[-1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), title="band: 95 % Wilson",
+                    title_fontsize=8)
+    axes[0].set_ylabel("yield = fraction of chips meeting the spec")
+    fig.suptitle(title)
+    return fig
+
+
+def _config_label(table: Dict[str, np.ndarray], i: int) -> str:
+    return (f"{table['method'][i]}, scheme {table['scheme'][i]}, ADC {table['adc_bits'][i]} b,\n"
+            f"weights {table['weight_bits'][i]} b, T {table['timesteps'][i]}, cost {table['cost'][i]:.3g}, "
+            f"objective {table['objective'][i]:.4f}")
+
+
+def sweep_scatter(sweep, title: str) -> Figure:
+    """Cost vs val objective of every combination; best, recommendation and tolerance marked."""
+    table = sweep.table
+    cost = np.asarray(table["cost"], dtype=float)
+    objective = np.asarray(table["objective"], dtype=float)
+    fig = Figure(figsize=(12, 5.6), layout="constrained")
+    ax = fig.subplots()
+    methods = list(dict.fromkeys(table["method"].tolist()))
+    schemes = list(dict.fromkeys(table["scheme"].tolist()))
+    markers = ["o", "s", "^", "D", "v", "P"]
+    for i, method in enumerate(methods):
+        for j, scheme in enumerate(schemes):
+            rows = (table["method"] == method) & (table["scheme"] == scheme)
+            if rows.any():
+                ax.scatter(cost[rows], objective[rows], s=22, alpha=0.75,
+                           color=SERIES_COLORS[i % len(SERIES_COLORS)], marker=markers[j % len(markers)],
+                           label=f"{method}, scheme {scheme}")
+    # Pareto front: the best objective reachable at each cost or less.
+    order = np.lexsort((-objective, cost))
+    front = order[objective[order] >= np.maximum.accumulate(objective[order])]
+    ax.step(cost[front], objective[front], where="post", color="0.3", lw=1, label="Pareto front")
+    best, rec = sweep.best_index, sweep.recommendation_index
+    if sweep.tolerance is not None:
+        ax.axhspan(objective[best] - sweep.tolerance, objective[best], color="gold", alpha=0.2,
+                   label=f"within tolerance {sweep.tolerance:g} of best")
+    ax.scatter([cost[best]], [objective[best]], s=260, marker="*", color="gold", edgecolor="black",
+               zorder=6, label="best (row %d):\n" % best + _config_label(table, best))
+    ax.scatter([cost[rec]], [objective[rec]], s=200, facecolor="none", edgecolor="red", lw=2.2,
+               zorder=6, label="recommendation (row %d):\n" % rec + _config_label(table, rec))
+    ax.set_xlabel("cost (the sweep's cost model, relative units; lower is cheaper)")
+    ax.set_ylabel(f"val objective: {sweep.objective_name or 'objective'} (accuracy fraction)")
+    span = objective.max() - objective.min()
+    ax.set_ylim(objective.min() - 0.05 * span, objective.max() + 0.12 * span)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.set_title(title)
+    return fig

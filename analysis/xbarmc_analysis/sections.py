@@ -1,0 +1,262 @@
+"""Which figures and tables a results file gets, by study type.
+
+mc:    accuracy histogram/ECDF, yield vs spec; summary, yield and reference tables.
+drift: fan chart vs log time, yield over time (when specs exist), histogram/ECDF and
+       yield vs spec at the last time; tables per group.
+sweep: cost vs objective scatter, histogram/ECDF and yield vs spec of the test
+       evaluations of best and recommendation; the best/recommended/top rows.
+Every yield and summary value shown is the one stored in the file; values the
+analysis recomputes from the per-chip accuracies only feed a consistency check.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from . import plots, stats
+from .io import Results, StudyGroup
+
+TOP_SWEEP_ROWS = 10
+
+
+@dataclasses.dataclass
+class FigureBlock:
+    key: str          # short file-name-safe name, e.g. "accuracy_distribution"
+    title: str
+    caption: str      # how to read it
+    png: bytes
+
+
+@dataclasses.dataclass
+class TableBlock:
+    kind: str         # "summary" | "yield" | "reference" | "sweep" (HTML class, used by tests)
+    title: str
+    columns: List[str]
+    rows: List[List[str]]
+    group: str = ""   # study group path (HTML data-group)
+
+
+@dataclasses.dataclass
+class Section:
+    path: str
+    study: str
+    metadata: List[Tuple[str, str]]
+    config_toml: str
+    warnings: List[str]
+    blocks: list
+
+
+def fmt_acc(value: float) -> str:
+    """Accuracies, yields and Wilson bounds: 4 decimals (0.1 pp)."""
+    return "nan" if not np.isfinite(value) else f"{value:.4f}"
+
+
+def fmt_time(seconds: float) -> str:
+    return f"{plots.format_duration(seconds)} ({seconds:g} s)"
+
+
+def _specs(groups: Sequence[StudyGroup]) -> List[Tuple[str, float]]:
+    out = {}
+    for g in groups:
+        if g.yields is not None:
+            for name, threshold in zip(g.yields.spec, g.yields.threshold):
+                out.setdefault((name, float(threshold)), None)
+    return list(out)
+
+
+def _series(label: str, g: StudyGroup, k: int) -> plots.Series:
+    y = g.yields
+    return plots.Series(label=label, accuracy=g.accuracy[k], n_images=g.n_images,
+                        spec=y.spec if y else (), threshold=y.threshold if y else None,
+                        fraction=y.fraction[k] if y else None, wilson_low=y.wilson_low[k] if y else None,
+                        wilson_high=y.wilson_high[k] if y else None)
+
+
+def _references(reference: Dict[str, float]) -> Dict[str, float]:
+    names = {"float_accuracy": "float", "nominal_accuracy": "nominal chip"}
+    return {label: reference[key] for key, label in names.items() if key in reference}
+
+
+def _check(g: StudyGroup) -> List[str]:
+    """Stored statistics vs the same statistics recomputed from the stored accuracies."""
+    problems = []
+    if g.n_images:
+        if np.max(np.abs(g.correct / g.n_images - g.accuracy)) > 1e-12:
+            problems.append(f"{g.path}: accuracy differs from correct / n_images")
+    if "mean" in g.summary and not np.allclose(g.summary["mean"], g.accuracy.mean(axis=1), atol=1e-12):
+        problems.append(f"{g.path}/summary/mean differs from the mean of the stored accuracies")
+    if g.yields is not None:
+        passing = (g.accuracy[:, :, None] >= g.yields.threshold[None, None, :]).mean(axis=1)
+        if not np.allclose(passing, g.yields.fraction, atol=1e-12):
+            problems.append(f"{g.path}/yield/fraction differs from the fraction of stored accuracies >= threshold")
+    return problems
+
+
+def _summary_table(g: StudyGroup, title: str) -> TableBlock:
+    names = [s for s in ("mean", "std", "min", "p1", "p5", "p10", "p50", "max") if s in g.summary]
+    columns = ["time"] + names
+    extras = [("no_spike", g.no_spike, "no-spike images / chip"), ("saturated", g.saturated, "saturated reads / chip")]
+    columns += [label for _, data, label in extras if data is not None]
+    rows = []
+    for k, t in enumerate(g.times):
+        row = [fmt_time(t)] + [fmt_acc(g.summary[s][k]) for s in names]
+        row += [f"{np.mean(data[k]):.4g}" for _, data, _ in extras if data is not None]
+        rows.append(row)
+    if not names:
+        title += " (no summary datasets in the file)"
+    return TableBlock("summary", title, columns, rows, g.path)
+
+
+def _yield_table(g: StudyGroup, title: str) -> Optional[TableBlock]:
+    y = g.yields
+    if y is None:
+        return None
+    rows = []
+    for k, t in enumerate(g.times):
+        for s, name in enumerate(y.spec):
+            rows.append([fmt_time(t), name, fmt_acc(y.threshold[s]), fmt_acc(y.fraction[k, s]),
+                         fmt_acc(y.wilson_low[k, s]), fmt_acc(y.wilson_high[k, s])])
+    return TableBlock("yield", title, ["time", "spec", "threshold", "yield", "Wilson 95 % low",
+                                       "Wilson 95 % high"], rows, g.path)
+
+
+def _reference_table(r: Results) -> Optional[TableBlock]:
+    if not r.reference:
+        return None
+    rows = [[k, f"{v:.6g}" if "accuracy" not in k else fmt_acc(v)] for k, v in r.reference.items()]
+    return TableBlock("reference", "References (/reference)", ["quantity", "value"], rows, "/reference")
+
+
+def _figure(key: str, title: str, caption: str, fig) -> FigureBlock:
+    return FigureBlock(key, title, caption, plots.to_png(fig))
+
+
+CAPTION_DISTRIBUTION = (
+    "Left: how many chips reach each accuracy. Right: the empirical CDF, the fraction of chips at or "
+    "below an accuracy. Dashed grey lines are the yield specs; coloured dotted lines the float model "
+    "and the nominal (variation-free) chip. A long left tail means a few badly programmed chips.")
+CAPTION_YIELD_SPEC = (
+    "Yield (fraction of chips meeting the spec) for every possible accuracy spec, with its 95 % Wilson "
+    "band for this number of chips; the points with error bars are the yields stored for the specs "
+    "that were asked for. Read the yield at your spec off the curve; the band's width is the "
+    "uncertainty from sampling a finite number of chips.")
+CAPTION_FAN = (
+    "Per-chip accuracy against time after programming (log axis): the line is the median chip, the "
+    "band holds the middle 90 % of chips (p5 to p95), the dotted line the worst chip. Compare the "
+    "uncompensated and compensated fans to see what the digital drift-compensation gain recovers.")
+CAPTION_YIELD_TIME = (
+    "Stored yield per spec against time after programming (log axis), with its 95 % Wilson band. "
+    "The time where a curve falls below your target yield is the retention limit for that spec.")
+CAPTION_SWEEP = (
+    "Every swept combination: cost of the configuration against its val objective. The star is the "
+    "best objective; the gold band holds the combinations within the tolerance of it; the red ring "
+    "is the recommendation, the cheapest combination inside the band. The grey step is the Pareto "
+    "front (best objective for at most that cost).")
+
+
+def _study_blocks(r: Results, prefix: str, entries: List[Tuple[str, StudyGroup, int]]) -> list:
+    """Distribution and yield-vs-spec figures of (label, group, time index) entries."""
+    groups = [g for _, g, _ in entries]
+    series = [_series(label, g, k) for label, g, k in entries]
+    split = groups[0].split or ""
+    if r.study == "sweep":
+        refs = {"float": float(groups[0].attrs["float_accuracy"])} if "float_accuracy" in groups[0].attrs else {}
+    else:
+        refs = _references(r.reference)
+    return [
+        _figure("accuracy_distribution", f"{prefix}: accuracy distribution", CAPTION_DISTRIBUTION,
+                plots.accuracy_distribution(series, _specs(groups), refs,
+                                            f"{prefix}: per-chip accuracy", split)),
+        _figure("yield_vs_spec", f"{prefix}: yield vs spec", CAPTION_YIELD_SPEC,
+                plots.yield_vs_spec(series, f"{prefix}: yield vs accuracy spec", split)),
+    ]
+
+
+def _mc_blocks(r: Results) -> list:
+    g = r.groups["mc"]
+    # One series per time; a single time (the usual mc study) is just "chips".
+    entries = [("chips" if g.n_times == 1 else f"t = {plots.format_duration(t)}", g, k)
+               for k, t in enumerate(g.times)]
+    blocks = _study_blocks(r, "mc", entries)
+    tables = [_summary_table(g, "Summary per time (/mc/summary)"), _yield_table(g, "Yield (/mc/yield)"),
+              _reference_table(r)]
+    return blocks + [t for t in tables if t is not None]
+
+
+def _drift_blocks(r: Results) -> list:
+    labelled = list(r.groups.items())
+    first = labelled[0][1]
+    times, split = first.times, first.split or ""
+    blocks = [_figure("drift_fan", "drift: accuracy vs time", CAPTION_FAN,
+                      plots.drift_fan(times, [(label, g.accuracy) for label, g in labelled],
+                                      _specs([g for _, g in labelled]), _references(r.reference),
+                                      "drift: per-chip accuracy vs time after programming", split))]
+    with_yield = [(label, g.yields) for label, g in labelled if g.yields is not None]
+    if with_yield:
+        blocks.append(_figure("yield_over_time", "drift: yield vs time", CAPTION_YIELD_TIME,
+                              plots.yield_over_time(times, with_yield, "drift: yield vs time after programming")))
+    last = plots.format_duration(times[-1])
+    blocks += _study_blocks(r, f"drift at t = {last}", [(label, g, g.n_times - 1) for label, g in labelled])
+    for label, g in labelled:
+        blocks.append(_summary_table(g, f"Summary per time, {label} ({g.path}/summary)"))
+        table = _yield_table(g, f"Yield, {label} ({g.path}/yield)")
+        if table is not None:
+            blocks.append(table)
+    reference = _reference_table(r)
+    return blocks + ([reference] if reference else [])
+
+
+def _sweep_row(table, i: int, role: str) -> List[str]:
+    return [role, str(i), str(table["method"][i]), str(table["scheme"][i]), str(table["adc_bits"][i]),
+            str(table["weight_bits"][i]), str(table["timesteps"][i]), str(table["reset"][i]),
+            f"{table['threshold_ratio'][i]:g}", f"{table['cost'][i]:.4g}", fmt_acc(table["val_nominal"][i]),
+            fmt_acc(table["val_mc_mean"][i]), fmt_acc(table["val_mc_p5"][i]), fmt_acc(table["val_yield"][i]),
+            fmt_acc(table["objective"][i])]
+
+
+def _sweep_blocks(r: Results) -> list:
+    s = r.sweep
+    blocks = [_figure("sweep_scatter", "sweep: cost vs objective", CAPTION_SWEEP,
+                      plots.sweep_scatter(s, f"sweep: {s.n_rows} combinations on val"))]
+    columns = ["role", "row", "method", "scheme", "ADC bits", "weight bits", "timesteps", "reset",
+               "threshold ratio", "cost", "val nominal", "val MC mean", "val MC p5", "val yield", "objective"]
+    top = np.argsort(-np.asarray(s.table["objective"], dtype=float), kind="stable")[:TOP_SWEEP_ROWS]
+    rows = [_sweep_row(s.table, s.best_index, "best"),
+            _sweep_row(s.table, s.recommendation_index, "recommendation")]
+    rows += [_sweep_row(s.table, int(i), f"top {rank + 1}") for rank, i in enumerate(top)]
+    tolerance = f", tolerance {s.tolerance:g}" if s.tolerance is not None else ""
+    blocks.append(TableBlock("sweep", f"Best, recommendation and the top {len(top)} by objective "
+                             f"({s.objective_name or 'objective'}{tolerance})", columns, rows, "/sweep/table"))
+    labelled = [(f"test, {which}", g) for which, g in s.test.items()]
+    if labelled:
+        blocks += _study_blocks(r, "sweep test", [(label, g, 0) for label, g in labelled])
+        for label, g in labelled:
+            blocks.append(_summary_table(g, f"Summary, {label} ({g.path}/summary)"))
+            table = _yield_table(g, f"Yield, {label} ({g.path}/yield)")
+            if table is not None:
+                blocks.append(table)
+            refs = [[k, fmt_acc(float(g.attrs[k]))] for k in ("float_accuracy", "nominal_accuracy") if k in g.attrs]
+            if refs:
+                blocks.append(TableBlock("reference", f"References, {label}", ["quantity", "value"], refs, g.path))
+    return blocks
+
+
+def _metadata(r: Results) -> List[Tuple[str, str]]:
+    rows = [(k, str(r.root[k])) for k in ("study", "version", "git_describe", "command_line", "seed",
+                                          "backend", "device_name", "created_utc") if k in r.root]
+    for label, g in r.groups.items():
+        rows.append((f"{g.path}", f"{g.n_chips} chips × {g.n_times} time(s), "
+                     f"{g.n_images if g.n_images is not None else '?'} {g.split or ''} images"))
+    if r.mapping_shapes:
+        rows.append(("mapping", ", ".join(f"{k} {'×'.join(map(str, v))}" for k, v in r.mapping_shapes.items())))
+    return rows
+
+
+def build(r: Results) -> Section:
+    blocks = {"mc": _mc_blocks, "drift": _drift_blocks, "sweep": _sweep_blocks}[r.study](r)
+    warnings = [w for g in r.groups.values() for w in _check(g)]
+    return Section(path=r.path, study=r.study, metadata=_metadata(r),
+                   config_toml=str(r.root.get("config_toml", "")), warnings=warnings, blocks=blocks)
