@@ -5,12 +5,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "common/atomic_file.hpp"
 #include "common/errors.hpp"
+#include "io/file_bytes.hpp"
 
 namespace xbarmc {
 namespace {
@@ -107,14 +105,7 @@ MatrixD parse_csv_matrix(std::string_view text, const std::string& name) {
 }
 
 MatrixD read_csv_matrix(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw UserError(path + ": is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError("cannot open " + path + ": " + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw UserError("cannot read " + path);
-  return parse_csv_matrix(buffer.str(), path);
+  return parse_csv_matrix(read_file_bytes(path), path);
 }
 
 void write_csv_matrix(const std::string& path, const MatrixD& m, int significant_digits) {
