@@ -108,42 +108,46 @@ class _Reader:
     def fail(self, message: str) -> ResultsError:
         return ResultsError(f"{self.path}: {message}")
 
+    @staticmethod
+    def show(name: str) -> str:
+        return "/" + name.lstrip("/")
+
     def has(self, name: str) -> bool:
         return name in self.file
 
     def group(self, name: str) -> h5py.Group:
         if name not in self.file:
-            raise self.fail(f"missing group '{name}'")
+            raise self.fail(f"missing group '{self.show(name)}'")
         obj = self.file[name]
         if not isinstance(obj, h5py.Group):
-            raise self.fail(f"'{name}' is not a group")
+            raise self.fail(f"'{self.show(name)}' is not a group")
         return obj
 
     def dataset(self, name: str, ndim: Optional[int] = None, kind: Optional[str] = None,
                 shape: Optional[tuple] = None) -> np.ndarray:
         if name not in self.file:
-            raise self.fail(f"missing dataset '{name}'")
+            raise self.fail(f"missing dataset '{self.show(name)}'")
         obj = self.file[name]
         if not isinstance(obj, h5py.Dataset):
-            raise self.fail(f"'{name}' is not a dataset")
+            raise self.fail(f"'{self.show(name)}' is not a dataset")
         if kind is not None and obj.dtype.kind not in kind:
-            raise self.fail(f"dataset '{name}' has type {obj.dtype}, expected a numeric type")
+            raise self.fail(f"dataset '{self.show(name)}' has type {obj.dtype}, expected a numeric type")
         data = obj[()]
         if ndim is not None and np.ndim(data) != ndim:
-            raise self.fail(f"dataset '{name}' has shape {np.shape(data)}, expected {ndim} dimension(s)")
+            raise self.fail(f"dataset '{self.show(name)}' has shape {np.shape(data)}, expected {ndim} dimension(s)")
         if shape is not None and tuple(np.shape(data)) != tuple(shape):
-            raise self.fail(f"dataset '{name}' has shape {np.shape(data)}, expected {tuple(shape)}")
+            raise self.fail(f"dataset '{self.show(name)}' has shape {np.shape(data)}, expected {tuple(shape)}")
         return data
 
     def strings(self, name: str, shape: tuple) -> List[str]:
         if name not in self.file:
-            raise self.fail(f"missing dataset '{name}'")
+            raise self.fail(f"missing dataset '{self.show(name)}'")
         obj = self.file[name]
         if not isinstance(obj, h5py.Dataset) or obj.dtype.kind not in "SOU":
-            raise self.fail(f"dataset '{name}' is not a string dataset")
+            raise self.fail(f"dataset '{self.show(name)}' is not a string dataset")
         data = obj[()]
         if tuple(np.shape(data)) != tuple(shape):
-            raise self.fail(f"dataset '{name}' has shape {np.shape(data)}, expected {tuple(shape)}")
+            raise self.fail(f"dataset '{self.show(name)}' has shape {np.shape(data)}, expected {tuple(shape)}")
         return [decode(v) for v in np.atleast_1d(data).tolist()]
 
     def attribute(self, obj: h5py.HLObject, name: str, required: bool) -> Any:

@@ -101,9 +101,11 @@ def _label_specs(fig: Figure, marked) -> None:
                             rotation_mode="anchor", fontsize=7.5, color=SPEC_COLOR,
                             arrowprops=dict(arrowstyle="-", color=SPEC_COLOR, lw=0.6, shrinkA=0, shrinkB=0))
             else:
-                ax.annotate(f"spec {name}", (1.0, f), xycoords="axes fraction", xytext=(-2, 0),
-                            textcoords="offset points", ha="right", va="center", fontsize=7.5,
-                            color=SPEC_COLOR, backgroundcolor=(1, 1, 1, 0.6))
+                # Outside the right edge, with a leader: never over the data.
+                ax.annotate(name, (1.0, (t - lo) / (hi - lo)), xycoords="axes fraction", xytext=(1.03, f),
+                            textcoords="axes fraction", ha="left", va="center", fontsize=7.5,
+                            color=SPEC_COLOR,
+                            arrowprops=dict(arrowstyle="-", color=SPEC_COLOR, lw=0.6, shrinkA=0, shrinkB=0))
 
 
 def _mark_references(ax, references: Dict[str, float], vertical: bool = True) -> List[Line2D]:
@@ -186,7 +188,8 @@ def yield_vs_spec(series: Sequence[Series], title: str, split: str = "") -> Figu
                         np.concatenate([[hi_all], high, [hi_none]]), step="pre", color=color, alpha=0.18,
                         lw=0, label=f"{s.label}: 95 % Wilson band")
         if s.threshold is not None and len(s.spec):
-            err = np.vstack([s.fraction - s.wilson_low, s.wilson_high - s.fraction])
+            # Clipped: an inconsistent file (flagged by the report) must still plot.
+            err = np.clip(np.vstack([s.fraction - s.wilson_low, s.wilson_high - s.fraction]), 0.0, None)
             ax.errorbar(s.threshold, s.fraction, yerr=err, fmt="o", color=color, ms=6, mec="black",
                         mew=0.7, capsize=4, zorder=5, label=f"{s.label}: yield stored in the file")
             specs.extend(zip(s.spec, s.threshold))
@@ -218,7 +221,7 @@ def drift_fan(times: np.ndarray, groups: Sequence[Tuple[str, np.ndarray]],
               specs: Sequence[Tuple[str, float]], references: Dict[str, float], title: str,
               split: str = "") -> Figure:
     """Median and p5–p95 band of per-chip accuracy vs log time, one fan per group."""
-    fig = Figure(figsize=(12, 5), layout="constrained")
+    fig = Figure(figsize=(11, 6.2), layout="constrained")
     ax = fig.subplots()
     keep = times > 0  # a log axis cannot show t = 0
     t = times[keep]
@@ -233,7 +236,7 @@ def drift_fan(times: np.ndarray, groups: Sequence[Tuple[str, np.ndarray]],
     _log_time_axis(ax, t)
     what = f"{split} accuracy" if split else "accuracy"
     ax.set_ylabel(f"per-chip {what} (fraction of images correct)")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3)
     ax.set_title(title if keep.all() else f"{title} (t = 0 not shown on the log axis)")
     _label_specs(fig, [(ax, specs, False)])
     return fig

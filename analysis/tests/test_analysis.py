@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the analysis scripts on small generated results files.
+
+Runs analysis/make_example_results.py and analysis/report.py as a user would (as
+subprocesses) and checks the HTML: the expected figures are embedded and are real
+pictures, the tables show exactly the numbers stored in the file (read here with
+h5py directly, not through the package), and bad inputs end with exit status 2,
+one line naming the file and the dataset, and no output file.
+Plain unittest: `python3 analysis/tests/test_analysis.py` (registered with ctest).
+"""
+
+from __future__ import annotations
+
+import base64
+import html.parser
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+
+ANALYSIS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GENERATOR = os.path.join(ANALYSIS, "make_example_results.py")
+REPORT = os.path.join(ANALYSIS, "report.py")
+EXPECTED_FIGURES = {
+    "mc": ["accuracy_distribution", "yield_vs_spec"],
+    "drift": ["drift_fan", "yield_over_time", "accuracy_distribution", "yield_vs_spec"],
+    "sweep": ["sweep_scatter", "accuracy_distribution", "yield_vs_spec"],
+}
+IMG_RE = re.compile(r'<img alt="[^"]*" src="data:image/png;base64,([A-Za-z0-9+/=]+)">')
+
+
+class Tables(html.parser.HTMLParser):
+    """Collects every <table> as (class, data-group, rows of cell texts), and figure keys."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables, self.figure_keys = [], []
+        self._cell = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table":
+            self.tables.append((a.get("class"), a.get("data-group"), []))
+        elif tag == "tr" and self.tables:
+            self.tables[-1][2].append([])
+        elif tag in ("td", "th") and self.tables:
+            self._cell = ""
+        elif tag == "figure":
+            self.figure_keys.append(a.get("data-key"))
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][2][-1].append(self._cell.strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+    def find(self, kind, group):
+        found = [rows for k, g, rows in self.tables if k == kind and g == group]
+        assert len(found) == 1, f"expected one {kind} table for {group}, found {len(found)}"
+        return found[0][1:]  # without the header row
+
+
+def run(*args):
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=300)
+
+
+def acc(value) -> str:
+    return f"{value:.4f}"
+
+
+class AnalysisTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="xbarmc-analysis-")
+        cls.examples = os.path.join(cls.tmp, "examples")
+        done = run(GENERATOR, "--out-dir", cls.examples, "--seed", "7", "--chips", "120", "--images", "1000")
+        assert done.returncode == 0, done.stderr
+        cls.files = {s: os.path.join(cls.examples, f"{s}_example.h5") for s in EXPECTED_FIGURES}
+        # One report per study, with its PNG folder, shared by the tests that only read it.
+        cls.reports = {}
+        for study, path in cls.files.items():
+            out = os.path.join(cls.tmp, f"{study}.html")
+            png_dir = os.path.join(cls.tmp, f"png-{study}")
+            done = run(REPORT, path, "--out", out, "--png-dir", png_dir)
+            assert done.returncode == 0, done.stderr
+            cls.reports[study] = (out, png_dir, done.stdout)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def report(self, *files, png_dir=None, expect_rc=0):
+        out = os.path.join(tempfile.mkdtemp(dir=self.tmp), "report.html")
+        args = [REPORT, *files, "--out", out] + (["--png-dir", png_dir] if png_dir else [])
+        done = run(*args)
+        self.assertEqual(done.returncode, expect_rc, done.stderr)
+        return out, done
+
+    def copy(self, study):
+        path = os.path.join(tempfile.mkdtemp(dir=self.tmp), f"{study}_copy.h5")
+        shutil.copy(self.files[study], path)
+        return path
+
+    def parse(self, out):
+        with open(out, encoding="utf-8") as f:
+            text = f.read()
+        tables = Tables()
+        tables.feed(text)
+        return text, tables
+
+    def check_png(self, png: bytes):
+        import matplotlib.image
+        self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+        self.assertGreater(len(png), 15000)
+        pixels = matplotlib.image.imread(io.BytesIO(png))
+        self.assertGreaterEqual(pixels.shape[1], 700)
+        self.assertGreaterEqual(pixels.shape[0], 350)
+        colours = np.unique(pixels.reshape(-1, pixels.shape[2]), axis=0)
+        self.assertGreater(len(colours), 100, "a real plot has many colours (lines, bands, anti-aliasing)")
+        # Not mostly blank: a plot puts ink on more than 5 % of the pixels.
+        self.assertGreater(np.mean(pixels[:, :, :3].mean(axis=2) < 0.95), 0.05)
+
+    def test_each_study_embeds_its_figures_as_real_pngs(self):
+        for study, keys in EXPECTED_FIGURES.items():
+            with self.subTest(study=study):
+                out, png_dir, stdout = self.reports[study]
+                text, tables = self.parse(out)
+                self.assertEqual(tables.figure_keys, keys)
+                images = [base64.b64decode(m) for m in IMG_RE.findall(text)]
+                self.assertEqual(len(images), len(keys))
+                for png in images:
+                    self.check_png(png)
+                # Self-contained: nothing fetched from elsewhere.
+                self.assertNotRegex(text, r'(src|href)="(https?:|file:|//)|<script|<link')
+                written = sorted(os.listdir(png_dir))
+                self.assertEqual(written, sorted(f"{study}_example_{k}.png" for k in keys))
+                for k, png in zip(keys, images):
+                    with open(os.path.join(png_dir, f"{study}_example_{k}.png"), "rb") as f:
+                        self.assertEqual(f.read(), png)
+                self.assertIn(f"{len(keys)} figures", stdout)
+
+    def test_yield_and_summary_tables_show_the_stored_numbers(self):
+        groups = {"mc": ["/mc"], "drift": ["/drift/uncompensated", "/drift/compensated"],
+                  "sweep": ["/sweep/test/best", "/sweep/test/recommendation"]}
+        for study, paths in groups.items():
+            _, tables = self.parse(self.reports[study][0])
+            with h5py.File(self.files[study], "r") as f:
+                for path in paths:
+                    with self.subTest(study=study, group=path):
+                        g = f[path]
+                        specs = [s.decode() if isinstance(s, bytes) else s for s in g["yield/spec"][()]]
+                        expected = [[name, acc(g["yield/threshold"][s]), acc(g["yield/fraction"][k, s]),
+                                     acc(g["yield/wilson_low"][k, s]), acc(g["yield/wilson_high"][k, s])]
+                                    for k in range(len(g["times"])) for s, name in enumerate(specs)]
+                        shown = [row[1:] for row in tables.find("yield", path)]
+                        self.assertEqual(shown, expected)
+                        summary = tables.find("summary", path)
+                        self.assertEqual([row[1] for row in summary], [acc(v) for v in g["summary/mean"][()]])
+                        self.assertEqual([row[5] for row in summary], [acc(v) for v in g["summary/p5"][()]])
+                        # The generator's yields follow the documented definition.
+                        passing = (g["accuracy"][()][:, :, None] >= g["yield/threshold"][()][None, None, :]).mean(axis=1)
+                        np.testing.assert_allclose(g["yield/fraction"][()], passing, atol=0)
+
+    def test_sweep_table_marks_best_and_recommendation(self):
+        _, tables = self.parse(self.reports["sweep"][0])
+        rows = tables.find("sweep", "/sweep/table")
+        with h5py.File(self.files["sweep"], "r") as f:
+            table = f["sweep/table"][()]
+            best = int(f["sweep"].attrs["best_index"])
+            rec = int(f["sweep"].attrs["recommendation_index"])
+        self.assertEqual(rows[0][:2], ["best", str(best)])
+        self.assertEqual(rows[1][:2], ["recommendation", str(rec)])
+        self.assertEqual(rows[0][2], table["method"][best].decode())
+        self.assertEqual(rows[0][-1], acc(table["objective"][best]))
+        self.assertEqual(rows[1][-1], acc(table["objective"][rec]))
+        # The top rows are in descending objective and start with the best.
+        objectives = [float(r[-1]) for r in rows[2:]]
+        self.assertEqual(objectives, sorted(objectives, reverse=True))
+        self.assertEqual(rows[2][1], str(best))
+
+    def test_one_page_from_several_files(self):
+        out, done = self.report(*self.files.values())
+        text, tables = self.parse(out)
+        self.assertEqual(len(IMG_RE.findall(text)), sum(len(k) for k in EXPECTED_FIGURES.values()))
+        self.assertEqual(re.findall(r'<section id="file\d+" data-study="(\w+)"', text), list(EXPECTED_FIGURES))
+
+    def test_optional_pieces_may_be_missing(self):
+        mc = self.copy("mc")
+        with h5py.File(mc, "a") as f:
+            del f["mc/yield"], f["mc/summary"], f["reference"], f["mapping"], f["mc/no_spike"]
+        drift = self.copy("drift")
+        with h5py.File(drift, "a") as f:
+            del f["drift/uncompensated/yield"], f["drift/compensated/yield"]
+        out, _ = self.report(mc, drift)
+        text, tables = self.parse(out)
+        self.assertEqual(tables.figure_keys, EXPECTED_FIGURES["mc"] +
+                         [k for k in EXPECTED_FIGURES["drift"] if k != "yield_over_time"])
+        self.assertEqual([t for t in tables.tables if t[0] == "yield"], [])
+        self.assertNotIn("Consistency check failed", text)
+
+    def test_inconsistent_stored_yield_is_flagged(self):
+        mc = self.copy("mc")
+        with h5py.File(mc, "a") as f:
+            f["mc/yield/fraction"][0, 0] = f["mc/yield/fraction"][0, 0] - 0.1
+        out, _ = self.report(mc)
+        text, _ = self.parse(out)
+        self.assertIn("Consistency check failed: /mc/yield/fraction", text)
+
+    def expect_user_error(self, path, *needles):
+        out, done = self.report(path, expect_rc=2)
+        lines = done.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, done.stderr)
+        for needle in (path,) + needles:
+            self.assertIn(needle, lines[0])
+        self.assertFalse(os.path.exists(out), "no output on bad input")
+        self.assertEqual([n for n in os.listdir(os.path.dirname(out))], [], "no temporary left over")
+
+    def test_missing_datasets_exit_2_naming_file_and_dataset(self):
+        cases = [("mc", "mc/accuracy"), ("mc", "mc/times"), ("drift", "drift/uncompensated/correct"),
+                 ("sweep", "sweep/table"), ("mc", "mc/yield/wilson_low"), ("sweep", "sweep/test/best/chip_index")]
+        for study, name in cases:
+            with self.subTest(dataset=name):
+                path = self.copy(study)
+                with h5py.File(path, "a") as f:
+                    del f[name]
+                self.expect_user_error(path, f"'/{name}'")
+
+    def test_malformed_files_exit_2(self):
+        wrong_shape = self.copy("mc")
+        with h5py.File(wrong_shape, "a") as f:
+            del f["mc/accuracy"]
+            f["mc/accuracy"] = np.zeros((2, 3))
+        self.expect_user_error(wrong_shape, "'/mc/accuracy'", "shape")
+        no_study = self.copy("mc")
+        with h5py.File(no_study, "a") as f:
+            del f.attrs["study"]
+        self.expect_user_error(no_study, "'study'")
+        bad_index = self.copy("sweep")
+        with h5py.File(bad_index, "a") as f:
+            f["sweep"].attrs["best_index"] = np.int64(100000)
+        self.expect_user_error(bad_index, "best_index")
+        not_hdf5 = os.path.join(tempfile.mkdtemp(dir=self.tmp), "notes.h5")
+        with open(not_hdf5, "w") as f:
+            f.write("not an HDF5 file\n")
+        self.expect_user_error(not_hdf5, "HDF5")
+        self.expect_user_error(os.path.join(self.tmp, "does-not-exist.h5"), "HDF5")
+
+    def test_failure_keeps_an_existing_report(self):
+        out = os.path.join(tempfile.mkdtemp(dir=self.tmp), "report.html")
+        shutil.copy(self.reports["mc"][0], out)
+        with open(out, "rb") as f:
+            before = f.read()
+        broken = self.copy("drift")
+        with h5py.File(broken, "a") as f:
+            del f["drift/compensated/accuracy"]
+        done = run(REPORT, self.files["mc"], broken, "--out", out)
+        self.assertEqual(done.returncode, 2)
+        with open(out, "rb") as f:
+            self.assertEqual(f.read(), before)
+
+    def test_generator_is_deterministic_in_its_seed(self):
+        def accuracies(folder, seed):
+            self.assertEqual(run(GENERATOR, "--out-dir", folder, "--seed", seed, "--chips", "30").returncode, 0)
+            with h5py.File(os.path.join(folder, "drift_example.h5"), "r") as f:
+                return f["drift/compensated/accuracy"][()]
+        a = accuracies(os.path.join(self.tmp, "g1"), "3")
+        b = accuracies(os.path.join(self.tmp, "g2"), "3")
+        c = accuracies(os.path.join(self.tmp, "g3"), "4")
+        np.testing.assert_array_equal(a, b)
+        self.assertFalse(np.array_equal(a, c))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
