@@ -1,0 +1,123 @@
+// `xbarmc train` end to end on generated IDX files: the model file and the printed
+// table; bad input (method, bits, data directory, corrupt IDX) exits 2 with one line
+// naming the bad value or file and leaves no model file behind.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "test_train_data.hpp"
+#include "train/model_file.hpp"
+
+namespace xbarmc {
+namespace {
+
+using testing_data::TempDir;
+
+struct CliRun {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+CliRun run_xbarmc(const TempDir& dir, const std::string& args) {
+  const std::string out = dir.file("stdout.txt"), err = dir.file("stderr.txt");
+  const std::string cmd = std::string(XBARMC_BINARY) + " " + args + " >" + out + " 2>" + err;
+  const int raw = std::system(cmd.c_str());
+  CliRun r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+int count_lines(const std::string& s) {
+  int n = 0;
+  for (char ch : s) n += ch == '\n';
+  return n;
+}
+
+TEST(TrainCli, TrainsAndWritesAModelFile) {
+  TempDir dir("train_cli_ok");
+  testing_data::write_idx_set(dir, 360, 60, true);
+  const std::string model = dir.file("model.h5");
+  const CliRun r = run_xbarmc(dir, "train --method avg_8x8 --weight-bits 3 --qat --qat-epochs 3 "
+                                "--epochs 8 --data-dir " + dir.path().string() + " --out " + model);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("float epoch   1"), std::string::npos) << r.out;  // progress per epoch
+  EXPECT_NE(r.out.find("stage"), std::string::npos);
+  EXPECT_NE(r.out.find("qat "), std::string::npos);
+  const Model m = load_model(model);
+  EXPECT_EQ(m.mapping.weight_bits, 3);
+  EXPECT_TRUE(m.qat);
+  EXPECT_GT(m.acc_float[2], 0.95);
+  EXPECT_FALSE(std::isnan(m.acc_qat[1]));
+}
+
+TEST(TrainCli, QuietPrintsOnlyTheTable) {
+  TempDir dir("train_cli_quiet");
+  testing_data::write_idx_set(dir, 120, 20, false);
+  const CliRun r = run_xbarmc(dir, "train --quiet --epochs 2 --seed 5 --data-dir " +
+                                    dir.path().string() + " --out " + dir.file("m.h5"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(count_lines(r.out), 4) << r.out;  // header + float, ptq, qat
+  EXPECT_EQ(load_model(dir.file("m.h5")).seed, 5u);
+}
+
+TEST(TrainCli, ConfigFileKeysAreTheOptionNames) {
+  TempDir dir("train_cli_config");
+  testing_data::write_idx_set(dir, 120, 20, true);
+  std::ofstream(dir.file("t.toml")) << "method = \"max_8x8\"\nweight-bits = 2\nepochs = 2\n"
+                                    << "data-dir = \"" << dir.path().string() << "\"\n";
+  const CliRun r = run_xbarmc(dir, "train --quiet --config " + dir.file("t.toml") + " --out " +
+                                    dir.file("m.h5"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const Model m = load_model(dir.file("m.h5"));
+  EXPECT_EQ(m.features.method, FeatureMethod::kMax8x8);
+  EXPECT_EQ(m.mapping.weight_bits, 2);
+}
+
+void expect_bad_input(const TempDir& dir, const std::string& args, const std::string& named) {
+  const CliRun r = run_xbarmc(dir, args + " --out " + dir.file("m.h5"));
+  EXPECT_EQ(r.status, 2) << args << "\n" << r.err;
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find(named), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("m.h5")));
+}
+
+TEST(TrainCli, BadInputExitsTwoWithOneLineAndNoFile) {
+  TempDir dir("train_cli_bad");
+  testing_data::write_idx_set(dir, 120, 20, true);
+  const std::string data = " --data-dir " + dir.path().string();
+  expect_bad_input(dir, "train --method resize_9x9" + data, "resize_9x9");
+  expect_bad_input(dir, "train --weight-bits 9" + data, "--weight-bits");
+  expect_bad_input(dir, "train --weight-bits 0" + data, "--weight-bits");
+  expect_bad_input(dir, "train --data-dir " + dir.file("nowhere"), "nowhere");
+  expect_bad_input(dir, "train --spacing cubic" + data, "cubic");
+}
+
+TEST(TrainCli, CorruptIdxFilesExitTwoNamingTheFile) {
+  TempDir dir("train_cli_corrupt");
+  testing_data::write_idx_set(dir, 120, 20, false);
+  const std::string images = dir.file("t10k-images-idx3-ubyte");
+  std::filesystem::resize_file(images, std::filesystem::file_size(images) - 100);
+  expect_bad_input(dir, "train --data-dir " + dir.path().string(), "t10k-images-idx3-ubyte");
+
+  testing_data::write_idx_set(dir, 120, 20, false);
+  std::ofstream(dir.file("train-labels-idx1-ubyte"), std::ios::binary | std::ios::trunc)
+      << "not an idx file";
+  expect_bad_input(dir, "train --data-dir " + dir.path().string(), "train-labels-idx1-ubyte");
+}
+
+}  // namespace
+}  // namespace xbarmc
