@@ -208,6 +208,39 @@ class AnalysisTest(unittest.TestCase):
         self.assertEqual([t for t in tables.tables if t[0] == "yield"], [])
         self.assertNotIn("Consistency check failed", text)
 
+    def test_empty_yield_specs_mean_no_yield(self):
+        # The C++ tool writes yield/spec and yield/threshold with zero length when no spec was given.
+        mc = self.copy("mc")
+        with h5py.File(mc, "a") as f:
+            n_times = f["mc/times"].shape[0]
+            del f["mc/yield"]
+            y = f.create_group("mc/yield")
+            y.create_dataset("spec", shape=(0,), dtype=h5py.string_dtype())
+            y["threshold"] = np.zeros(0)
+            for name in ("fraction", "wilson_low", "wilson_high"):
+                y[name] = np.zeros((n_times, 0))
+        out, _ = self.report(mc)
+        _, tables = self.parse(out)
+        self.assertEqual(tables.figure_keys, EXPECTED_FIGURES["mc"])
+        self.assertEqual([t for t in tables.tables if t[0] == "yield"], [])
+
+    def test_sweep_table_with_variable_length_strings(self):
+        sweep = self.copy("sweep")
+        with h5py.File(sweep, "a") as f:
+            old = f["sweep/table"][()]
+            vlen = h5py.string_dtype()
+            dtype = np.dtype([(n, vlen if old.dtype[n].kind == "S" else old.dtype[n]) for n in old.dtype.names])
+            new = np.empty(old.shape, dtype=dtype)
+            for n in old.dtype.names:
+                new[n] = [v.decode() for v in old[n]] if old.dtype[n].kind == "S" else old[n]
+            del f["sweep/table"]
+            f["sweep/table"] = new
+            best = int(f["sweep"].attrs["best_index"])
+        out, _ = self.report(sweep)
+        _, tables = self.parse(out)
+        rows = tables.find("sweep", "/sweep/table")
+        self.assertEqual(rows[0][2:4], [new["method"][best], new["scheme"][best]])
+
     def test_inconsistent_stored_yield_is_flagged(self):
         mc = self.copy("mc")
         with h5py.File(mc, "a") as f:

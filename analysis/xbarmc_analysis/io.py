@@ -177,7 +177,8 @@ def _study_group(r: _Reader, name: str) -> StudyGroup:
             summary[s] = r.dataset(full, kind="f", shape=(grid[0],)).astype(float)
 
     yields = None
-    if r.has(f"{name}/yield"):
+    # The tool writes yield/spec and yield/threshold even for no specs: [0] means none.
+    if r.has(f"{name}/yield") and r.dataset(f"{name}/yield/threshold", ndim=1, kind="f").shape[0] > 0:
         y = f"{name}/yield"
         threshold = r.dataset(f"{y}/threshold", ndim=1, kind="f").astype(float)
         n_specs = threshold.shape[0]

@@ -302,7 +302,7 @@ def sweep_scatter(sweep, title: str) -> Figure:
                zorder=6, label="recommendation (row %d):\n" % rec + _config_label(table, rec))
     ax.set_xlabel("cost (the sweep's cost model, relative units; lower is cheaper)")
     ax.set_ylabel(f"val objective: {sweep.objective_name or 'objective'} (accuracy fraction)")
-    span = objective.max() - objective.min()
+    span = max(objective.max() - objective.min(), 0.01)
     ax.set_ylim(objective.min() - 0.05 * span, objective.max() + 0.12 * span)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0))

@@ -55,7 +55,8 @@ def fmt_acc(value: float) -> str:
 
 
 def fmt_time(seconds: float) -> str:
-    return f"{plots.format_duration(seconds)} ({seconds:g} s)"
+    named = plots.format_duration(seconds)
+    return named if named == f"{seconds:g} s" else f"{named} ({seconds:g} s)"
 
 
 def _specs(groups: Sequence[StudyGroup]) -> List[Tuple[str, float]]:
@@ -246,10 +247,11 @@ def _sweep_blocks(r: Results) -> list:
 
 def _metadata(r: Results) -> List[Tuple[str, str]]:
     rows = [(k, str(r.root[k])) for k in ("study", "version", "git_describe", "command_line", "seed",
-                                          "backend", "device_name", "created_utc") if k in r.root]
+                                          "backend", "device_name", "created_utc", "resumed") if k in r.root]
     for label, g in r.groups.items():
+        checksum = f", checksum {g.attrs['checksum']}" if "checksum" in g.attrs else ""
         rows.append((f"{g.path}", f"{g.n_chips} chips × {g.n_times} time(s), "
-                     f"{g.n_images if g.n_images is not None else '?'} {g.split or ''} images"))
+                     f"{g.n_images if g.n_images is not None else '?'} {g.split or ''} images{checksum}"))
     if r.mapping_shapes:
         rows.append(("mapping", ", ".join(f"{k} {'×'.join(map(str, v))}" for k, v in r.mapping_shapes.items())))
     return rows
