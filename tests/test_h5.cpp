@@ -191,7 +191,9 @@ TEST_F(H5Test, ErrorsAreOneLineUserErrorsNamingTheFileAndPrintNothing) {
   EXPECT_EQ(missing, "cannot open " + path("missing.h5") + ": no such file");
   EXPECT_EQ(not_h5, path("text.h5") + ": not an HDF5 file");
   EXPECT_EQ(no_set, path("e.h5") + ": no dataset /y");
-  EXPECT_EQ(no_dir.rfind(path("no/such/dir.h5") + ": cannot create HDF5 file", 0), 0u) << no_dir;
+  // The system's reason, without HDF5's internals or a temporary name.
+  EXPECT_EQ(no_dir,
+            path("no/such/dir.h5") + ": cannot create HDF5 file: No such file or directory");
   EXPECT_EQ(twice.rfind(path("e.h5") + ": cannot create dataset /x", 0), 0u) << twice;
   for (const std::string* m : {&missing, &not_h5, &no_set, &no_dir, &twice}) {
     EXPECT_EQ(m->find('\n'), std::string::npos) << *m;

@@ -52,6 +52,15 @@ std::string take_hdf5_reason() {
   for (char& c : reason) {
     if (c == '\n' || c == '\r') c = ' ';
   }
+  // File-level failures read "unable to open file: name = '…', errno = 2, error
+  // message = 'No such file or directory', flags = …": keep the system's words only,
+  // since the name may be a temporary path the user never gave.
+  const std::string marker = "error message = '";
+  const std::size_t at = reason.find(marker);
+  if (at != std::string::npos) {
+    const std::size_t start = at + marker.size();
+    reason = reason.substr(start, reason.find('\'', start) - start);
+  }
   return reason;
 }
 
