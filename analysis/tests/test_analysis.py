@@ -208,6 +208,18 @@ class AnalysisTest(unittest.TestCase):
         self.assertEqual([t for t in tables.tables if t[0] == "yield"], [])
         self.assertNotIn("Consistency check failed", text)
 
+    def test_mc_with_several_times_gets_a_fan_chart(self):
+        mc = self.copy("drift")
+        with h5py.File(mc, "a") as f:
+            f.move("drift/uncompensated", "mc")
+            del f["drift"]
+            f.attrs["study"] = "mc"
+            n_times = f["mc/times"].shape[0]
+        out, _ = self.report(mc)
+        _, tables = self.parse(out)
+        self.assertEqual(tables.figure_keys, ["drift_fan"] + EXPECTED_FIGURES["mc"])
+        self.assertEqual(len(tables.find("summary", "/mc")), n_times)
+
     def test_empty_yield_specs_mean_no_yield(self):
         # The C++ tool writes yield/spec and yield/threshold with zero length when no spec was given.
         mc = self.copy("mc")

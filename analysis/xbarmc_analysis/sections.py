@@ -1,6 +1,7 @@
 """Which figures and tables a results file gets, by study type.
 
-mc:    accuracy histogram/ECDF, yield vs spec; summary, yield and reference tables.
+mc:    accuracy histogram/ECDF, yield vs spec (a fan chart first when it has several
+       times); summary, yield and reference tables.
 drift: fan chart vs log time, yield over time (when specs exist), histogram/ECDF and
        yield vs spec at the last time; tables per group.
 sweep: cost vs objective scatter, histogram/ECDF and yield vs spec of the test
@@ -182,6 +183,13 @@ def _mc_blocks(r: Results) -> list:
     entries = [("chips" if g.n_times == 1 else f"t = {plots.format_duration(t)}", g, k)
                for k, t in enumerate(g.times)]
     blocks = _study_blocks(r, "mc", entries)
+    if np.count_nonzero(g.times > 0) >= 2:
+        # Several times in one mc study: the same fan as a drift study, one read-out.
+        blocks.insert(0, _figure("drift_fan", "mc: accuracy vs time", CAPTION_FAN,
+                                 plots.drift_fan(g.times, [("chips", g.accuracy)], _specs([g]),
+                                                 _references(r.reference),
+                                                 "mc: per-chip accuracy vs time after programming",
+                                                 g.split or "")))
     tables = [_summary_table(g, "Summary per time (/mc/summary)"), _yield_table(g, "Yield (/mc/yield)"),
               _reference_table(r)]
     return blocks + [t for t in tables if t is not None]
