@@ -198,7 +198,7 @@ TEST(Features, SupervisedProjectionBeatsPcaWhenLabelsHideInLowVariance) {
   FeatureFitOptions opt;
   opt.supervised.max_epochs = 30;
   opt.supervised.patience = 30;
-  opt.supervised.learning_rate = 3e-3;
+  opt.supervised.learning_rate = 1e-2;
   const FeatureSpec pca = fit_features(FeatureMethod::kProjPca64, train, val, 4, opt);
   const FeatureSpec sup = fit_features(FeatureMethod::kProjSup64, train, val, 4, opt);
   const double acc_pca = linear_val_accuracy(pca, train, val);

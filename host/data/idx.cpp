@@ -14,6 +14,13 @@ constexpr std::uint8_t kTypeUnsignedByte = 0x08;
 // Larger than any image set this tool is meant for; guards against absurd headers.
 constexpr std::uint64_t kMaxPayloadBytes = std::uint64_t{1} << 32;
 
+// zlib's messages may start with "<path>: "; the caller names the file already.
+std::string zlib_reason(const char* msg, const std::string& path) {
+  std::string reason = msg ? msg : "unknown zlib error";
+  if (reason.rfind(path + ": ", 0) == 0) reason.erase(0, path.size() + 2);
+  return reason;
+}
+
 struct GzCloser {
   void operator()(gzFile f) const { gzclose(f); }
 };
@@ -30,7 +37,7 @@ std::vector<std::uint8_t> read_all(const std::string& path) {
     if (n < 0) {
       int code = 0;
       const char* msg = gzerror(f.get(), &code);
-      throw UserError(path + ": corrupt gzip data (" + (msg ? msg : "unknown zlib error") + ")");
+      throw UserError(path + ": corrupt gzip data (" + zlib_reason(msg, path) + ")");
     }
     if (n == 0) break;
     bytes.insert(bytes.end(), chunk, chunk + n);
@@ -39,8 +46,7 @@ std::vector<std::uint8_t> read_all(const std::string& path) {
   const char* msg = gzerror(f.get(), &code);
   if (code != Z_OK) {
     // A gzip stream cut short reads as Z_BUF_ERROR ("unexpected end of file").
-    throw UserError(path + ": truncated or corrupt gzip data (" +
-                    (msg ? msg : "unknown zlib error") + ")");
+    throw UserError(path + ": truncated or corrupt gzip data (" + zlib_reason(msg, path) + ")");
   }
   return bytes;
 }

@@ -67,6 +67,12 @@ Eigen::MatrixXd train_supervised_projection(const MatrixRowF& x_train,
   for (int epoch = 0; epoch < options.max_epochs; ++epoch) {
     const std::vector<int> perm =
         epoch_permutation(options.seed, TrainPhase::kSupervisedProjection, epoch, static_cast<int>(n));
+    // Cosine annealing of the step over max_epochs lets Adam settle near the optimum.
+    const double lr = options.learning_rate * 0.5 *
+                      (1.0 + std::cos(M_PI * epoch / static_cast<double>(options.max_epochs)));
+    adam_p.set_learning_rate(lr);
+    adam_a.set_learning_rate(lr);
+    adam_c.set_learning_rate(lr);
     double loss = 0.0;
     for (Eigen::Index begin = 0; begin < n; begin += options.batch_size) {
       const Eigen::Index rows = std::min<Eigen::Index>(options.batch_size, n - begin);

@@ -15,9 +15,9 @@ using MatrixRowF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 
 struct SupervisedProjectionOptions {
   int max_epochs = 15;
-  int patience = 3;  // stop after this many epochs without a better val accuracy
+  int patience = 5;  // stop after this many epochs without a better val accuracy
   int batch_size = 256;
-  double learning_rate = 1e-3;
+  double learning_rate = 2e-3;  // initial; cosine-annealed over max_epochs
   std::uint64_t seed = 0;
   std::function<void(const std::string&)> progress;  // one line per epoch, may be empty
 };
