@@ -86,7 +86,7 @@ std::size_t chip_scratch_doubles(const DeviceInputs& in) {
   return has_ir_drop(in.device) ? a_eff_scratch_doubles(in.device.ir_drop, in.n_in, in.n_cols) : 0;
 }
 
-void launch_chip_matrices(const DeviceInputs& in, DeviceBatch& b) {
+void launch_chip_matrices(const DeviceInputs& in, const DeviceBatch& b) {
   const long long n_cells = static_cast<long long>(in.n_in) * in.n_cols;
   const long long chip_slots = static_cast<long long>(b.n_chips) * b.n_slots;
   program_and_drift_kernel<<<blocks_for(b.n_chips * n_cells), kThreads>>>(in, b);
@@ -97,9 +97,7 @@ void launch_chip_matrices(const DeviceInputs& in, DeviceBatch& b) {
     a_eff_kernel<<<static_cast<unsigned>((chip_slots + kSolverThreads - 1) / kSolverThreads),
                    kSolverThreads>>>(in, b);
     XBARMC_CUDA_CHECK_LAUNCH(a_eff_kernel);
-  } else {
-    b.a_eff_s = b.g_s;  // compute_a_eff's `none` is a copy
-  }
+  }  // else a_eff_s aliases g_s: compute_a_eff's `none` is a copy
   if (in.device.drift_compensation) {
     sum_kernel<<<blocks_for(chip_slots), kThreads>>>(in, b);
     XBARMC_CUDA_CHECK_LAUNCH(sum_kernel);

@@ -9,9 +9,9 @@
 
 namespace xbarmc::cuda {
 
-// Fills batch.g_s, a_eff_s (or aliases it to g_s when there is no IR-drop), sums,
-// a, a2 and gain for every chip of the batch. Asynchronous on the default stream.
-void launch_chip_matrices(const DeviceInputs& in, DeviceBatch& batch);
+// Fills batch.g_s, a_eff_s (which aliases g_s when there is no IR-drop), sums, a, a2
+// and gain for every chip of the batch. Asynchronous on the default stream.
+void launch_chip_matrices(const DeviceInputs& in, const DeviceBatch& batch);
 
 // Whether A_eff differs from G: an IR-drop model with a wire that is not ideal.
 bool has_ir_drop(const DeviceParams& d);
