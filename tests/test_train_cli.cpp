@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -62,6 +63,33 @@ TEST(TrainCli, TrainsAndWritesAModelFile) {
   EXPECT_TRUE(m.qat);
   EXPECT_GT(m.acc_float[2], 0.95);
   EXPECT_FALSE(std::isnan(m.acc_qat[1]));
+}
+
+TEST(TrainCli, MapReadsTheModelsDeployedWeights) {
+  TempDir dir("train_cli_map");
+  testing_data::write_idx_set(dir, 120, 20, true);
+  const std::string model = dir.file("model.h5"), map = dir.file("map.csv");
+  ASSERT_EQ(run_xbarmc(dir, "train --quiet --qat --epochs 3 --qat-epochs 2 --data-dir " +
+                                dir.path().string() + " --out " + model).status, 0);
+  const CliRun r = run_xbarmc(dir, "map --weights " + model + " --out " + map);
+  ASSERT_EQ(r.status, 0) << r.err;
+  // One CSV line per (row i, output j) in that order; levels as stored in the model.
+  const Model m = load_model(model);
+  std::ifstream in(map);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "row,col_pos,col_neg,level_pos,level_neg,G_pos,G_neg");
+  int lines = 0;
+  while (std::getline(in, line)) {
+    int row, col_pos, col_neg, level_pos, level_neg;
+    ASSERT_EQ(std::sscanf(line.c_str(), "%d,%d,%d,%d,%d", &row, &col_pos, &col_neg, &level_pos,
+                          &level_neg), 5);
+    const int j = lines % m.n_out();
+    EXPECT_EQ(level_pos, m.levels_pos[static_cast<std::size_t>(row) * m.n_out() + j]);
+    EXPECT_EQ(level_neg, m.levels_neg[static_cast<std::size_t>(row) * m.n_out() + j]);
+    ++lines;
+  }
+  EXPECT_EQ(lines, m.n_in() * m.n_out());
 }
 
 TEST(TrainCli, QuietPrintsOnlyTheTable) {
