@@ -1,0 +1,80 @@
+#include "engine/chip_instance.hpp"
+
+#include "common/errors.hpp"
+#include "xbarmc/drift.hpp"
+#include "xbarmc/readout.hpp"
+
+namespace xbarmc {
+
+void program_chip(const StudyInputs& in, std::uint32_t chip, std::vector<ProgrammedCell>& cells) {
+  const std::size_t n = in.g_target_s.size();
+  cells.resize(n);
+  const double d2d = d2d_factor(in.device, in.seed, chip);
+  const double g_min = in.mapping.g_min_s(), g_max = in.mapping.g_max_s();
+  for (std::size_t cell = 0; cell < n; ++cell) {
+    cells[cell] = program_cell(in.device, in.g_target_s[cell], d2d, g_min, g_max, in.seed, chip,
+                               static_cast<std::uint32_t>(cell));
+  }
+}
+
+void conductances_at(const StudyInputs& in, const std::vector<ProgrammedCell>& cells, double t_s,
+                     std::vector<double>& g_s) {
+  g_s.resize(cells.size());
+  for (std::size_t i = 0; i < cells.size(); ++i) g_s[i] = drifted_conductance(in.device, cells[i], t_s);
+}
+
+void effective_transfer(const StudyInputs& in, const std::vector<double>& g_s,
+                        std::vector<double>& a_eff_s) {
+  if (in.device.ir_drop != IrDropModel::kNone) {
+    throw UserError("--ir-drop: only 'none' is available in this build of the engine");
+  }
+  a_eff_s = g_s;
+}
+
+double sum_of(const std::vector<double>& v) {
+  double s = 0.0;
+  for (double x : v) s += x;
+  return s;
+}
+
+int padded_stride(int n_cols) { return (n_cols + 7) / 8 * 8; }
+
+void make_read_matrix(const StudyInputs& in, const std::vector<double>& a_eff_s, double gain,
+                      ReadMatrix& m) {
+  m.n_in = in.n_in;
+  m.n_cols = in.n_cols();
+  m.stride = padded_stride(m.n_cols);
+  m.a.assign(static_cast<std::size_t>(m.n_in) * m.stride, 0.0f);
+  m.a2.assign(m.a.size(), 0.0f);
+  const double unit = code_unit_a(in.readout);
+  const double v_read = in.readout.v_read_v;
+  for (int i = 0; i < m.n_in; ++i) {
+    for (int c = 0; c < m.n_cols; ++c) {
+      const float a = static_cast<float>(v_read * a_eff_s[static_cast<std::size_t>(i) * m.n_cols + c] / unit);
+      m.a[static_cast<std::size_t>(i) * m.stride + c] = a;
+      m.a2[static_cast<std::size_t>(i) * m.stride + c] = a * a;
+    }
+  }
+  m.gain = static_cast<float>(gain);
+}
+
+void build_chip_matrices(const StudyInputs& in, std::uint32_t chip, ChipScratch& s,
+                         std::vector<ReadMatrix>& matrices) {
+  program_chip(in, chip, s.cells);
+  matrices.resize(in.times_s.size());
+  double sum_t0 = 0.0;
+  if (in.device.drift_compensation) {
+    conductances_at(in, s.cells, in.device.t0_s, s.g_s);
+    effective_transfer(in, s.g_s, s.a_eff_s);
+    sum_t0 = sum_of(s.a_eff_s);
+  }
+  for (std::size_t k = 0; k < in.times_s.size(); ++k) {
+    conductances_at(in, s.cells, in.times_s[k], s.g_s);
+    effective_transfer(in, s.g_s, s.a_eff_s);
+    const double gain =
+        in.device.drift_compensation ? compensation_gain(sum_t0, sum_of(s.a_eff_s)) : 1.0;
+    make_read_matrix(in, s.a_eff_s, gain, matrices[k]);
+  }
+}
+
+}  // namespace xbarmc

@@ -1,0 +1,54 @@
+// Building one chip instance on the host: programmed cells from the model headers
+// (chip.hpp), conductances at a time (drift.hpp), the effective transfer matrix
+// A_eff (IR-drop) and its working-precision form a_ij, a2_ij (readout.hpp's units).
+// Shared by every engine so that the chip, not the engine, defines the physics.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/engine.hpp"
+#include "xbarmc/chip.hpp"
+
+namespace xbarmc {
+
+// All cells of chip `chip`, row-major [n_in × n_cols].
+void program_chip(const StudyInputs& in, std::uint32_t chip, std::vector<ProgrammedCell>& cells);
+
+// G(t) of every cell, in S.
+void conductances_at(const StudyInputs& in, const std::vector<ProgrammedCell>& cells, double t_s,
+                     std::vector<double>& g_s);
+
+// A_eff from G for the configured IR-drop model (none: A_eff = G).
+void effective_transfer(const StudyInputs& in, const std::vector<double>& g_s,
+                        std::vector<double>& a_eff_s);
+
+double sum_of(const std::vector<double>& v);
+
+// The read matrix of one chip at one time in working precision: a_ij = (float)(V_read·A_ij
+// / unit), a2_ij = a_ij·a_ij, rows padded to `stride` floats (a multiple of 8, zeros),
+// plus the digital compensation gain (1 when compensation is off).
+struct ReadMatrix {
+  int n_in = 0;
+  int n_cols = 0;
+  int stride = 0;
+  std::vector<float> a;
+  std::vector<float> a2;
+  float gain = 1.0f;
+};
+
+int padded_stride(int n_cols);
+void make_read_matrix(const StudyInputs& in, const std::vector<double>& a_eff_s, double gain,
+                      ReadMatrix& m);
+
+// Everything above for one chip at every time of the study: matrices[k] is time k.
+// Scratch vectors are reused, so calling this per chip allocates only on growth.
+struct ChipScratch {
+  std::vector<ProgrammedCell> cells;
+  std::vector<double> g_s;
+  std::vector<double> a_eff_s;
+};
+void build_chip_matrices(const StudyInputs& in, std::uint32_t chip, ChipScratch& scratch,
+                         std::vector<ReadMatrix>& matrices);
+
+}  // namespace xbarmc

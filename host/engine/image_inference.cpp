@@ -1,0 +1,99 @@
+#include "engine/image_inference.hpp"
+
+#include "xbarmc/neuron.hpp"
+
+namespace xbarmc {
+
+InferenceSetup make_inference_setup(const StudyInputs& in) {
+  InferenceSetup s;
+  s.n_in = in.n_in;
+  s.n_out = in.n_out;
+  s.n_cols = in.n_cols();
+  s.stride = padded_stride(s.n_cols);
+  s.timesteps = in.readout.timesteps;
+  s.adc_bits = in.readout.adc_bits;
+  s.scheme = in.readout.scheme;
+  s.rc = make_read_constants(in.device, in.readout);
+  s.leak = static_cast<float>(in.neuron.leak);
+  s.threshold = static_cast<float>(in.neuron.threshold);
+  s.reset = in.neuron.reset;
+  s.compensate = in.device.drift_compensation;
+  s.seed = in.seed;
+  s.col_pos.resize(static_cast<std::size_t>(s.n_out));
+  s.col_neg.resize(static_cast<std::size_t>(s.n_out));
+  for (int j = 0; j < s.n_out; ++j) {
+    s.col_pos[j] = column_pos(in.layout, j, s.n_out);
+    s.col_neg[j] = column_neg(in.layout, j, s.n_out);
+  }
+  return s;
+}
+
+void InferenceWorkspace::prepare(const InferenceSetup& s) {
+  current.assign(static_cast<std::size_t>(s.stride), 0.0f);
+  square.assign(current.size(), 0.0f);
+  codes.assign(current.size(), 0.0f);
+  // All normals of one image and time, plus a block of lead-in and a row of padding.
+  const int n_ch = s.scheme == Scheme::kB ? s.n_cols : s.n_out;
+  z.assign(static_cast<std::size_t>(s.timesteps) * n_ch + 4 + s.stride + 32, 0.0f);
+  v.assign(static_cast<std::size_t>(s.n_out), 0.0f);
+  diff.assign(v.size(), 0.0f);
+  counts.assign(v.size(), 0u);
+}
+
+ImageOutcome infer_image(const simd::Kernels& k, const InferenceSetup& s, const ReadMatrix& m,
+                         const InputPlan& plan, const float* activations, int image,
+                         std::uint32_t image_id, std::uint32_t chip, int time_index,
+                         InferenceWorkspace& w) {
+  ImageOutcome out;
+  const bool noisy = s.rc.noisy;
+  const int n_ch = s.scheme == Scheme::kB ? s.n_cols : s.n_out;
+  const float* z = nullptr;
+  if (noisy) {
+    // Normals (time_index·T + t)·n_ch + ch for every t and ch of this image (readout.hpp).
+    const std::uint32_t first = read_noise_index(time_index, s.timesteps, 0, n_ch, 0);
+    const std::uint32_t count = static_cast<std::uint32_t>(s.timesteps * n_ch);
+    const std::uint32_t first_block = first / 4, lead = first % 4;
+    k.normals(read_noise_stream(s.seed, chip, image_id), first_block, (lead + count + 3) / 4,
+              w.z.data());
+    z = w.z.data() + lead;
+  }
+  float* v = w.v.data();
+  std::uint32_t* counts = w.counts.data();
+  for (int j = 0; j < s.n_out; ++j) {
+    v[j] = 0.0f;
+    counts[j] = 0;
+  }
+  float* square = noisy ? w.square.data() : nullptr;
+  for (int t = 0; t < s.timesteps; ++t) {
+    if (activations) {
+      k.accumulate_dense(m.a.data(), m.stride, activations, s.n_in, w.current.data(), square);
+    } else {
+      k.accumulate_spikes(m.a.data(), m.a2.data(), m.stride, plan.step_mask(image, t), plan.words,
+                          w.current.data(), square);
+    }
+    const float* zt = noisy ? z + static_cast<std::size_t>(t) * n_ch : nullptr;
+    if (s.scheme == Scheme::kB) {
+      out.saturated += k.adc_unipolar(w.current.data(), square, zt, s.n_cols, m.stride, s.rc,
+                                      s.adc_bits, w.codes.data());
+      for (int j = 0; j < s.n_out; ++j) w.diff[j] = w.codes[s.col_pos[j]] - w.codes[s.col_neg[j]];
+    } else {
+      for (int j = 0; j < s.n_out; ++j) {
+        const int cp = s.col_pos[j], cn = s.col_neg[j];
+        float y = w.current[cp] - w.current[cn];
+        if (noisy) y += read_sigma(s.rc, square[cp] + square[cn]) * zt[j];
+        bool clamped;
+        w.diff[j] = adc_code(y, Scheme::kA, s.adc_bits, &clamped);
+        out.saturated += clamped ? 1u : 0u;
+      }
+    }
+    for (int j = 0; j < s.n_out; ++j) {
+      const float d = s.compensate ? w.diff[j] * m.gain : w.diff[j];
+      counts[j] += if_step(&v[j], d, s.leak, s.threshold, s.reset) ? 1u : 0u;
+    }
+  }
+  out.predicted = predict_class(counts, v, s.n_out);
+  out.no_spike = no_output_spike(counts, s.n_out);
+  return out;
+}
+
+}  // namespace xbarmc

@@ -1,0 +1,47 @@
+// One image through one chip at one time, on the CPU: the fast engine's inner loop.
+// Input spikes come precomputed (InputPlan), the chip as a ReadMatrix, the hot
+// pieces from a simd::Kernels table; nothing here allocates.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/chip_instance.hpp"
+#include "engine/engine.hpp"
+#include "engine/input_plan.hpp"
+#include "engine/simd/kernels.hpp"
+
+namespace xbarmc {
+
+// Study constants in working precision.
+struct InferenceSetup {
+  int n_in = 0, n_out = 0, n_cols = 0, stride = 0, timesteps = 0, adc_bits = 0;
+  Scheme scheme = Scheme::kB;
+  ReadConstants rc;
+  float leak = 1.0f, threshold = 1.0f;
+  Reset reset = Reset::kSubtract;
+  bool compensate = false;
+  std::uint64_t seed = 0;
+  std::vector<int> col_pos, col_neg;
+};
+InferenceSetup make_inference_setup(const StudyInputs& in);
+
+// Per-thread scratch, sized once by prepare().
+struct InferenceWorkspace {
+  std::vector<float> current, square, codes, z, v, diff;
+  std::vector<std::uint32_t> counts;
+  void prepare(const InferenceSetup& s);
+};
+
+struct ImageOutcome {
+  int predicted = 0;
+  bool no_spike = false;
+  std::uint32_t saturated = 0;
+};
+
+ImageOutcome infer_image(const simd::Kernels& k, const InferenceSetup& s, const ReadMatrix& m,
+                         const InputPlan& plan, const float* activations_or_null, int image,
+                         std::uint32_t image_id, std::uint32_t chip, int time_index,
+                         InferenceWorkspace& w);
+
+}  // namespace xbarmc

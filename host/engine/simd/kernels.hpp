@@ -1,0 +1,46 @@
+// The hot pieces of the CPU engine's inner loop, as a table of plain functions with a
+// portable scalar version and an AVX2 version chosen once at run time. Both compute
+// exactly the operation sequence of include/xbarmc (readout.hpp, rng.hpp), so they
+// give bit-identical results; tests compare them lane by lane.
+#pragma once
+
+#include <cstdint>
+
+#include "xbarmc/readout.hpp"
+#include "xbarmc/rng.hpp"
+
+namespace xbarmc::simd {
+
+// out[q] = normal (4·first_block + q) of stream s, q < 4·n_blocks (stream_normal_float).
+using NormalsFn = void (*)(const Stream& s, std::uint32_t first_block, std::uint32_t n_blocks,
+                           float* out);
+// current[c] = Σ_{set bits i, ascending} a[i·stride + c]; square[c] likewise from a2
+// (skipped when square is null). c < stride; stride is a multiple of 8.
+using AccumulateSpikesFn = void (*)(const float* a, const float* a2, int stride,
+                                    const std::uint64_t* mask, int n_words, float* current,
+                                    float* square);
+// current[c] = Σ_i s_i·a[i·stride + c], square[c] = Σ_i (s_i·a)² (skipped when null).
+using AccumulateDenseFn = void (*)(const float* a, int stride, const float* s, int n_in,
+                                   float* current, float* square);
+// Scheme B ADC of every column c < stride: y = I + sqrt(sr2·S + sa2)·z (when z is not null),
+// codes[c] = adc_code(y); returns how many columns c < n_cols were clamped.
+using AdcUnipolarFn = std::uint32_t (*)(const float* current, const float* square, const float* z,
+                                        int n_cols, int stride, const ReadConstants& rc,
+                                        int adc_bits, float* codes);
+
+struct Kernels {
+  const char* name;
+  NormalsFn normals;
+  AccumulateSpikesFn accumulate_spikes;
+  AccumulateDenseFn accumulate_dense;
+  AdcUnipolarFn adc_unipolar;
+};
+
+const Kernels& scalar_kernels();
+// nullptr when this build or this CPU has no AVX2 + FMA.
+const Kernels* avx2_kernels();
+// The fastest kernels this CPU runs (XBARMC_SIMD=scalar in the environment forces the
+// portable path, for comparisons).
+const Kernels& best_kernels();
+
+}  // namespace xbarmc::simd

@@ -1,0 +1,99 @@
+#include "engine/validate.hpp"
+
+#include <cmath>
+#include <sstream>
+#include <string>
+
+#include "common/errors.hpp"
+
+namespace xbarmc {
+namespace {
+
+[[noreturn]] void fail(const char* option, double value, const char* requirement) {
+  std::ostringstream msg;
+  msg.precision(17);
+  msg << "invalid " << option << " " << value << ": " << requirement;
+  throw UserError(msg.str());
+}
+
+void require_non_negative(const char* option, double v) {
+  if (!std::isfinite(v) || v < 0.0) fail(option, v, "must be a finite number >= 0");
+}
+void require_positive(const char* option, double v) {
+  if (!std::isfinite(v) || v <= 0.0) fail(option, v, "must be a finite number > 0");
+}
+void require_probability(const char* option, double v) {
+  if (!(v >= 0.0 && v <= 1.0)) fail(option, v, "must be a probability in [0, 1]");
+}
+
+}  // namespace
+
+void validate_device(const DeviceParams& p) {
+  require_non_negative("--d2d-sigma", p.d2d_sigma);
+  require_non_negative("--c2c-sigma", p.c2c_sigma);
+  require_probability("--p-stuck-on", p.p_stuck_on);
+  require_probability("--p-stuck-off", p.p_stuck_off);
+  if (p.p_stuck_on + p.p_stuck_off > 1.0) {
+    fail("--p-stuck-on", p.p_stuck_on, "--p-stuck-on + --p-stuck-off must not exceed 1");
+  }
+  if (!std::isfinite(p.nu_mean)) fail("--nu-mean", p.nu_mean, "must be finite");
+  require_non_negative("--nu-std", p.nu_std);
+  require_non_negative("--drift-spread", p.drift_spread);
+  require_positive("--t0", p.t0_s);
+  require_non_negative("--r-wl", p.r_wl_ohm);
+  require_non_negative("--r-bl", p.r_bl_ohm);
+  require_non_negative("--read-sigma", p.read_sigma);
+  require_non_negative("--read-sigma-abs", p.read_sigma_abs_a);
+}
+
+void validate_readout(const ReadoutParams& r, bool require_full_scale) {
+  if (r.timesteps < 1 || r.timesteps > kMaxTimesteps) {
+    fail("--timesteps", r.timesteps, "must be an integer in [1, 4096]");
+  }
+  require_positive("--v-read", r.v_read_v);
+  if (r.dac_bits < 0 || r.dac_bits > kMaxDacBits) {
+    fail("--dac-bits", r.dac_bits, "must be in [0, 16] (0 = ideal DAC)");
+  }
+  if (r.adc_bits < 0 || r.adc_bits > kMaxAdcBits) {
+    fail("--adc-bits", r.adc_bits, "must be in [0, 16] (0 = ideal ADC)");
+  }
+  if (r.scheme == Scheme::kA && r.adc_bits == 1) {
+    fail("--adc-bits", r.adc_bits, "scheme A needs at least 2 bits (sign + magnitude) or 0");
+  }
+  if (require_full_scale) require_positive("--full-scale", r.i_fs_a);
+}
+
+void validate_neuron(const NeuronParams& n) {
+  if (!(n.leak > 0.0 && n.leak <= 1.0)) fail("--leak", n.leak, "must be in (0, 1]");
+  require_positive("--threshold-ratio", n.threshold);
+}
+
+void validate_times(const std::vector<double>& times_s) {
+  for (double t : times_s) {
+    if (!std::isfinite(t) || t < 0.0) fail("--times", t, "times must be finite and >= 0 s");
+  }
+}
+
+void validate_study_inputs(const StudyInputs& in, std::uint64_t chip_begin, std::uint64_t chip_end) {
+  validate_device(in.device);
+  validate_readout(in.readout, true);
+  validate_neuron(in.neuron);
+  validate_times(in.times_s);
+  const auto n_in = static_cast<std::size_t>(in.n_in);
+  const auto n_images = in.labels.size();
+  if (in.n_in < 1 || in.n_out < 1) throw InternalError("engine: empty crossbar");
+  if (in.g_target_s.size() != n_in * static_cast<std::size_t>(in.n_cols())) {
+    throw InternalError("engine: g_target_s is not n_in x 2*n_out");
+  }
+  if (in.features.size() != n_images * n_in || in.image_ids.size() != n_images) {
+    throw InternalError("engine: features/image_ids do not match labels");
+  }
+  for (std::uint8_t label : in.labels) {
+    if (label >= in.n_out) throw InternalError("engine: label outside [0, n_out)");
+  }
+  if (chip_begin > chip_end || chip_end > (std::uint64_t(1) << 32)) {
+    throw InternalError("engine: chip range must lie in [0, 2^32)");
+  }
+}
+
+}  // namespace xbarmc

@@ -1,0 +1,30 @@
+// Validation of the chip-model parameters, in one place per struct (STYLE.md). Each
+// check throws UserError naming the CLI option (e.g. "--c2c-sigma") and the bad value.
+#pragma once
+
+#include <vector>
+
+#include <cstdint>
+
+#include "engine/engine.hpp"
+#include "xbarmc/params.hpp"
+
+namespace xbarmc {
+
+constexpr int kMaxAdcBits = 16;
+constexpr int kMaxDacBits = 16;
+constexpr int kMaxTimesteps = 4096;
+
+void validate_device(const DeviceParams& p);
+// require_full_scale: i_fs_a must already be resolved (> 0).
+void validate_readout(const ReadoutParams& r, bool require_full_scale);
+// threshold is θ in code units (> 0); leak β in (0, 1].
+void validate_neuron(const NeuronParams& n);
+// Times after programming, in s: finite and ≥ 0.
+void validate_times(const std::vector<double>& times_s);
+
+// Everything an engine needs before run(): the parameter checks above (UserError) and
+// consistent array sizes, a chip range that fits the 32-bit chip key (InternalError).
+void validate_study_inputs(const StudyInputs& in, std::uint64_t chip_begin, std::uint64_t chip_end);
+
+}  // namespace xbarmc

@@ -1,0 +1,84 @@
+// One chip instance (DESIGN §2.4): every cell is programmed from its target
+// conductance through the chip's D2D factor, its own C2C variation and stuck-cell
+// faults, in that order, and carries its own drift parameters (ν, ζ).
+#pragma once
+
+#include <cstdint>
+
+#include "xbarmc/detail/portable_math.hpp"
+#include "xbarmc/hd.hpp"
+#include "xbarmc/params.hpp"
+#include "xbarmc/rng.hpp"
+
+namespace xbarmc {
+
+// Random keys (DESIGN §4); `chip` is the global chip index, `cell` = row·n_cols + physical
+// column (the row-major index into G_target), so a cell's draws do not depend on which
+// other chips or cells are simulated:
+//   D2D factor ξ_chip  normal 0      of stream (seed, kChipFactor,  a = chip)
+//   C2C ξ_cell         normal `cell` of stream (seed, kCellProgram, a = chip)
+//   stuck u_cell       uniform word `cell` (uniform_double) of (seed, kStuckCell, a = chip)
+//   drift ν            normal `cell` of stream (seed, kDriftNu,     a = chip)
+//   drift spread ζ     normal `cell` of stream (seed, kDriftSpread, a = chip)
+// Normals are stream_normal_double (Box–Muller in double). A draw whose σ (or p) is 0
+// is skipped: its contribution would be exactly the identity anyway.
+
+struct ProgrammedCell {
+  double g_s = 0.0;   // conductance right after programming, ≥ 0
+  double nu = 0.0;    // drift exponent, ≥ 0
+  double zeta = 0.0;  // log-time spreading factor ζ_cell
+  bool stuck = false; // stuck cells keep g_s at all times
+};
+
+// The whole-chip factor exp(σ_d2d·ξ_chip).
+XBARMC_HD double d2d_factor(const DeviceParams& p, std::uint64_t seed, std::uint32_t chip) {
+  if (p.d2d_sigma == 0.0) return 1.0;
+  const double xi = stream_normal_double(make_stream(seed, Purpose::kChipFactor, chip), 0);
+  return detail::portable_exp(p.d2d_sigma * xi);
+}
+
+// C2C: lognormal G·exp(σ·ξ) or gaussian max(0, G·(1 + σ·ξ)).
+XBARMC_HD double apply_c2c(const DeviceParams& p, double g, double xi) {
+  if (p.c2c_model == C2cModel::kLognormal) return g * detail::portable_exp(p.c2c_sigma * xi);
+  const double v = g * (1.0 + p.c2c_sigma * xi);
+  return v > 0.0 ? v : 0.0;
+}
+
+// G_target → D2D → C2C → stuck (u < p_off → g_min; p_off ≤ u < p_off + p_on → g_max).
+// No clamp to [g_min, g_max] after variation, only G ≥ 0.
+XBARMC_HD ProgrammedCell program_cell(const DeviceParams& p, double g_target_s, double d2d,
+                                      double g_min_s, double g_max_s, std::uint64_t seed,
+                                      std::uint32_t chip, std::uint32_t cell) {
+  ProgrammedCell c;
+  if (p.p_stuck_off > 0.0 || p.p_stuck_on > 0.0) {
+    const double u = stream_uniform_double(make_stream(seed, Purpose::kStuckCell, chip), cell);
+    if (u < p.p_stuck_off) {
+      c.g_s = g_min_s;
+      c.stuck = true;
+      return c;
+    }
+    if (u < p.p_stuck_off + p.p_stuck_on) {
+      c.g_s = g_max_s;
+      c.stuck = true;
+      return c;
+    }
+  }
+  double g = g_target_s * d2d;
+  if (p.c2c_sigma != 0.0) {
+    g = apply_c2c(p, g, stream_normal_double(make_stream(seed, Purpose::kCellProgram, chip), cell));
+  }
+  c.g_s = g;
+  if (p.nu_std != 0.0) {
+    const double nu =
+        p.nu_mean + p.nu_std * stream_normal_double(make_stream(seed, Purpose::kDriftNu, chip), cell);
+    c.nu = nu > 0.0 ? nu : 0.0;
+  } else {
+    c.nu = p.nu_mean > 0.0 ? p.nu_mean : 0.0;
+  }
+  if (p.drift_spread != 0.0) {
+    c.zeta = stream_normal_double(make_stream(seed, Purpose::kDriftSpread, chip), cell);
+  }
+  return c;
+}
+
+}  // namespace xbarmc
