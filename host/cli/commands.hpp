@@ -15,7 +15,10 @@ std::string find_subcommand_name(const CLI::App& app, int argc, const char* cons
 // `subcommand`, [section] keys to the subcommand of that name.
 void add_config_option(CLI::App& app, const std::string& subcommand);
 
+void add_crossbar_command(CLI::App& app);
 void add_map_command(CLI::App& app);
+void add_mc_command(CLI::App& app);
+void add_run_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 
 }  // namespace xbarmc::cli

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "data/dataset.hpp"
 #include "xbarmc/params.hpp"
 
 namespace xbarmc::study {
@@ -15,7 +16,7 @@ namespace xbarmc::study {
 struct McConfig {
   // What is simulated: these settings define the results.
   std::string model_path;
-  std::string data_dir;  // "" = the data directory the model was trained on
+  std::string data_dir = kDefaultDataDir;  // IDX files of the split
   std::uint64_t chips = 100;
   std::string split = "test";
   std::int64_t images = 0;  // first K images of the split; 0 = all

@@ -132,6 +132,8 @@ void ResultsFile::load_layout() {
   refs_.float_accuracy = ref.read<double>("float_accuracy").data.at(0);
   refs_.mapped_accuracy = ref.read<double>("mapped_accuracy").data.at(0);
   refs_.nominal_accuracy = ref.read<double>("nominal_accuracy").data.at(0);
+  readout_.i_fs_a = ref.read<double>("i_fs_a").data.at(0);
+  readout_.threshold = ref.read<double>("threshold").data.at(0);
 }
 
 void ResultsFile::append(const ChipBatchResult& b) {

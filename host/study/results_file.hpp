@@ -40,6 +40,12 @@ struct ResultsHeader {
   std::vector<std::int32_t> levels_pos, levels_neg;   // [n_in × n_out]
 };
 
+// The resolved readout stored in /reference, reused when a study is resumed.
+struct ResultsReadout {
+  double i_fs_a = 0.0;
+  double threshold = 0.0;
+};
+
 std::string partial_path_for(const std::string& out_path);
 
 class ResultsFile {
@@ -56,6 +62,7 @@ class ResultsFile {
   std::uint64_t n_images() const { return n_images_; }
   const std::vector<double>& times_s() const { return times_s_; }
   const ReferenceAccuracies& references() const { return refs_; }
+  const ResultsReadout& readout() const { return readout_; }
 
   // Writes chips [chip_begin, chip_end) (which must start at chips_done()) and
   // records them as done.
@@ -79,6 +86,7 @@ class ResultsFile {
   std::size_t n_times_ = 0;
   std::vector<double> times_s_;
   ReferenceAccuracies refs_;
+  ResultsReadout readout_;
 };
 
 }  // namespace xbarmc::study

@@ -1,0 +1,188 @@
+// `xbarmc run CONFIG`: a whole study from one TOML file (DESIGN §3). [train] holds
+// `xbarmc train` keys, its `out` the model cache: trained when missing, reused when
+// the cached model was trained with the same [train] keys. [mc] holds `xbarmc mc`
+// keys; its model defaults to the cache. Both run through their own commands'
+// option parsers, so a key means exactly what the option means.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "common/atomic_file.hpp"
+#include "common/errors.hpp"
+
+namespace xbarmc::cli {
+namespace {
+
+struct RunArgs {
+  std::string config;
+  bool quiet = false;
+  bool resume = false;
+  bool retrain = false;
+  int threads = -1;
+  std::string backend;
+};
+
+using Section = std::vector<CLI::ConfigItem>;
+
+// The [train] and [mc] sections of `path`; anything else is an error naming it.
+void read_sections(const std::string& path, Section* train, Section* mc) {
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = CLI::ConfigTOML().from_file(path);
+  } catch (const CLI::Error& e) {
+    throw UserError(path + ": " + e.what());
+  }
+  for (const CLI::ConfigItem& item : items) {
+    if (item.name == "++" || item.name == "--") continue;  // section markers
+    if (item.parents == std::vector<std::string>{"train"}) {
+      train->push_back(item);
+    } else if (item.parents == std::vector<std::string>{"mc"}) {
+      mc->push_back(item);
+    } else {
+      throw UserError(path + ": key '" + item.fullname() +
+                      "' is outside the [train] and [mc] sections");
+    }
+  }
+}
+
+const CLI::ConfigItem* find_key(const Section& s, const std::string& name) {
+  for (const CLI::ConfigItem& item : s) {
+    if (item.name == name) return &item;
+  }
+  return nullptr;
+}
+
+// Command-line words for a section: "--name=value" or "--name v1 v2 …".
+std::vector<std::string> to_args(const Section& s, const std::vector<std::string>& skip) {
+  std::vector<std::string> args;
+  for (const CLI::ConfigItem& item : s) {
+    if (std::find(skip.begin(), skip.end(), item.name) != skip.end()) continue;
+    if (item.inputs.size() == 1) {
+      args.push_back("--" + item.name + "=" + item.inputs.front());
+    } else {
+      args.push_back("--" + item.name);
+      args.insert(args.end(), item.inputs.begin(), item.inputs.end());
+    }
+  }
+  return args;
+}
+
+// A fresh application with one command, run on `args` as if typed after "xbarmc".
+void run_command(void (*add)(CLI::App&), const std::vector<std::string>& args,
+                 const std::string& where) {
+  CLI::App app;
+  app.require_subcommand(1);
+  add(app);
+  std::vector<const char*> argv = {"xbarmc"};
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::ParseError& e) {
+    throw UserError(where + ": " + e.what());
+  }
+}
+
+// The cache key: the [train] keys in name order, one "name = values" line each.
+std::string train_key(const Section& train) {
+  std::vector<std::string> lines;
+  for (const CLI::ConfigItem& item : train) {
+    if (item.name == "quiet") continue;
+    std::string line = item.name + " =";
+    for (const std::string& v : item.inputs) line += " " + v;
+    lines.push_back(line);
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string key;
+  for (const std::string& l : lines) key += l + "\n";
+  return key;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return in ? s.str() : std::string();
+}
+
+void run_study(const RunArgs& a) {
+  Section train, mc;
+  read_sections(a.config, &train, &mc);
+  const CLI::ConfigItem* out = find_key(train, "out");
+  if (!out || out->inputs.size() != 1 || out->inputs.front().empty()) {
+    throw UserError(a.config + ": [train] needs out = \"<model cache path>\"");
+  }
+  const std::string model = out->inputs.front();
+  if (mc.empty()) throw UserError(a.config + ": no [mc] section");
+
+  // Train unless the cache holds a model trained with these very [train] keys.
+  const std::string key_path = model + ".train-key";
+  const std::string key = train_key(train);
+  std::error_code ec;
+  if (!a.retrain && std::filesystem::exists(model, ec) && read_text(key_path) == key) {
+    if (!a.quiet) std::printf("reusing %s (trained with the same [train] settings)\n", model.c_str());
+  } else {
+    const auto parent = std::filesystem::path(model).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    std::vector<std::string> args = {"train"};
+    const std::vector<std::string> more = to_args(train, {"quiet"});
+    args.insert(args.end(), more.begin(), more.end());
+    if (a.quiet) args.push_back("--quiet");
+    if (!a.quiet) std::printf("training %s\n", model.c_str());
+    std::fflush(stdout);
+    run_command(add_train_command, args, a.config + " [train]");
+    AtomicFile key_file(key_path);
+    {
+      std::ofstream k(key_file.temp_path());
+      k << key;
+      if (!k) throw UserError("cannot write " + key_path);
+    }
+    key_file.commit();
+  }
+
+  // The study, with the run's own options taking precedence over [mc].
+  std::vector<std::string> skip = {"quiet", "resume"};
+  std::vector<std::string> args = {"mc"};
+  if (!find_key(mc, "model")) args.push_back("--model=" + model);
+  if (a.threads >= 0) {
+    skip.push_back("threads");
+    args.push_back("--threads=" + std::to_string(a.threads));
+  }
+  if (!a.backend.empty()) {
+    skip.push_back("backend");
+    args.push_back("--backend=" + a.backend);
+  }
+  const CLI::ConfigItem* quiet = find_key(mc, "quiet");
+  if (a.quiet || (quiet && quiet->inputs == std::vector<std::string>{"true"})) {
+    args.push_back("--quiet");
+  }
+  if (a.resume) args.push_back("--resume");
+  const std::vector<std::string> more = to_args(mc, skip);
+  args.insert(args.end(), more.begin(), more.end());
+  std::fflush(stdout);
+  run_command(add_mc_command, args, a.config + " [mc]");
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  auto* sub = app.add_subcommand(
+      "run", "Run a whole study from one config: train (or reuse the cached model), then mc");
+  auto a = std::make_shared<RunArgs>();
+  sub->add_option("config", a->config, "TOML file with [train] and [mc] sections")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sub->add_flag("--quiet", a->quiet, "no progress output");
+  sub->add_flag("--resume", a->resume, "continue the study's interrupted results file");
+  sub->add_flag("--retrain", a->retrain, "train even when the cached model matches");
+  sub->add_option("--threads", a->threads, "CPU threads (overrides [mc] threads)");
+  sub->add_option("--backend", a->backend, "auto, cpu or cuda (overrides [mc] backend)");
+  sub->callback([a] { run_study(*a); });
+}
+
+}  // namespace xbarmc::cli

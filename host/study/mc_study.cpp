@@ -1,0 +1,224 @@
+#include "study/mc_study.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <limits>
+#include <thread>
+
+#include "common/errors.hpp"
+#include "engine/backend.hpp"
+#include "engine/calibration.hpp"
+#include "engine/validate.hpp"
+#include "study/interrupt.hpp"
+#include "study/progress.hpp"
+#include "study/provenance.hpp"
+#include "study/results_file.hpp"
+#include "study/study_inputs.hpp"
+#include "train/model_file.hpp"
+#include "xbarmc/build_info.hpp"
+
+namespace xbarmc::study {
+namespace {
+
+// Adaptive batches aim at this many seconds each: short enough that Ctrl-C answers
+// quickly and little work is lost to a kill, long enough that the per-batch flush
+// costs nothing.
+constexpr double kBatchTargetS = 2.0;
+constexpr std::uint64_t kMaxBatchChips = 4096;
+
+// Everything that can be checked from the settings alone, before any file is read.
+void validate_settings(const McConfig& c) {
+  validate_study_settings(c);
+  validate_device(c.device);
+  validate_readout(c.readout, false);
+  NeuronParams n = c.neuron;
+  n.threshold = 1.0;  // resolved later; only the other fields are checked here
+  validate_neuron(n);
+  validate_times(c.times_s);
+  double unused = 0.0;
+  parse_full_scale(c.full_scale, &unused);
+  parse_threshold_ratio(c.threshold_ratio, &unused);
+  parse_backend(c.backend);
+  if (c.seed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    throw UserError("--seed " + std::to_string(c.seed) + ": must be below 2^63");
+  }
+  namespace fs = std::filesystem;
+  const fs::path parent = fs::path(c.out_path).parent_path();
+  std::error_code ec;
+  if (!parent.empty() && !fs::is_directory(parent, ec)) {
+    throw UserError("--out " + c.out_path + ": folder " + parent.string() + " does not exist");
+  }
+  if (!c.resume && fs::exists(partial_path_for(c.out_path), ec)) {
+    throw UserError(partial_path_for(c.out_path) +
+                    " exists (an interrupted run): continue it with --resume or delete it");
+  }
+}
+
+// Resolves I_fs and θ into `in` (DESIGN §2.5: both on the nominal chip over val).
+void resolve_readout(const McConfig& c, const StudyInputs& val_inputs, StudyInputs& in,
+                     int threads, double* ratio_out) {
+  StudyInputs val = val_inputs;
+  double fixed = 0.0;
+  switch (parse_full_scale(c.full_scale, &fixed)) {
+    case FullScaleMode::kCalibrated: val.readout.i_fs_a = calibrated_full_scale(val); break;
+    case FullScaleMode::kMax: val.readout.i_fs_a = max_full_scale(val); break;
+    case FullScaleMode::kFixed: val.readout.i_fs_a = fixed; break;
+  }
+  double ratio = 0.0;
+  if (parse_threshold_ratio(c.threshold_ratio, &ratio)) {
+    val.neuron.threshold = ratio * threshold_reference(val.readout);
+  } else {
+    const ThresholdCalibration cal =
+        calibrate_threshold(val, default_threshold_candidates(), threads);
+    ratio = cal.ratio;
+    val.neuron.threshold = cal.threshold;
+  }
+  in.readout.i_fs_a = val.readout.i_fs_a;
+  in.neuron.threshold = val.neuron.threshold;
+  *ratio_out = ratio;
+}
+
+ResultsHeader make_header(const McConfig& c, const Model& model, const StudyInputs& in,
+                          const Engine& engine, const std::string& model_checksum) {
+  ResultsHeader h;
+  Provenance& p = h.provenance;
+  p.version = build_info::kVersion;
+  p.git_describe = build_info::kGitDescribe;
+  p.command_line = current_command_line();
+  p.backend = engine.name();
+  p.device_name = engine.device_name();
+  p.created_utc = utc_now_iso8601();
+  p.seed = c.seed;
+  p.study_key = study_toml(c, model_checksum);
+  h.times_s = c.times_s;
+  h.n_chips = c.chips;
+  h.n_images = static_cast<std::uint64_t>(in.n_images());
+  h.split = c.split;
+  h.i_fs_a = in.readout.i_fs_a;
+  h.threshold = in.neuron.threshold;
+  h.yield_specs = c.yield_specs;
+  h.n_in = model.n_in();
+  h.n_out = model.n_out();
+  h.g_target_s = model.g_target_s;
+  h.levels_pos.assign(model.levels_pos.begin(), model.levels_pos.end());
+  h.levels_neg.assign(model.levels_neg.begin(), model.levels_neg.end());
+  return h;
+}
+
+[[noreturn]] void stop_interrupted(ResultsFile& rf, const McConfig& c, int signal) {
+  rf.close();
+  std::fprintf(stderr, "%s after %llu of %llu chips; %s holds them: rerun the same command with "
+               "--resume to finish\n",
+               signal ? "interrupted" : "stopped (--stop-after-batches)",
+               static_cast<unsigned long long>(rf.chips_done()),
+               static_cast<unsigned long long>(rf.n_chips()), partial_path_for(c.out_path).c_str());
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::exit(kInterruptedExitStatus);
+}
+
+// Runs the remaining chips batch by batch into `rf`.
+void run_batches(const McConfig& c, const StudyInputs& in, Engine& engine, ResultsFile& rf) {
+  InterruptGuard guard;
+  Progress progress(rf.n_chips(), rf.chips_done(), Progress::mode_for_stderr(c.quiet),
+                    c.progress_interval_s);
+  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  std::uint64_t batch = c.batch_chips ? c.batch_chips : (c.threads > 0 ? static_cast<unsigned>(c.threads) : hw);
+  int batches = 0;
+  ChipBatchResult result;
+  while (rf.chips_done() < rf.n_chips()) {
+    const std::uint64_t begin = rf.chips_done();
+    const std::uint64_t end = std::min(rf.n_chips(), begin + batch);
+    const auto t0 = std::chrono::steady_clock::now();
+    engine.run(in, begin, end, result);
+    rf.append(result);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    progress.update(rf.chips_done());
+    ++batches;
+    if (rf.chips_done() < rf.n_chips()) {
+      if (InterruptGuard::signal_received() != 0) {
+        progress.finish(rf.chips_done());
+        stop_interrupted(rf, c, InterruptGuard::signal_received());
+      }
+      if (c.stop_after_batches > 0 && batches >= c.stop_after_batches) {
+        progress.finish(rf.chips_done());
+        stop_interrupted(rf, c, 0);
+      }
+    }
+    if (c.batch_chips == 0 && seconds > 0.0) {
+      const double ideal = static_cast<double>(end - begin) * kBatchTargetS / seconds;
+      batch = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(ideal), 1,
+                                        std::min<std::uint64_t>(kMaxBatchChips, 2 * (end - begin) + 1));
+    }
+  }
+  progress.finish(rf.chips_done());
+}
+
+}  // namespace
+
+StudyOutcome run_mc_study(const McConfig& c) {
+  validate_settings(c);
+  const Model model = load_model(c.model_path);
+  const std::string model_checksum = file_checksum(c.model_path);
+  std::string note;
+  std::unique_ptr<Engine> engine = make_engine(parse_backend(c.backend), c.threads, &note);
+  if (!note.empty()) std::fprintf(stderr, "%s\n", note.c_str());
+
+  const std::string key = study_toml(c, model_checksum);
+  std::unique_ptr<ResultsFile> resumed;
+  if (c.resume) {
+    resumed = std::make_unique<ResultsFile>(ResultsFile::resume(c.out_path, key));
+  }
+  const Dataset data = load_dataset(c.data_dir);
+  const SplitData split = load_split(data, model, c.split, c.images);
+  StudyInputs in = make_study_inputs(model, split, c);
+
+  std::unique_ptr<ResultsFile> rf;
+  if (resumed) {
+    rf = std::move(resumed);
+    const ResultsReadout saved = rf->readout();
+    in.readout.i_fs_a = saved.i_fs_a;
+    in.neuron.threshold = saved.threshold;
+    rf->note_resumed(utc_now_iso8601(), engine->name(), current_command_line());
+    if (!c.quiet) {
+      std::fprintf(stderr, "resuming %s at chip %llu of %llu\n", partial_path_for(c.out_path).c_str(),
+                   static_cast<unsigned long long>(rf->chips_done()),
+                   static_cast<unsigned long long>(rf->n_chips()));
+    }
+  } else {
+    const SplitData val = c.split == "val" && c.images == 0 ? split : load_split(data, model, "val", 0);
+    double ratio = 0.0;
+    resolve_readout(c, make_study_inputs(model, val, c), in, c.threads, &ratio);
+    validate_readout(in.readout, true);
+    validate_neuron(in.neuron);
+    ResultsHeader h = make_header(c, model, in, *engine, model_checksum);
+    h.threshold_ratio = ratio;
+    h.refs.float_accuracy = linear_accuracy(model.w_float, split);
+    h.refs.mapped_accuracy = linear_accuracy(model.w_quantized, split);
+    h.refs.nominal_accuracy = evaluate_nominal(in, c.threads).accuracy;
+    for (const YieldSpec& s : parse_yield_specs(c.yield_specs)) {
+      h.yield_thresholds.push_back(yield_threshold(s, h.refs));
+    }
+    char resolved[160];
+    std::snprintf(resolved, sizeof resolved,
+                  "# resolved: full scale %.9g A, threshold ratio %.9g (threshold %.9g codes)\n",
+                  in.readout.i_fs_a, ratio, in.neuron.threshold);
+    h.provenance.config_toml = full_toml(c, model_checksum) + resolved;
+    rf = std::make_unique<ResultsFile>(ResultsFile::create(c.out_path, h));
+  }
+  if (!c.quiet) {
+    std::fprintf(stderr, "mc: %llu chips x %zu times on %d %s images, backend %s (%s)\n",
+                 static_cast<unsigned long long>(c.chips), c.times_s.size(), in.n_images(),
+                 c.split.c_str(), engine->name().c_str(), engine->device_name().c_str());
+  }
+  run_batches(c, in, *engine, *rf);
+  const StudyOutcome outcome = rf->finish();
+  print_summary_table(outcome, rf->references(), stdout);
+  std::printf("wrote %s\n", c.out_path.c_str());
+  return outcome;
+}
+
+}  // namespace xbarmc::study

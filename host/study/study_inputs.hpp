@@ -1,0 +1,46 @@
+// From a model and a data set to the engine's plain inputs (engine/engine.hpp): the
+// split's features, labels and input-stream keys, the mapped conductances and the
+// settings; plus the noiseless linear reference accuracies of the study's split.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "data/dataset.hpp"
+#include "engine/engine.hpp"
+#include "io/csv_matrix.hpp"
+#include "study/mc_config.hpp"
+#include "train/model.hpp"
+
+namespace xbarmc::study {
+
+// Input-spike streams are keyed by the image's index in its IDX file; test images
+// are offset by 2^31 so that no val and test image share a stream.
+constexpr std::uint32_t kTestImageIdOffset = 0x80000000u;
+
+struct SplitData {
+  std::vector<float> features;  // [n × n_in]
+  std::vector<std::uint8_t> labels;
+  std::vector<std::uint32_t> image_ids;
+  int size() const { return static_cast<int>(labels.size()); }
+};
+
+// The first `images` images of split "val" or "test" (0 = all). Throws UserError
+// when more images are asked for than the split holds.
+SplitData load_split(const Dataset& data, const Model& model, const std::string& split,
+                     std::int64_t images);
+
+// The engine inputs for `split`; full scale and threshold are left unresolved.
+StudyInputs make_study_inputs(const Model& model, const SplitData& split, const McConfig& c);
+
+// Fraction of `split` whose argmax(W·x) (ties to the lower class) is the label.
+double linear_accuracy(const MatrixD& w, const SplitData& split);
+
+// --full-scale: "calibrated", "max" or a current in A (> 0); --threshold-ratio:
+// "calibrate" or a ratio (> 0). Throw UserError naming the value.
+enum class FullScaleMode { kCalibrated, kMax, kFixed };
+FullScaleMode parse_full_scale(const std::string& text, double* amperes);
+bool parse_threshold_ratio(const std::string& text, double* ratio);  // false: calibrate
+
+}  // namespace xbarmc::study
