@@ -139,6 +139,21 @@ TEST_F(MapCli, TenBySixtyFourMatrixGives640RowsInTheExactFormat) {
   EXPECT_NE(r.out.find("|W - W_q|: mean"), std::string::npos) << r.out;
 }
 
+TEST_F(MapCli, ShippedExampleMapsTo640Rows) {
+  const std::string example = std::string(XBARMC_SOURCE_DIR) + "/examples/weights_10x64.csv";
+  const MatrixD w = read_csv_matrix(example);
+  ASSERT_EQ(w.rows, 10);
+  ASSERT_EQ(w.cols, 64);
+  const RunResult r = run("map --weights " + example + " --out " + path("ex.csv") +
+                          " --bl-sel-out " + path("bl.csv"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(lines_of(slurp(dir_ / "ex.csv")).size(), 641u);
+  EXPECT_EQ(lines_of(slurp(dir_ / "bl.csv")).size(), 21u);
+  char shared_max[64];
+  std::snprintf(shared_max, sizeof shared_max, "shared_max %.6g\n", map_layer(w, {}).shared_max);
+  EXPECT_NE(r.out.find(shared_max), std::string::npos) << r.out;
+}
+
 TEST_F(MapCli, LayoutsGiveIdenticalLevelsAndOnlyColumnsDiffer) {
   ASSERT_EQ(run("map --weights " + path("w.csv") + " --out " + path("a.csv")).status, 0);
   ASSERT_EQ(
