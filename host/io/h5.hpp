@@ -39,7 +39,9 @@ struct WriteOptions {
   int gzip_level = 0;  // 0 = contiguous, 1..9 = chunked and deflated
 };
 
-// One open HDF5 identifier, closed by the destructor with the right H5*close.
+// One open HDF5 identifier of any kind. The destructor releases it (H5Idec_ref
+// closes the object when its last reference goes); errors on release are ignored,
+// File::close() is the call that reports them.
 class Handle {
  public:
   Handle() = default;
