@@ -39,7 +39,8 @@ TEST(Resize, AvgAndBilinearOf16x16AreTwoByTwoBlockMeans) {
     for (int ox = 0; ox < 8; ++ox) {
       const int r = 2 * oy, c = 2 * ox;
       const double mean = (img[r * 16 + c] + img[r * 16 + c + 1] + img[(r + 1) * 16 + c] +
-                           img[(r + 1) * 16 + c + 1]) / 4.0;
+                           img[(r + 1) * 16 + c + 1]) /
+                          4.0;
       EXPECT_NEAR(avg[oy * 8 + ox], mean / 255.0, 1e-6);
       EXPECT_NEAR(bil[oy * 8 + ox], mean / 255.0, 1e-6);
       EXPECT_NEAR(mx[oy * 8 + ox], img[(r + 1) * 16 + c + 1] / 255.0, 1e-6);
@@ -63,7 +64,8 @@ TEST(Resize, AreaAverageOf28x28WeighsHalfPixels) {
   EXPECT_FLOAT_EQ(out[9], 1.0f);
   EXPECT_FLOAT_EQ(out[2], 0.0f);
   std::vector<std::uint8_t> white(784, 255);
-  for (FeatureMethod m : {FeatureMethod::kAvg8x8, FeatureMethod::kBilinear8x8, FeatureMethod::kMax8x8}) {
+  for (FeatureMethod m :
+       {FeatureMethod::kAvg8x8, FeatureMethod::kBilinear8x8, FeatureMethod::kMax8x8}) {
     resize_to_8x8(m, white.data(), 28, 28, out);
     for (float v : out) EXPECT_FLOAT_EQ(v, 1.0f);
   }
@@ -83,9 +85,9 @@ TEST(Features, EveryMethodGives64ValuesInUnitRange) {
   const Dataset d = testing_data::block_dataset(300, 40);
   FeatureFitOptions opt;
   opt.supervised.max_epochs = 2;
-  for (FeatureMethod m : {FeatureMethod::kAvg8x8, FeatureMethod::kBilinear8x8,
-                          FeatureMethod::kMax8x8, FeatureMethod::kProjPca64,
-                          FeatureMethod::kProjSup64}) {
+  for (FeatureMethod m :
+       {FeatureMethod::kAvg8x8, FeatureMethod::kBilinear8x8, FeatureMethod::kMax8x8,
+        FeatureMethod::kProjPca64, FeatureMethod::kProjSup64}) {
     const FeatureSpec spec = fit_features(m, d.train, d.val, 10, opt);
     EXPECT_NO_THROW(validate_feature_spec(spec, "spec"));
     EXPECT_EQ(spec.projection.size(), is_projection(m) ? 64u * 784u : 0u);
@@ -104,7 +106,8 @@ TEST(Features, EveryMethodGives64ValuesInUnitRange) {
       // Train features: at most ~0.5 % of values clip at each end per feature.
       const std::vector<float> ft = compute_features(spec, d.train.images);
       const auto at_top = std::count(ft.begin(), ft.end(), 1.0f);
-      EXPECT_LE(at_top, static_cast<long>(0.01 * static_cast<double>(ft.size()) + 64)) << method_name(m);
+      EXPECT_LE(at_top, static_cast<long>(0.01 * static_cast<double>(ft.size()) + 64))
+          << method_name(m);
     }
   }
 }
@@ -125,13 +128,14 @@ TEST(Pca, MatchesTheSvdOfTheCentredData) {
   Eigen::MatrixXd x(40, 6);
   const Stream s = make_stream(99, Purpose::kInitialisation, 0);
   for (int i = 0; i < 40; ++i) {
-    for (int j = 0; j < 6; ++j) x(i, j) = (6 - j) * stream_normal_double(s, static_cast<std::uint32_t>(i * 6 + j)) + j;
+    for (int j = 0; j < 6; ++j)
+      x(i, j) = (6 - j) * stream_normal_double(s, static_cast<std::uint32_t>(i * 6 + j)) + j;
   }
-  const Eigen::MatrixXd q = Eigen::HouseholderQR<Eigen::MatrixXd>(
-                                Eigen::MatrixXd::NullaryExpr(6, 6, [&](Eigen::Index r, Eigen::Index c) {
-                                  return stream_normal_double(s, static_cast<std::uint32_t>(1000 + r * 6 + c));
-                                }))
-                                .householderQ();
+  const Eigen::MatrixXd q =
+      Eigen::HouseholderQR<
+          Eigen::MatrixXd>(Eigen::MatrixXd::NullaryExpr(6, 6, [&](Eigen::Index r, Eigen::Index c) {
+        return stream_normal_double(s, static_cast<std::uint32_t>(1000 + r * 6 + c));
+      })).householderQ();
   x = x * q;
   const PcaResult pca = fit_pca(x, 3);
   const Eigen::MatrixXd centred = x.rowwise() - x.colwise().mean();
@@ -183,7 +187,8 @@ double linear_val_accuracy(const FeatureSpec& spec, const LabelledImages& train,
     const std::vector<float> f = compute_features(spec, li.images);
     FeatureSet s;
     s.x = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-              f.data(), li.size(), kNumFeatures).cast<double>();
+              f.data(), li.size(), kNumFeatures)
+              .cast<double>();
     s.y = li.labels;
     return s;
   };

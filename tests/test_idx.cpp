@@ -125,11 +125,13 @@ TEST(Idx, TruncatedAndCorruptGzipAreRejected) {
   Images im = small_images();
   im.count = 1000;
   im.pixels.resize(1000 * 20);
-  for (std::size_t i = 0; i < im.pixels.size(); ++i) im.pixels[i] = static_cast<std::uint8_t>(i * 7 % 251);
+  for (std::size_t i = 0; i < im.pixels.size(); ++i)
+    im.pixels[i] = static_cast<std::uint8_t>(i * 7 % 251);
   write_idx_images(dir.file("i.gz"), im, true);
   const std::vector<char> whole = read_bytes(dir.file("i.gz"));
 
-  std::vector<char> cut(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(whole.size() / 2));
+  std::vector<char> cut(whole.begin(),
+                        whole.begin() + static_cast<std::ptrdiff_t>(whole.size() / 2));
   write_bytes(dir.file("cut.gz"), cut);
   const std::string msg = user_error([&] { read_idx_images(dir.file("cut.gz")); });
   EXPECT_NE(msg.find(dir.file("cut.gz")), std::string::npos) << msg;

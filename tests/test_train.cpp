@@ -35,7 +35,8 @@ FeatureSet feature_set(const FeatureSpec& spec, const LabelledImages& li) {
   const std::vector<float> f = compute_features(spec, li.images);
   FeatureSet s;
   s.x = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-            f.data(), li.size(), kNumFeatures).cast<double>();
+            f.data(), li.size(), kNumFeatures)
+            .cast<double>();
   s.y = li.labels;
   return s;
 }
@@ -206,7 +207,8 @@ TEST_F(ModelFileTest, RoundTripKeepsEveryField) {
   EXPECT_EQ(load_model_weights(path).data, m.w_qat.data);
   // Features recomputed from the file equal the ones training used.
   const LabelledImages imgs = testing_data::block_images(5, 9);
-  EXPECT_EQ(compute_features(back.features, imgs.images), compute_features(m.features, imgs.images));
+  EXPECT_EQ(compute_features(back.features, imgs.images),
+            compute_features(m.features, imgs.images));
 }
 
 TEST_F(ModelFileTest, MissingOrIllShapedDatasetIsNamed) {

@@ -52,8 +52,10 @@ TEST(TrainCli, TrainsAndWritesAModelFile) {
   TempDir dir("train_cli_ok");
   testing_data::write_idx_set(dir, 360, 60, true);
   const std::string model = dir.file("model.h5");
-  const CliRun r = run_xbarmc(dir, "train --method avg_8x8 --weight-bits 3 --qat --qat-epochs 3 "
-                                "--epochs 8 --data-dir " + dir.path().string() + " --out " + model);
+  const CliRun r = run_xbarmc(dir,
+                              "train --method avg_8x8 --weight-bits 3 --qat --qat-epochs 3 "
+                              "--epochs 8 --data-dir " +
+                                  dir.path().string() + " --out " + model);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("float epoch   1"), std::string::npos) << r.out;  // progress per epoch
   EXPECT_NE(r.out.find("stage"), std::string::npos);
@@ -70,7 +72,9 @@ TEST(TrainCli, MapReadsTheModelsDeployedWeights) {
   testing_data::write_idx_set(dir, 120, 20, true);
   const std::string model = dir.file("model.h5"), map = dir.file("map.csv");
   ASSERT_EQ(run_xbarmc(dir, "train --quiet --qat --epochs 3 --qat-epochs 2 --data-dir " +
-                                dir.path().string() + " --out " + model).status, 0);
+                                dir.path().string() + " --out " + model)
+                .status,
+            0);
   const CliRun r = run_xbarmc(dir, "map --weights " + model + " --out " + map);
   ASSERT_EQ(r.status, 0) << r.err;
   // One CSV line per (row i, output j) in that order; levels as stored in the model.
@@ -83,7 +87,8 @@ TEST(TrainCli, MapReadsTheModelsDeployedWeights) {
   while (std::getline(in, line)) {
     int row, col_pos, col_neg, level_pos, level_neg;
     ASSERT_EQ(std::sscanf(line.c_str(), "%d,%d,%d,%d,%d", &row, &col_pos, &col_neg, &level_pos,
-                          &level_neg), 5);
+                          &level_neg),
+              5);
     const int j = lines % m.n_out();
     EXPECT_EQ(level_pos, m.levels_pos[static_cast<std::size_t>(row) * m.n_out() + j]);
     EXPECT_EQ(level_neg, m.levels_neg[static_cast<std::size_t>(row) * m.n_out() + j]);
@@ -96,7 +101,7 @@ TEST(TrainCli, QuietPrintsOnlyTheTable) {
   TempDir dir("train_cli_quiet");
   testing_data::write_idx_set(dir, 120, 20, false);
   const CliRun r = run_xbarmc(dir, "train --quiet --epochs 2 --seed 5 --data-dir " +
-                                    dir.path().string() + " --out " + dir.file("m.h5"));
+                                       dir.path().string() + " --out " + dir.file("m.h5"));
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(count_lines(r.out), 4) << r.out;  // header + float, ptq, qat
   EXPECT_EQ(load_model(dir.file("m.h5")).seed, 5u);
@@ -107,8 +112,8 @@ TEST(TrainCli, ConfigFileKeysAreTheOptionNames) {
   testing_data::write_idx_set(dir, 120, 20, true);
   std::ofstream(dir.file("t.toml")) << "method = \"max_8x8\"\nweight-bits = 2\nepochs = 2\n"
                                     << "data-dir = \"" << dir.path().string() << "\"\n";
-  const CliRun r = run_xbarmc(dir, "train --quiet --config " + dir.file("t.toml") + " --out " +
-                                    dir.file("m.h5"));
+  const CliRun r = run_xbarmc(
+      dir, "train --quiet --config " + dir.file("t.toml") + " --out " + dir.file("m.h5"));
   ASSERT_EQ(r.status, 0) << r.err;
   const Model m = load_model(dir.file("m.h5"));
   EXPECT_EQ(m.features.method, FeatureMethod::kMax8x8);

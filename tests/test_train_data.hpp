@@ -20,8 +20,7 @@ namespace fs = std::filesystem;
 class TempDir {
  public:
   explicit TempDir(const std::string& tag)
-      : path_(fs::temp_directory_path() /
-              ("xbarmc_" + tag + "_" + std::to_string(::getpid()))) {
+      : path_(fs::temp_directory_path() / ("xbarmc_" + tag + "_" + std::to_string(::getpid()))) {
     fs::remove_all(path_);
     fs::create_directories(path_);
   }

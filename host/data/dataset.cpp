@@ -55,7 +55,8 @@ Dataset load_dataset(const std::string& dir) {
   if (!std::filesystem::is_directory(dir, ec)) {
     throw UserError(dir + ": data directory does not exist");
   }
-  const LabelledImages train_file = read_pair(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte");
+  const LabelledImages train_file =
+      read_pair(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte");
   LabelledImages test = read_pair(dir, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
   if (test.images.rows != train_file.images.rows || test.images.cols != train_file.images.cols) {
     throw UserError(dir + ": training images are " + std::to_string(train_file.images.rows) + "x" +

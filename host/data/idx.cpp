@@ -62,8 +62,8 @@ std::vector<std::uint32_t> parse_header(const std::vector<std::uint8_t>& bytes, 
                                         const std::string& path, const char* what) {
   const std::size_t header = 4 + 4 * static_cast<std::size_t>(ndim);
   if (bytes.size() < 4) throw UserError(path + ": not an IDX file (shorter than its magic number)");
-  const std::uint32_t expected_magic = (std::uint32_t{kTypeUnsignedByte} << 8) |
-                                       static_cast<std::uint32_t>(ndim);
+  const std::uint32_t expected_magic =
+      (std::uint32_t{kTypeUnsignedByte} << 8) | static_cast<std::uint32_t>(ndim);
   const std::uint32_t magic = big_endian_u32(bytes.data());
   if (magic != expected_magic) {
     char buf[160];
@@ -95,9 +95,8 @@ std::vector<std::uint32_t> parse_header(const std::vector<std::uint8_t>& bytes, 
 void write_all(const std::string& path, const std::vector<std::uint8_t>& bytes, bool gzip) {
   GzHandle f(gzopen(path.c_str(), gzip ? "wb6" : "wbT"));  // "T": plain, no gzip header
   if (!f) throw UserError(path + ": cannot create file");
-  if (!bytes.empty() &&
-      gzwrite(f.get(), bytes.data(), static_cast<unsigned>(bytes.size())) !=
-          static_cast<int>(bytes.size())) {
+  if (!bytes.empty() && gzwrite(f.get(), bytes.data(), static_cast<unsigned>(bytes.size())) !=
+                            static_cast<int>(bytes.size())) {
     throw UserError(path + ": write failed");
   }
 }
@@ -139,8 +138,7 @@ void write_idx_images(const std::string& path, const Images& images, bool gzip) 
   write_all(path, bytes, gzip);
 }
 
-void write_idx_labels(const std::string& path, const std::vector<std::uint8_t>& labels,
-                      bool gzip) {
+void write_idx_labels(const std::string& path, const std::vector<std::uint8_t>& labels, bool gzip) {
   std::vector<std::uint8_t> bytes;
   put_u32(bytes, 0x00000801u);
   put_u32(bytes, static_cast<std::uint32_t>(labels.size()));

@@ -31,7 +31,6 @@ std::vector<std::uint8_t> read_idx_labels(const std::string& path);
 
 // Writers for tests and tools: `gzip` chooses compression. Not atomic (test data).
 void write_idx_images(const std::string& path, const Images& images, bool gzip);
-void write_idx_labels(const std::string& path, const std::vector<std::uint8_t>& labels,
-                      bool gzip);
+void write_idx_labels(const std::string& path, const std::vector<std::uint8_t>& labels, bool gzip);
 
 }  // namespace xbarmc

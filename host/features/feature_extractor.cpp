@@ -16,8 +16,8 @@ void check_size(const FeatureSpec& spec, const Images& images) {
   if (images.rows != spec.input_rows || images.cols != spec.input_cols) {
     throw UserError("images are " + std::to_string(images.rows) + "x" +
                     std::to_string(images.cols) + " but the feature method " +
-                    method_name(spec.method) + " was fitted on " +
-                    std::to_string(spec.input_rows) + "x" + std::to_string(spec.input_cols));
+                    method_name(spec.method) + " was fitted on " + std::to_string(spec.input_rows) +
+                    "x" + std::to_string(spec.input_cols));
   }
 }
 

@@ -8,19 +8,24 @@ namespace xbarmc {
 
 const char* method_name(FeatureMethod m) {
   switch (m) {
-    case FeatureMethod::kAvg8x8: return "avg_8x8";
-    case FeatureMethod::kBilinear8x8: return "bilinear_8x8";
-    case FeatureMethod::kMax8x8: return "max_8x8";
-    case FeatureMethod::kProjPca64: return "proj_pca_64";
-    case FeatureMethod::kProjSup64: return "proj_sup_64";
+    case FeatureMethod::kAvg8x8:
+      return "avg_8x8";
+    case FeatureMethod::kBilinear8x8:
+      return "bilinear_8x8";
+    case FeatureMethod::kMax8x8:
+      return "max_8x8";
+    case FeatureMethod::kProjPca64:
+      return "proj_pca_64";
+    case FeatureMethod::kProjSup64:
+      return "proj_sup_64";
   }
   return "?";
 }
 
 FeatureMethod parse_feature_method(const std::string& name) {
-  for (FeatureMethod m : {FeatureMethod::kAvg8x8, FeatureMethod::kBilinear8x8,
-                          FeatureMethod::kMax8x8, FeatureMethod::kProjPca64,
-                          FeatureMethod::kProjSup64}) {
+  for (FeatureMethod m :
+       {FeatureMethod::kAvg8x8, FeatureMethod::kBilinear8x8, FeatureMethod::kMax8x8,
+        FeatureMethod::kProjPca64, FeatureMethod::kProjSup64}) {
     if (name == method_name(m)) return m;
   }
   throw UserError("unknown feature method '" + name +
@@ -43,7 +48,8 @@ void validate_feature_spec(const FeatureSpec& spec, const std::string& where) {
   }
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isfinite(spec.lo[i]) || !std::isfinite(spec.hi[i]) || !(spec.hi[i] > spec.lo[i])) {
-      throw UserError(where + ": feature " + std::to_string(i) + " has lo >= hi or a non-finite bound");
+      throw UserError(where + ": feature " + std::to_string(i) +
+                      " has lo >= hi or a non-finite bound");
     }
   }
   if (is_projection(spec.method)) {

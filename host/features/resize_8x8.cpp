@@ -46,8 +46,8 @@ const AxisTables& tables_for(FeatureMethod method, int rows, int cols) {
   for (const AxisTables& t : cache) {
     if (t.method == method && t.rows == rows && t.cols == cols) return t;
   }
-  cache.push_back(AxisTables{method, rows, cols, axis_weights(method, rows),
-                             axis_weights(method, cols)});
+  cache.push_back(
+      AxisTables{method, rows, cols, axis_weights(method, rows), axis_weights(method, cols)});
   return cache.back();
 }
 

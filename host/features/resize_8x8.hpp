@@ -15,7 +15,6 @@ namespace xbarmc {
 constexpr int kResizeSide = 8;
 
 // `out` receives 64 values, row-major. `method` must be a resize method.
-void resize_to_8x8(FeatureMethod method, const std::uint8_t* image, int rows, int cols,
-                   float* out);
+void resize_to_8x8(FeatureMethod method, const std::uint8_t* image, int rows, int cols, float* out);
 
 }  // namespace xbarmc

@@ -17,9 +17,9 @@ using MatrixF = Eigen::MatrixXf;
 // N(0, scale²) entries from the kInitialisation stream (a = phase, b = tensor).
 MatrixF random_normal(std::uint64_t seed, std::uint32_t tensor, Eigen::Index rows,
                       Eigen::Index cols, double scale) {
-  const Stream s = make_stream(seed, Purpose::kInitialisation,
-                               static_cast<std::uint32_t>(TrainPhase::kSupervisedProjection),
-                               tensor);
+  const Stream s =
+      make_stream(seed, Purpose::kInitialisation,
+                  static_cast<std::uint32_t>(TrainPhase::kSupervisedProjection), tensor);
   MatrixF m(rows, cols);
   for (Eigen::Index r = 0; r < rows; ++r) {
     for (Eigen::Index c = 0; c < cols; ++c) {
@@ -48,9 +48,8 @@ double head_accuracy(const MatrixRowF& x, const std::vector<std::uint8_t>& y, co
 Eigen::MatrixXd train_supervised_projection(const MatrixRowF& x_train,
                                             const std::vector<std::uint8_t>& y_train,
                                             const MatrixRowF& x_val,
-                                            const std::vector<std::uint8_t>& y_val,
-                                            int n_classes, int k,
-                                            const SupervisedProjectionOptions& options) {
+                                            const std::vector<std::uint8_t>& y_val, int n_classes,
+                                            int k, const SupervisedProjectionOptions& options) {
   const Eigen::Index n = x_train.rows(), d = x_train.cols();
   // He-style scales keep the initial logits O(1).
   MatrixF p = random_normal(options.seed, 0, k, d, 1.0 / std::sqrt(static_cast<double>(d)));
@@ -65,8 +64,8 @@ Eigen::MatrixXd train_supervised_projection(const MatrixRowF& x_train,
   MatrixRowF batch;
   std::vector<std::uint8_t> batch_labels;
   for (int epoch = 0; epoch < options.max_epochs; ++epoch) {
-    const std::vector<int> perm =
-        epoch_permutation(options.seed, TrainPhase::kSupervisedProjection, epoch, static_cast<int>(n));
+    const std::vector<int> perm = epoch_permutation(options.seed, TrainPhase::kSupervisedProjection,
+                                                    epoch, static_cast<int>(n));
     // Cosine annealing of the step over max_epochs lets Adam settle near the optimum.
     const double lr = options.learning_rate * 0.5 *
                       (1.0 + std::cos(M_PI * epoch / static_cast<double>(options.max_epochs)));
@@ -82,14 +81,14 @@ Eigen::MatrixXd train_supervised_projection(const MatrixRowF& x_train,
         batch.row(r) = x_train.row(perm[begin + r]);
         batch_labels[r] = y_train[perm[begin + r]];
       }
-      const MatrixF z = batch * p.transpose();                 // [B × k]
-      MatrixF grad = z * a.transpose();                        // logits [B × C]
+      const MatrixF z = batch * p.transpose();  // [B × k]
+      MatrixF grad = z * a.transpose();         // logits [B × C]
       grad.rowwise() += c;
       loss += softmax_cross_entropy_grad(grad, batch_labels.data());
-      const MatrixF grad_a = grad.transpose() * z;             // [C × k]
+      const MatrixF grad_a = grad.transpose() * z;  // [C × k]
       const Eigen::RowVectorXf grad_c = grad.colwise().sum();
-      const MatrixF grad_z = grad * a;                         // [B × k]
-      const MatrixF grad_p = grad_z.transpose() * batch;       // [k × d]
+      const MatrixF grad_z = grad * a;                    // [B × k]
+      const MatrixF grad_p = grad_z.transpose() * batch;  // [k × d]
       adam_p.step(p, grad_p);
       adam_a.step(a, grad_a);
       adam_c.step(c, grad_c);

@@ -26,8 +26,7 @@ struct SupervisedProjectionOptions {
 Eigen::MatrixXd train_supervised_projection(const MatrixRowF& x_train,
                                             const std::vector<std::uint8_t>& y_train,
                                             const MatrixRowF& x_val,
-                                            const std::vector<std::uint8_t>& y_val,
-                                            int n_classes, int k,
-                                            const SupervisedProjectionOptions& options);
+                                            const std::vector<std::uint8_t>& y_val, int n_classes,
+                                            int k, const SupervisedProjectionOptions& options);
 
 }  // namespace xbarmc

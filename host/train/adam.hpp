@@ -24,8 +24,7 @@ class Adam {
     const double c2 = 1.0 - std::pow(static_cast<double>(kBeta2), t_);
     const auto step_size = static_cast<Scalar>(lr_ / c1);
     const auto inv_sqrt_c2 = static_cast<Scalar>(1.0 / std::sqrt(c2));
-    param.array() -=
-        step_size * m_.array() / ((v_.array().sqrt() * inv_sqrt_c2) + kEpsilon);
+    param.array() -= step_size * m_.array() / ((v_.array().sqrt() * inv_sqrt_c2) + kEpsilon);
   }
 
   void set_learning_rate(double lr) { lr_ = lr; }

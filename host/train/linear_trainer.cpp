@@ -16,8 +16,8 @@ constexpr int kPlateauEpochs = 3;  // epochs without a lower val loss before lr 
 
 // exp(σ·ξ) for each cell of the pair; ξ from the kNoiseAware stream keyed by
 // (phase, mini-batch step), normals 2·cell and 2·cell+1 for the pos/neg columns.
-Eigen::MatrixXd noisy_weights(const Eigen::MatrixXd& pos, const Eigen::MatrixXd& neg,
-                              double scale, double sigma, std::uint64_t seed, TrainPhase phase,
+Eigen::MatrixXd noisy_weights(const Eigen::MatrixXd& pos, const Eigen::MatrixXd& neg, double scale,
+                              double sigma, std::uint64_t seed, TrainPhase phase,
                               std::uint32_t step) {
   const Stream s = make_stream(seed, Purpose::kNoiseAware, static_cast<std::uint32_t>(phase), step);
   Eigen::MatrixXd out(pos.rows(), pos.cols());
@@ -49,8 +49,8 @@ Eigen::MatrixXd training_forward(const Eigen::MatrixXd& w, const LinearTrainOpti
 }  // namespace
 
 Eigen::MatrixXd initial_weights(int n_out, int n_in, std::uint64_t seed) {
-  const Stream s = make_stream(seed, Purpose::kInitialisation,
-                               static_cast<std::uint32_t>(TrainPhase::kFloat));
+  const Stream s =
+      make_stream(seed, Purpose::kInitialisation, static_cast<std::uint32_t>(TrainPhase::kFloat));
   Eigen::MatrixXd w(n_out, n_in);
   for (int r = 0; r < n_out; ++r) {
     for (int c = 0; c < n_in; ++c) {

@@ -34,7 +34,7 @@ struct LinearTrainOptions {
   MappingParams mapping;     // used by kQuantized
   double noise_sigma = 0.0;  // noise-aware training when > 0
   int max_epochs = 60;
-  int patience = 8;          // epochs without a better val accuracy before stopping
+  int patience = 8;  // epochs without a better val accuracy before stopping
   int batch_size = 128;
   double learning_rate = 1e-2;
   std::uint64_t seed = 0;
@@ -43,8 +43,8 @@ struct LinearTrainOptions {
 };
 
 struct LinearFitResult {
-  Eigen::MatrixXd w;        // master weights of the best val epoch
-  int best_epoch = 0;       // 0 = the initial weights were best
+  Eigen::MatrixXd w;   // master weights of the best val epoch
+  int best_epoch = 0;  // 0 = the initial weights were best
   int epochs_run = 0;
   double best_val_accuracy = 0.0;
 };

@@ -33,10 +33,10 @@ struct Model {
   MatrixD w_deployed;   // w_qat with QAT, else w_float: the weights to map
   MatrixD w_quantized;  // W_q of w_deployed: shared_max·(G_pos − G_neg)/g_max
 
-  double shared_max = 0.0;        // max|w_deployed|
-  std::vector<int> levels_pos;    // [n_in × n_out] row-major: (input row i, output j)
-  std::vector<int> levels_neg;    // [n_in × n_out]
-  std::vector<double> g_target_s; // [n_in × 2·n_out] physical columns of mapping.layout
+  double shared_max = 0.0;         // max|w_deployed|
+  std::vector<int> levels_pos;     // [n_in × n_out] row-major: (input row i, output j)
+  std::vector<int> levels_neg;     // [n_in × n_out]
+  std::vector<double> g_target_s;  // [n_in × 2·n_out] physical columns of mapping.layout
 
   SplitAccuracy acc_float = kNoAccuracy;
   SplitAccuracy acc_ptq = kNoAccuracy;  // W_q of w_float

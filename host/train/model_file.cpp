@@ -33,8 +33,8 @@ std::vector<T> read_checked(const h5::File& f, const std::string& path, const st
   return std::move(a.data);
 }
 
-MatrixD read_matrix(const h5::File& f, const std::string& path, const std::string& name,
-                    int rows, int cols) {
+MatrixD read_matrix(const h5::File& f, const std::string& path, const std::string& name, int rows,
+                    int cols) {
   MatrixD m(rows, cols);
   m.data = read_checked<double>(f, path, name,
                                 {static_cast<std::size_t>(rows), static_cast<std::size_t>(cols)});
@@ -42,7 +42,8 @@ MatrixD read_matrix(const h5::File& f, const std::string& path, const std::strin
 }
 
 void require_attribute(const h5::File& f, const std::string& path, const std::string& name) {
-  if (!f.has_attribute(name)) throw UserError(path + ": not a model file: missing attribute " + name);
+  if (!f.has_attribute(name))
+    throw UserError(path + ": not a model file: missing attribute " + name);
 }
 
 std::int64_t positive_int_attribute(const h5::Object& o, const std::string& path,
@@ -99,8 +100,7 @@ void save_model(const std::string& path, const Model& m) {
     const std::vector<std::int32_t> neg(m.levels_neg.begin(), m.levels_neg.end());
     f.write("mapping/levels_pos", {n_in, n_out}, pos);
     f.write("mapping/levels_neg", {n_in, n_out}, neg);
-    f.write("mapping/g_target", {n_in, 2 * n_out}, m.g_target_s)
-        .set_attribute("units", "S");
+    f.write("mapping/g_target", {n_in, 2 * n_out}, m.g_target_s).set_attribute("units", "S");
 
     f.write("accuracy/float", {3}, std::vector<double>(m.acc_float.begin(), m.acc_float.end()));
     f.write("accuracy/ptq", {3}, std::vector<double>(m.acc_ptq.begin(), m.acc_ptq.end()));
@@ -123,7 +123,8 @@ Model load_model(const std::string& path) {
   }
   Model m;
   m.features.method = parse_feature_method(f.string_attribute("method"));
-  m.mapping.weight_bits = static_cast<int>(positive_int_attribute(f, path, "weight_bits", kMaxWeightBits));
+  m.mapping.weight_bits =
+      static_cast<int>(positive_int_attribute(f, path, "weight_bits", kMaxWeightBits));
   m.mapping.r_on_ohm = f.double_attribute("r_on_ohm");
   m.mapping.r_off_ohm = f.double_attribute("r_off_ohm");
   if (!(m.mapping.r_on_ohm > 0.0) || !(m.mapping.r_off_ohm > m.mapping.r_on_ohm)) {
@@ -131,13 +132,16 @@ Model load_model(const std::string& path) {
   }
   const std::string spacing = f.string_attribute("spacing");
   const std::string layout = f.string_attribute("layout");
-  if (spacing != "log" && spacing != "linear") throw UserError(path + ": bad spacing '" + spacing + "'");
-  if (layout != "interleaved" && layout != "blocked") throw UserError(path + ": bad layout '" + layout + "'");
+  if (spacing != "log" && spacing != "linear")
+    throw UserError(path + ": bad spacing '" + spacing + "'");
+  if (layout != "interleaved" && layout != "blocked")
+    throw UserError(path + ": bad layout '" + layout + "'");
   m.mapping.spacing = spacing == "linear" ? Spacing::kLinear : Spacing::kLog;
   m.mapping.layout = layout == "blocked" ? Layout::kBlocked : Layout::kInterleaved;
   m.seed = static_cast<std::uint64_t>(f.int_attribute("seed"));
   m.qat = f.int_attribute("qat") != 0;
-  if (f.has_attribute("noise_aware_sigma")) m.noise_aware_sigma = f.double_attribute("noise_aware_sigma");
+  if (f.has_attribute("noise_aware_sigma"))
+    m.noise_aware_sigma = f.double_attribute("noise_aware_sigma");
   const int n_out = static_cast<int>(positive_int_attribute(f, path, "n_out", 65535));
   const int n_in = static_cast<int>(positive_int_attribute(f, path, "n_in", 65535));
   if (n_in != kNumFeatures) {
@@ -149,7 +153,8 @@ Model load_model(const std::string& path) {
   if (!f.exists("features")) throw UserError(path + ": not a model file: missing group /features");
   const h5::Group features = f.open_group("features");
   for (const char* name : {"input_rows", "input_cols"}) {
-    if (!features.has_attribute(name)) throw UserError(path + ": /features lacks attribute " + name);
+    if (!features.has_attribute(name))
+      throw UserError(path + ": /features lacks attribute " + name);
   }
   fs.input_rows = static_cast<int>(positive_int_attribute(features, path, "input_rows", 4096));
   fs.input_cols = static_cast<int>(positive_int_attribute(features, path, "input_cols", 4096));
@@ -167,8 +172,10 @@ Model load_model(const std::string& path) {
   m.w_deployed = read_matrix(f, path, "weights/deployed", n_out, n_in);
   m.w_quantized = read_matrix(f, path, "weights/quantized", n_out, n_in);
   const Shape pair = {static_cast<std::size_t>(n_in), static_cast<std::size_t>(n_out)};
-  const std::vector<std::int32_t> pos = read_checked<std::int32_t>(f, path, "mapping/levels_pos", pair);
-  const std::vector<std::int32_t> neg = read_checked<std::int32_t>(f, path, "mapping/levels_neg", pair);
+  const std::vector<std::int32_t> pos =
+      read_checked<std::int32_t>(f, path, "mapping/levels_pos", pair);
+  const std::vector<std::int32_t> neg =
+      read_checked<std::int32_t>(f, path, "mapping/levels_neg", pair);
   m.levels_pos.assign(pos.begin(), pos.end());
   m.levels_neg.assign(neg.begin(), neg.end());
   const int top = m.mapping.n_levels() - 1;
@@ -177,8 +184,9 @@ Model load_model(const std::string& path) {
       throw UserError(path + ": /mapping/levels_* holds a level outside 0.." + std::to_string(top));
     }
   }
-  m.g_target_s = read_checked<double>(f, path, "mapping/g_target",
-                                      {static_cast<std::size_t>(n_in), 2 * static_cast<std::size_t>(n_out)});
+  m.g_target_s =
+      read_checked<double>(f, path, "mapping/g_target",
+                           {static_cast<std::size_t>(n_in), 2 * static_cast<std::size_t>(n_out)});
   m.shared_max = f.has_attribute("shared_max") ? f.double_attribute("shared_max") : 0.0;
   const auto read_acc = [&](const std::string& name) {
     const std::vector<double> v = read_checked<double>(f, path, name, {3});
@@ -190,6 +198,8 @@ Model load_model(const std::string& path) {
   return m;
 }
 
-MatrixD load_model_weights(const std::string& path) { return load_model(path).w_deployed; }
+MatrixD load_model_weights(const std::string& path) {
+  return load_model(path).w_deployed;
+}
 
 }  // namespace xbarmc

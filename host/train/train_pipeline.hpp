@@ -18,9 +18,9 @@ struct TrainConfig {
   FeatureMethod method = FeatureMethod::kAvg8x8;
   MappingParams mapping;
   bool qat = false;
-  int epochs = 60;            // float training: at most, early stopping on val
-  int qat_epochs = 30;        // QAT fine-tuning: at most, early stopping on val
-  int projection_epochs = 15; // proj_sup_64's projection training: at most
+  int epochs = 60;             // float training: at most, early stopping on val
+  int qat_epochs = 30;         // QAT fine-tuning: at most, early stopping on val
+  int projection_epochs = 15;  // proj_sup_64's projection training: at most
   double noise_aware_sigma = 0.0;
   std::uint64_t seed = 0;
   std::function<void(const std::string&)> progress;  // per-epoch lines, may be empty
