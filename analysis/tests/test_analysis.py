@@ -33,6 +33,8 @@ EXPECTED_FIGURES = {
     "drift": ["drift_fan", "yield_over_time", "accuracy_distribution", "yield_vs_spec"],
     "sweep": ["sweep_scatter", "accuracy_distribution", "yield_vs_spec"],
 }
+XBARMC = os.environ.get("XBARMC_BINARY", "")
+FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 IMG_RE = re.compile(r'<img alt="[^"]*" src="data:image/png;base64,([A-Za-z0-9+/=]+)">')
 
 
@@ -149,6 +151,22 @@ class AnalysisTest(unittest.TestCase):
                         self.assertEqual(f.read(), png)
                 self.assertIn(f"{len(keys)} figures", stdout)
 
+    def check_tables_against_file(self, tables, f, path):
+        """The yield and summary tables of group `path` show exactly the file's numbers."""
+        g = f[path]
+        specs = [s.decode() if isinstance(s, bytes) else s for s in g["yield/spec"][()]]
+        expected = [[name, acc(g["yield/threshold"][s]), acc(g["yield/fraction"][k, s]),
+                     acc(g["yield/wilson_low"][k, s]), acc(g["yield/wilson_high"][k, s])]
+                    for k in range(len(g["times"])) for s, name in enumerate(specs)]
+        shown = [row[1:] for row in tables.find("yield", path)]
+        self.assertEqual(shown, expected)
+        summary = tables.find("summary", path)
+        self.assertEqual([row[1] for row in summary], [acc(v) for v in g["summary/mean"][()]])
+        self.assertEqual([row[5] for row in summary], [acc(v) for v in g["summary/p5"][()]])
+        # The stored yields follow the documented definition.
+        passing = (g["accuracy"][()][:, :, None] >= g["yield/threshold"][()][None, None, :]).mean(axis=1)
+        np.testing.assert_allclose(g["yield/fraction"][()], passing, atol=0)
+
     def test_yield_and_summary_tables_show_the_stored_numbers(self):
         groups = {"mc": ["/mc"], "drift": ["/drift/uncompensated", "/drift/compensated"],
                   "sweep": ["/sweep/test/best", "/sweep/test/recommendation"]}
@@ -157,19 +175,27 @@ class AnalysisTest(unittest.TestCase):
             with h5py.File(self.files[study], "r") as f:
                 for path in paths:
                     with self.subTest(study=study, group=path):
-                        g = f[path]
-                        specs = [s.decode() if isinstance(s, bytes) else s for s in g["yield/spec"][()]]
-                        expected = [[name, acc(g["yield/threshold"][s]), acc(g["yield/fraction"][k, s]),
-                                     acc(g["yield/wilson_low"][k, s]), acc(g["yield/wilson_high"][k, s])]
-                                    for k in range(len(g["times"])) for s, name in enumerate(specs)]
-                        shown = [row[1:] for row in tables.find("yield", path)]
-                        self.assertEqual(shown, expected)
-                        summary = tables.find("summary", path)
-                        self.assertEqual([row[1] for row in summary], [acc(v) for v in g["summary/mean"][()]])
-                        self.assertEqual([row[5] for row in summary], [acc(v) for v in g["summary/p5"][()]])
-                        # The generator's yields follow the documented definition.
-                        passing = (g["accuracy"][()][:, :, None] >= g["yield/threshold"][()][None, None, :]).mean(axis=1)
-                        np.testing.assert_allclose(g["yield/fraction"][()], passing, atol=0)
+                        self.check_tables_against_file(tables, f, path)
+
+    @unittest.skipUnless(XBARMC and os.path.isfile(XBARMC) and os.path.isdir(FASHION_MNIST),
+                         "needs XBARMC_BINARY (set by ctest) and the Fashion-MNIST files")
+    def test_report_of_a_real_mc_study(self):
+        # Guards the contract between the C++ writer and this reader, not just the generator.
+        work = tempfile.mkdtemp(dir=self.tmp)
+        model, results = os.path.join(work, "model.h5"), os.path.join(work, "mc.h5")
+        steps = [[XBARMC, "train", "--epochs", "3", "--quiet", "--out", model],
+                 [XBARMC, "mc", "--model", model, "--chips", "16", "--images", "200", "--times", "1,86400",
+                  "--c2c-sigma", "0.1", "--nu-mean", "0.02", "--yield-spec", "0.6,float-2pp",
+                  "--threads", "2", "--quiet", "--out", results]]
+        for step in steps:
+            done = subprocess.run(step, capture_output=True, text=True, timeout=300, cwd=work)
+            self.assertEqual(done.returncode, 0, done.stderr)
+        out, _ = self.report(results)
+        text, tables = self.parse(out)
+        self.assertEqual(tables.figure_keys, ["drift_fan"] + EXPECTED_FIGURES["mc"])
+        self.assertNotIn("Consistency check failed", text)
+        with h5py.File(results, "r") as f:
+            self.check_tables_against_file(tables, f, "/mc")
 
     def test_sweep_table_marks_best_and_recommendation(self):
         _, tables = self.parse(self.reports["sweep"][0])

@@ -16,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 import numpy as np  # noqa: E402
 
 from . import stats  # noqa: E402
@@ -183,15 +184,15 @@ def yield_vs_spec(series: Sequence[Series], title: str, split: str = "") -> Figu
         lo_all, hi_all = stats.wilson_interval(s.accuracy.size, s.accuracy.size)
         lo_none, hi_none = stats.wilson_interval(0, s.accuracy.size)
         y_plot = np.concatenate([[1.0], y, [0.0]])
-        ax.step(t_plot, y_plot, where="pre", color=color, lw=1.6, label=f"{s.label}: yield of {s.accuracy.size} chips")
+        ax.step(t_plot, y_plot, where="pre", color=color, lw=1.6, label=f"{s.label} ({s.accuracy.size} chips)")
         ax.fill_between(t_plot, np.concatenate([[lo_all], low, [lo_none]]),
                         np.concatenate([[hi_all], high, [hi_none]]), step="pre", color=color, alpha=0.18,
-                        lw=0, label=f"{s.label}: 95 % Wilson band")
+                        lw=0)
         if s.threshold is not None and len(s.spec):
             # Clipped: an inconsistent file (flagged by the report) must still plot.
             err = np.clip(np.vstack([s.fraction - s.wilson_low, s.wilson_high - s.fraction]), 0.0, None)
             ax.errorbar(s.threshold, s.fraction, yerr=err, fmt="o", color=color, ms=6, mec="black",
-                        mew=0.7, capsize=4, zorder=5, label=f"{s.label}: yield stored in the file")
+                        mew=0.7, capsize=4, zorder=5)
             specs.extend(zip(s.spec, s.threshold))
     unique_specs = list(dict.fromkeys((name, float(t)) for name, t in specs))
     lo, hi = _accuracy_limits(series, unique_specs, {})
@@ -202,7 +203,15 @@ def yield_vs_spec(series: Sequence[Series], title: str, split: str = "") -> Figu
     ax.set_xlabel(f"accuracy spec a ({what}, fraction of images correct)")
     ax.set_ylabel("yield = fraction of chips with accuracy ≥ a")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower left")
+    handles, _ = ax.get_legend_handles_labels()
+    handles.append(Patch(color="0.5", alpha=0.3, label="shaded: 95 % Wilson band"))
+    if unique_specs:
+        handles.append(Line2D([], [], marker="o", ls="", color="0.5", mec="black",
+                              label="points: yield stored in the file ± Wilson"))
+    if len(series) > 2:
+        ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    else:
+        ax.legend(handles=handles, fontsize=8, loc="lower left")
     fig.suptitle(title)
     _label_specs(fig, [(ax, unique_specs, True)])
     return fig
