@@ -97,6 +97,26 @@ TEST(TrainCli, MapReadsTheModelsDeployedWeights) {
   EXPECT_EQ(lines, m.n_in() * m.n_out());
 }
 
+TEST(TrainCli, ThreadCountDoesNotChangeTheModel) {
+  TempDir dir("train_cli_threads");
+  testing_data::write_idx_set(dir, 240, 30, true);
+  const std::string common =
+      " --method proj_sup_64 --qat --epochs 3 --qat-epochs 2 "
+      "--projection-epochs 2 --quiet --data-dir " +
+      dir.path().string();
+  ASSERT_EQ(run_xbarmc(dir, "train" + common + " --out " + dir.file("a.h5")).status, 0);
+  const std::string one_thread = "env OMP_NUM_THREADS=1 " + std::string(XBARMC_BINARY);
+  const std::string cmd =
+      one_thread + " train" + common + " --out " + dir.file("b.h5") + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const Model a = load_model(dir.file("a.h5")), b = load_model(dir.file("b.h5"));
+  EXPECT_EQ(a.features.projection, b.features.projection);
+  EXPECT_EQ(a.features.lo, b.features.lo);
+  EXPECT_EQ(a.w_float.data, b.w_float.data);
+  EXPECT_EQ(a.w_qat.data, b.w_qat.data);
+  EXPECT_EQ(a.acc_qat, b.acc_qat);
+}
+
 TEST(TrainCli, QuietPrintsOnlyTheTable) {
   TempDir dir("train_cli_quiet");
   testing_data::write_idx_set(dir, 120, 20, false);
