@@ -279,13 +279,21 @@ class AnalysisTest(unittest.TestCase):
         rows = tables.find("sweep", "/sweep/table")
         self.assertEqual(rows[0][2:4], [new["method"][best], new["scheme"][best]])
 
-    def test_inconsistent_stored_yield_is_flagged(self):
+    def test_inconsistent_stored_statistics_are_flagged(self):
         mc = self.copy("mc")
         with h5py.File(mc, "a") as f:
             f["mc/yield/fraction"][0, 0] = f["mc/yield/fraction"][0, 0] - 0.1
+            f["mc/summary/p5"][0] = f["mc/summary/p5"][0] + 0.001
         out, _ = self.report(mc)
         text, _ = self.parse(out)
         self.assertIn("Consistency check failed: /mc/yield/fraction", text)
+        self.assertIn("Consistency check failed: /mc/summary/p5", text)
+        drift = self.copy("drift")
+        with h5py.File(drift, "a") as f:
+            f["drift/compensated/yield/wilson_high"][2, 1] += 0.01
+        out, _ = self.report(drift)
+        text, _ = self.parse(out)
+        self.assertEqual(re.findall(r"Consistency check failed: ([^ ]+)", text), ["/drift/compensated/yield/wilson_low"])
 
     def expect_user_error(self, path, *needles):
         out, done = self.report(path, expect_rc=2)

@@ -82,18 +82,34 @@ def _references(reference: Dict[str, float]) -> Dict[str, float]:
     return {label: reference[key] for key, label in names.items() if key in reference}
 
 
+def _recomputed_summary(accuracy: np.ndarray) -> Dict[str, np.ndarray]:
+    """DESIGN §2.6 statistics per time: sample std (n-1), numpy's linear percentiles."""
+    n = accuracy.shape[1]
+    out = {"mean": accuracy.mean(axis=1), "min": accuracy.min(axis=1), "max": accuracy.max(axis=1),
+           "std": accuracy.std(axis=1, ddof=1) if n > 1 else np.full(accuracy.shape[0], np.nan)}
+    for q in (1, 5, 10, 50):
+        out[f"p{q}"] = np.percentile(accuracy, q, axis=1)
+    return out
+
+
 def _check(g: StudyGroup) -> List[str]:
-    """Stored statistics vs the same statistics recomputed from the stored accuracies."""
+    """Stored statistics vs the same statistics recomputed from the stored accuracies
+    (tolerance 1e-9: the tool may sum in another order, nothing more)."""
     problems = []
-    if g.n_images:
-        if np.max(np.abs(g.correct / g.n_images - g.accuracy)) > 1e-12:
-            problems.append(f"{g.path}: accuracy differs from correct / n_images")
-    if "mean" in g.summary and not np.allclose(g.summary["mean"], g.accuracy.mean(axis=1), atol=1e-12):
-        problems.append(f"{g.path}/summary/mean differs from the mean of the stored accuracies")
+    if g.n_images and np.max(np.abs(g.correct / g.n_images - g.accuracy)) > 1e-12:
+        problems.append(f"{g.path}/accuracy differs from correct / n_images")
+    recomputed = _recomputed_summary(g.accuracy)
+    for name, stored in g.summary.items():
+        if not np.allclose(stored, recomputed[name], rtol=0, atol=1e-9, equal_nan=True):
+            problems.append(f"{g.path}/summary/{name} differs from the {name} of the stored accuracies")
     if g.yields is not None:
-        passing = (g.accuracy[:, :, None] >= g.yields.threshold[None, None, :]).mean(axis=1)
-        if not np.allclose(passing, g.yields.fraction, atol=1e-12):
+        passing = (g.accuracy[:, :, None] >= g.yields.threshold[None, None, :]).sum(axis=1)
+        low, high = stats.wilson_interval(passing, g.n_chips)
+        if not np.allclose(passing / g.n_chips, g.yields.fraction, rtol=0, atol=1e-12):
             problems.append(f"{g.path}/yield/fraction differs from the fraction of stored accuracies >= threshold")
+        elif not (np.allclose(low, g.yields.wilson_low, rtol=0, atol=1e-9)
+                  and np.allclose(high, g.yields.wilson_high, rtol=0, atol=1e-9)):
+            problems.append(f"{g.path}/yield/wilson_low or wilson_high differs from the 95 % Wilson interval")
     return problems
 
 
