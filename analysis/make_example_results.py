@@ -47,7 +47,7 @@ def write_root_attributes(f: h5py.File, study: str, seed: int, argv: str) -> Non
 
 
 def write_study_group(g: h5py.Group, times, correct: np.ndarray, n_images: int, split: str,
-                      specs) -> None:
+                      specs, rng: np.random.Generator) -> None:
     """One study group: counts, accuracies, summary and yield per time (DESIGN §2.6)."""
     n_times, n_chips = correct.shape
     accuracy = correct / float(n_images)
@@ -57,7 +57,6 @@ def write_study_group(g: h5py.Group, times, correct: np.ndarray, n_images: int, 
     g["chip_index"] = np.arange(n_chips, dtype=np.uint64)
     g["correct"] = correct.astype(np.uint32)
     g["accuracy"] = accuracy.astype(np.float64)
-    rng = np.random.default_rng(n_chips * 7919 + n_times)
     g["no_spike"] = rng.poisson(3.0, size=correct.shape).astype(np.uint32)
     g["saturated"] = rng.poisson(40.0, size=correct.shape).astype(np.uint64)
     s = g.create_group("summary")
@@ -120,7 +119,7 @@ def make_mc(path: str, seed: int, n_chips: int, n_images: int, argv: str) -> Non
         write_root_attributes(f, "mc", seed, argv)
         p = chip_accuracies(rng, n_chips, NOMINAL_ACCURACY - 0.006)
         correct = rng.binomial(n_images, p)[None, :]
-        write_study_group(f.create_group("mc"), [1.0], correct, n_images, "test", SPECS)
+        write_study_group(f.create_group("mc"), [1.0], correct, n_images, "test", SPECS, rng)
         write_reference_and_mapping(f, rng)
     write_atomically(path, fill)
 
@@ -138,7 +137,7 @@ def make_drift(path: str, seed: int, n_chips: int, n_images: int, argv: str) -> 
             p = np.clip(p0[None, :] - loss_per_e_fold * sensitivity[None, :] * log_t, 0.0, 1.0)
             correct = rng.binomial(n_images, p)
             write_study_group(f.create_group(f"drift/{name}"), DRIFT_TIMES_S, correct, n_images,
-                              "test", SPECS)
+                              "test", SPECS, rng)
         write_reference_and_mapping(f, rng)
     write_atomically(path, fill)
 
@@ -192,7 +191,7 @@ def make_sweep(path: str, seed: int, n_chips: int, n_images: int, argv: str) -> 
             centre = table["val_mc_mean"][index] - 0.004
             correct = rng.binomial(n_images, chip_accuracies(rng, n_chips, centre))[None, :]
             g = s.create_group(f"test/{name}")
-            write_study_group(g, [1.0], correct, n_images, "test", SPECS)
+            write_study_group(g, [1.0], correct, n_images, "test", SPECS, rng)
             g.attrs["float_accuracy"] = FLOAT_ACCURACY + 0.02
             g.attrs["nominal_accuracy"] = float(table["val_nominal"][index] - 0.003)
         write_reference_and_mapping(f, rng)
