@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from xbarmc_analysis import io, report, sections  # noqa: E402
+from xbarmc_analysis import io  # noqa: E402
 
 
 def write_atomically(path: str, data: bytes) -> None:
@@ -38,11 +38,12 @@ def write_atomically(path: str, data: bytes) -> None:
 
 def png_names(built) -> dict:
     """(section number, block) -> file name '<results stem>_<figure key>.png', made unique."""
+    from xbarmc_analysis.sections import FigureBlock
     names, used = {}, set()
     for i, section in enumerate(built):
         stem = re.sub(r"[^A-Za-z0-9_.-]", "_", os.path.splitext(os.path.basename(section.path))[0])
         for j, block in enumerate(section.blocks):
-            if isinstance(block, sections.FigureBlock):
+            if isinstance(block, FigureBlock):
                 name = f"{stem}_{block.key}.png"
                 if name in used:
                     name = f"{stem}_{i + 1}_{block.key}.png"
@@ -61,7 +62,10 @@ def main(argv=None) -> int:
         out_dir = os.path.dirname(os.path.abspath(args.out))
         if not os.path.isdir(out_dir):
             raise io.ResultsError(f"{args.out}: the output folder {out_dir} does not exist")
-        built = [sections.build(io.load(path)) for path in args.results]
+        loaded = [io.load(path) for path in args.results]
+        # Plotting is imported only once every file has been read: bad input fails fast.
+        from xbarmc_analysis import report, sections
+        built = [sections.build(results) for results in loaded]
         page = report.render(built).encode("utf-8")
         if args.png_dir:
             os.makedirs(args.png_dir, exist_ok=True)

@@ -332,7 +332,7 @@ class AnalysisTest(unittest.TestCase):
         with open(not_hdf5, "w") as f:
             f.write("not an HDF5 file\n")
         self.expect_user_error(not_hdf5, "HDF5")
-        self.expect_user_error(os.path.join(self.tmp, "does-not-exist.h5"), "HDF5")
+        self.expect_user_error(os.path.join(self.tmp, "does-not-exist.h5"), "no such file")
 
     def test_failure_keeps_an_existing_report(self):
         out = os.path.join(tempfile.mkdtemp(dir=self.tmp), "report.html")

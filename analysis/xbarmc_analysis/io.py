@@ -9,6 +9,7 @@ no_spike/saturated, the sweep's test evaluations): absent means None or empty.
 from __future__ import annotations
 
 import dataclasses
+import os
 from typing import Any, Dict, List, Optional
 
 import h5py
@@ -256,6 +257,8 @@ def _sweep(r: _Reader) -> SweepResults:
 
 def load(path: str) -> Results:
     """Read the results file at `path`; raises ResultsError on any layout problem."""
+    if not os.path.isfile(path):
+        raise ResultsError(f"{path}: no such file")
     try:
         handle = h5py.File(path, "r")
     except (OSError, ValueError) as err:
