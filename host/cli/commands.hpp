@@ -16,6 +16,7 @@ std::string find_subcommand_name(const CLI::App& app, int argc, const char* cons
 void add_config_option(CLI::App& app, const std::string& subcommand);
 
 void add_crossbar_command(CLI::App& app);
+void add_crossbar_command(CLI::App& app);
 void add_map_command(CLI::App& app);
 void add_mc_command(CLI::App& app);
 void add_run_command(CLI::App& app);

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   xbarmc::cli::add_crossbar_command(app);
+  xbarmc::cli::add_crossbar_command(app);
   xbarmc::cli::add_map_command(app);
   xbarmc::cli::add_mc_command(app);
   xbarmc::cli::add_run_command(app);
