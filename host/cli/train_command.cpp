@@ -2,6 +2,7 @@
 // (DESIGN §2.1–2.2). Prints progress per epoch and an accuracy table at the end.
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -74,6 +75,12 @@ void run_train(const TrainArgs& a) {
     };
   }
   validate_train_config(config);  // before reading 30 MB of images
+  const std::filesystem::path out_dir = std::filesystem::path(a.out).parent_path();
+  std::error_code ec;
+  if (!out_dir.empty() && !std::filesystem::is_directory(out_dir, ec)) {
+    throw UserError("cannot write " + a.out + ": directory " + out_dir.string() +
+                    " does not exist");
+  }
   const Dataset data = load_dataset(a.data_dir);
   if (!a.quiet) {
     std::printf("data %s: train %d, val %d, test %d images of %dx%d, %d classes\n",

@@ -6,6 +6,7 @@
 #include "features/feature_scaling.hpp"
 #include "features/pca.hpp"
 #include "features/resize_8x8.hpp"
+#include "train/eigen_single_thread.hpp"
 
 namespace xbarmc {
 namespace {
@@ -91,6 +92,7 @@ std::vector<float> compute_features(const FeatureSpec& spec, const Images& image
 FeatureSpec fit_features(FeatureMethod method, const LabelledImages& train,
                          const LabelledImages& val, int n_classes,
                          const FeatureFitOptions& options) {
+  const EigenSingleThread single_thread;
   FeatureSpec spec;
   spec.method = method;
   spec.input_rows = train.images.rows;

@@ -7,6 +7,7 @@
 
 #include "common/errors.hpp"
 #include "features/feature_extractor.hpp"
+#include "train/eigen_single_thread.hpp"
 #include "train/linear_trainer.hpp"
 
 namespace xbarmc {
@@ -34,19 +35,6 @@ SplitAccuracy split_accuracy(const Eigen::MatrixXd& w, const FeatureSet& train,
                              const FeatureSet& val, const FeatureSet& test) {
   return {accuracy(w, train), accuracy(w, val), accuracy(w, test)};
 }
-
-// Eigen's products may split work differently with other thread counts; training
-// runs them on one thread so a seed gives the same bits everywhere.
-class EigenSingleThread {
- public:
-  EigenSingleThread() : saved_(Eigen::nbThreads()) { Eigen::setNbThreads(1); }
-  ~EigenSingleThread() { Eigen::setNbThreads(saved_); }
-  EigenSingleThread(const EigenSingleThread&) = delete;
-  EigenSingleThread& operator=(const EigenSingleThread&) = delete;
-
- private:
-  int saved_;
-};
 
 }  // namespace
 
