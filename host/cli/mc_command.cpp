@@ -1,10 +1,12 @@
 // `xbarmc mc`: the Monte Carlo yield study (DESIGN §2.6, §3). Every device, readout
 // and neuron knob is an option and, through --config, a TOML key of the same name.
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "cli/commands.hpp"
+#include "common/errors.hpp"
 #include "study/mc_config.hpp"
 #include "study/mc_study.hpp"
 
@@ -15,6 +17,8 @@ template <class E>
 CLI::CheckedTransformer names(std::map<std::string, E> m) {
   return CLI::CheckedTransformer(std::move(m));
 }
+
+}  // namespace
 
 void add_device_options(CLI::App* sub, DeviceParams& d) {
   const char* g = "Device (DESIGN 2.4)";
@@ -84,7 +88,20 @@ void add_readout_options(CLI::App* sub, study::McConfig& c) {
       ->group(g)->capture_default_str();
 }
 
-}  // namespace
+// --times as given: every value a number of seconds; none at all is an error.
+std::vector<double> parse_times(const std::vector<std::string>& texts) {
+  std::vector<double> times;
+  for (const std::string& t : texts) {
+    char* end = nullptr;
+    const double v = std::strtod(t.c_str(), &end);
+    if (t.empty() || end != t.c_str() + t.size()) {
+      throw UserError("--times value '" + t + "' is not a number of seconds");
+    }
+    times.push_back(v);
+  }
+  if (times.empty()) throw UserError("--times is empty: give at least one time in seconds");
+  return times;
+}
 
 void add_mc_command(CLI::App& app) {
   auto* sub = app.add_subcommand("mc", "Monte Carlo yield study: accuracy of N sampled chips");
@@ -96,8 +113,9 @@ void add_mc_command(CLI::App& app) {
   sub->add_option("--split", c->split, "data split: val or test")->capture_default_str();
   sub->add_option("--images", c->images, "first K images of the split (0 = all)")
       ->capture_default_str();
-  sub->add_option("--times", c->times_s, "times after programming, s (comma separated)")
-      ->delimiter(',')->capture_default_str();
+  auto times = std::make_shared<std::vector<std::string>>();
+  sub->add_option("--times", *times, "times after programming, s (comma separated) [1]")
+      ->delimiter(',');
   sub->add_option("--seed", c->seed, "seed of every random stream")->capture_default_str();
   sub->add_option("--yield-spec", c->yield_specs,
                   "yield thresholds: accuracies (0.75) or float-1pp, mapped-1pp, nominal-1pp")
@@ -117,7 +135,10 @@ void add_mc_command(CLI::App& app) {
   sub->add_flag("--resume", c->resume, "continue OUT.partial left by an interrupted run")->group(g);
   sub->add_option("--stop-after-batches", c->stop_after_batches,
                   "testing: stop as if interrupted after N batches")->group("");
-  sub->callback([c] { study::run_mc_study(*c); });
+  sub->callback([c, times, sub] {
+    if (sub->count("--times") > 0) c->times_s = parse_times(*times);
+    study::run_mc_study(*c);
+  });
 }
 
 }  // namespace xbarmc::cli

@@ -165,7 +165,6 @@ StudyOutcome run_mc_study(const McConfig& c) {
   const std::string model_checksum = file_checksum(c.model_path);
   std::string note;
   std::unique_ptr<Engine> engine = make_engine(parse_backend(c.backend), c.threads, &note);
-  if (!note.empty()) std::fprintf(stderr, "%s\n", note.c_str());
 
   const std::string key = study_toml(c, model_checksum);
   std::unique_ptr<ResultsFile> resumed;
@@ -210,14 +209,17 @@ StudyOutcome run_mc_study(const McConfig& c) {
     rf = std::make_unique<ResultsFile>(ResultsFile::create(c.out_path, h));
   }
   if (!c.quiet) {
+    if (!note.empty()) std::fprintf(stderr, "%s\n", note.c_str());
     std::fprintf(stderr, "mc: %llu chips x %zu times on %d %s images, backend %s (%s)\n",
                  static_cast<unsigned long long>(c.chips), c.times_s.size(), in.n_images(),
                  c.split.c_str(), engine->name().c_str(), engine->device_name().c_str());
   }
   run_batches(c, in, *engine, *rf);
   const StudyOutcome outcome = rf->finish();
-  print_summary_table(outcome, rf->references(), stdout);
-  std::printf("wrote %s\n", c.out_path.c_str());
+  if (c.print_summary) {
+    print_summary_table(outcome, rf->references(), stdout);
+    std::printf("wrote %s\n", c.out_path.c_str());
+  }
   return outcome;
 }
 

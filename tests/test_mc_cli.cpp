@@ -1,0 +1,291 @@
+// `xbarmc mc` end to end on a tiny generated data set and model: the results file's
+// layout, results independent of thread count, batch size and interruption
+// (--stop-after-batches and a real SIGINT, then --resume), and bad input → exit 2
+// with one line and no output or partial file.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <numeric>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "io/h5.hpp"
+#include "test_train_data.hpp"
+
+namespace xbarmc {
+namespace {
+
+namespace fs = std::filesystem;
+using testing_data::TempDir;
+
+struct CliRun {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class McCli : public ::testing::Test {
+ protected:
+  // One data set and model for the whole suite: 600 training-file images (500
+  // train, 100 val) and 120 test images; a few epochs suffice on these blocks.
+  static void SetUpTestSuite() {
+    dir_ = std::make_unique<TempDir>("mc_cli");
+    testing_data::write_idx_set(*dir_, 600, 120, false);
+    const CliRun r = run("train --quiet --epochs 6 --data-dir " + data() + " --out " + model());
+    ASSERT_EQ(r.status, 0) << r.err;
+  }
+  static void TearDownTestSuite() { dir_.reset(); }
+
+  static std::string data() { return dir_->path().string(); }
+  static std::string model() { return dir_->file("model.h5"); }
+  static std::string file(const std::string& name) { return dir_->file(name); }
+
+  static CliRun run(const std::string& args) {
+    const std::string out = file("stdout.txt"), err = file("stderr.txt");
+    const std::string cmd = std::string(XBARMC_BINARY) + " " + args + " >" + out + " 2>" + err;
+    const int raw = std::system(cmd.c_str());
+    CliRun r;
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    r.out = slurp(out);
+    r.err = slurp(err);
+    return r;
+  }
+
+  // A study with enough variation that chips differ: 15 chips, two times.
+  static std::string study(const std::string& out) {
+    return "mc --model " + model() + " --data-dir " + data() +
+           " --chips 15 --times 1,86400 --c2c-sigma 0.6 --read-sigma 0.3 --nu-mean 0.05 "
+           "--nu-std 0.05 --p-stuck-off 0.05 --yield-spec 0.9,float-2pp --timesteps 8 --quiet "
+           "--out " + out;
+  }
+
+  static std::unique_ptr<TempDir> dir_;
+};
+std::unique_ptr<TempDir> McCli::dir_;
+
+const char* const kResultDatasets[] = {
+    "mc/times",        "mc/chip_index",     "mc/correct",        "mc/accuracy",
+    "mc/no_spike",     "mc/saturated",      "mc/summary/mean",   "mc/summary/std",
+    "mc/summary/min",  "mc/summary/max",    "mc/summary/p1",     "mc/summary/p5",
+    "mc/summary/p10",  "mc/summary/p50",    "mc/yield/threshold", "mc/yield/fraction",
+    "mc/yield/wilson_low", "mc/yield/wilson_high", "reference/float_accuracy",
+    "reference/mapped_accuracy", "reference/nominal_accuracy", "reference/threshold",
+    "reference/i_fs_a", "mapping/g_target", "mapping/levels_pos"};
+
+// Every result dataset of two files is identical (attributes such as the time of
+// creation and the command line naturally differ).
+void expect_same_results(const std::string& a, const std::string& b) {
+  const h5::File fa = h5::File::open(a), fb = h5::File::open(b);
+  for (const char* name : kResultDatasets) {
+    const h5::Array<double> da = fa.read<double>(name), db = fb.read<double>(name);
+    EXPECT_EQ(da.shape, db.shape) << name;
+    EXPECT_EQ(da.data, db.data) << name;
+  }
+  EXPECT_EQ(fa.open_group("mc").string_attribute("checksum"),
+            fb.open_group("mc").string_attribute("checksum"));
+}
+
+TEST_F(McCli, WritesTheDocumentedResultsLayout) {
+  const std::string out = file("layout.h5");
+  const CliRun r = run(study(out));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("checksum of correct counts"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(out + ".partial"));
+  const h5::File f = h5::File::open(out);
+  for (const char* attr : {"version", "git_describe", "command_line", "config_toml", "backend",
+                           "device_name", "created_utc", "study"}) {
+    EXPECT_TRUE(f.has_attribute(attr)) << attr;
+  }
+  EXPECT_EQ(f.string_attribute("study"), "mc");
+  EXPECT_EQ(f.string_attribute("backend"), "cpu");
+  EXPECT_NE(f.string_attribute("config_toml").find("c2c-sigma = 0.6"), std::string::npos);
+  const h5::Group mc = f.open_group("mc");
+  EXPECT_EQ(mc.int_attribute("n_images"), 120);
+  EXPECT_EQ(mc.string_attribute("split"), "test");
+
+  const h5::Array<std::uint32_t> correct = f.read<std::uint32_t>("mc/correct");
+  ASSERT_EQ(correct.shape, (h5::Shape{2, 15}));
+  const h5::Array<double> acc = f.read<double>("mc/accuracy");
+  for (std::size_t i = 0; i < correct.data.size(); ++i) {
+    EXPECT_EQ(acc.data[i], correct.data[i] / 120.0);
+  }
+  EXPECT_EQ(f.read<std::uint64_t>("mc/chip_index").data.back(), 14u);
+  EXPECT_EQ(f.read<double>("mc/times").data, (std::vector<double>{1.0, 86400.0}));
+  // Chips differ (the study is not degenerate) and the summary is the accuracies'.
+  const std::vector<double> t0(acc.data.begin(), acc.data.begin() + 15);
+  EXPECT_GT(*std::max_element(t0.begin(), t0.end()), *std::min_element(t0.begin(), t0.end()));
+  const double mean = std::accumulate(t0.begin(), t0.end(), 0.0) / 15.0;
+  EXPECT_NEAR(f.read<double>("mc/summary/mean").data[0], mean, 1e-12);
+  EXPECT_EQ(f.read<double>("mc/summary/min").data[0], *std::min_element(t0.begin(), t0.end()));
+  // Yield of the absolute spec 0.9 at time 0 counts the chips at ≥ 90 %.
+  EXPECT_EQ(f.read_strings("mc/yield/spec"), (std::vector<std::string>{"0.9", "float-2pp"}));
+  const double good = static_cast<double>(std::count_if(t0.begin(), t0.end(),
+                                                        [](double a) { return a >= 0.9; }));
+  const h5::Array<double> fraction = f.read<double>("mc/yield/fraction");
+  ASSERT_EQ(fraction.shape, (h5::Shape{2, 2}));
+  EXPECT_EQ(fraction.data[0], good / 15.0);
+  const h5::Array<double> low = f.read<double>("mc/yield/wilson_low");
+  const h5::Array<double> high = f.read<double>("mc/yield/wilson_high");
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_LE(low.data[i], fraction.data[i]);
+    EXPECT_GE(high.data[i], fraction.data[i]);
+  }
+  const double float_acc = f.read<double>("reference/float_accuracy").data.at(0);
+  EXPECT_NEAR(f.read<double>("mc/yield/threshold").data[1], float_acc - 0.02, 1e-12);
+  EXPECT_EQ(f.read<std::int32_t>("mapping/levels_neg").shape, (h5::Shape{64, 10}));
+  EXPECT_EQ(f.read<double>("mapping/g_target").shape, (h5::Shape{64, 20}));
+}
+
+TEST_F(McCli, OneAndTwoThreadsGiveIdenticalResults) {
+  const CliRun one = run(study(file("t1.h5")) + " --threads 1");
+  ASSERT_EQ(one.status, 0) << one.err;
+  const CliRun two = run(study(file("t2.h5")) + " --threads 2");
+  ASSERT_EQ(two.status, 0) << two.err;
+  expect_same_results(file("t1.h5"), file("t2.h5"));
+}
+
+TEST_F(McCli, BatchSizeDoesNotChangeResults) {
+  ASSERT_EQ(run(study(file("b3.h5")) + " --batch 3").status, 0);
+  ASSERT_EQ(run(study(file("b7.h5")) + " --batch 7").status, 0);
+  expect_same_results(file("b3.h5"), file("b7.h5"));
+}
+
+TEST_F(McCli, StoppedThenResumedEqualsStraightRun) {
+  const std::string straight = file("straight.h5"), resumed = file("resumed.h5");
+  ASSERT_EQ(run(study(straight)).status, 0);
+  const CliRun stopped = run(study(resumed) + " --batch 4 --stop-after-batches 2");
+  EXPECT_EQ(stopped.status, 130) << stopped.err;
+  EXPECT_NE(stopped.err.find("--resume"), std::string::npos) << stopped.err;
+  EXPECT_FALSE(fs::exists(resumed));
+  ASSERT_TRUE(fs::exists(resumed + ".partial"));
+  EXPECT_EQ(h5::File::open(resumed + ".partial").int_attribute("chips_done"), 8);
+
+  // Without --resume the partial file is not silently thrown away.
+  const CliRun again = run(study(resumed));
+  EXPECT_EQ(again.status, 2);
+  EXPECT_NE(again.err.find(".partial"), std::string::npos) << again.err;
+
+  const CliRun done = run(study(resumed) + " --batch 5 --resume");
+  ASSERT_EQ(done.status, 0) << done.err;
+  EXPECT_FALSE(fs::exists(resumed + ".partial"));
+  expect_same_results(straight, resumed);
+}
+
+TEST_F(McCli, ResumeRefusesAStudyWithOtherSettings) {
+  const std::string out = file("other.h5");
+  ASSERT_EQ(run(study(out) + " --batch 4 --stop-after-batches 1").status, 130);
+  const CliRun r = run(study(out) + " --resume --seed 7");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("seed"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(out + ".partial"));  // kept for a correct resume
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(McCli, SigintLeavesAResumablePartialFile) {
+  const std::string out = file("sigint.h5");
+  // Far more chips than finish before the signal, one per batch.
+  const std::string common = "mc --model " + model() + " --data-dir " + data() +
+                             " --c2c-sigma 0.3 --threads 1 --quiet";
+  const std::string args = common + " --chips 1000000 --batch 1 --out " + out;
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, STDOUT_FILENO);
+    ::dup2(devnull, STDERR_FILENO);
+    const std::string cmd = "exec " + std::string(XBARMC_BINARY) + " " + args;
+    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Wait until the partial file exists, let some batches land, then interrupt.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(out + ".partial") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ::kill(pid, SIGINT);
+  int raw = 0;
+  ASSERT_EQ(::waitpid(pid, &raw, 0), pid);
+  ASSERT_TRUE(WIFEXITED(raw));
+  EXPECT_EQ(WEXITSTATUS(raw), 130);
+  EXPECT_FALSE(fs::exists(out));
+  ASSERT_TRUE(fs::exists(out + ".partial"));
+  const std::int64_t done = h5::File::open(out + ".partial").int_attribute("chips_done");
+  ASSERT_GT(done, 0);
+  ASSERT_LT(done, 1000000);
+
+  // The recorded chips are exactly those of a straight run of that many chips
+  // (a chip's result depends only on its index).
+  const std::string prefix = file("sigint_prefix.h5");
+  ASSERT_EQ(run(common + " --chips " + std::to_string(done) + " --out " + prefix).status, 0);
+  const std::vector<std::uint32_t> want = h5::File::open(prefix).read<std::uint32_t>("mc/correct").data;
+  const std::vector<std::uint32_t> got =
+      h5::File::open(out + ".partial").read<std::uint32_t>("mc/correct").data;
+  ASSERT_GE(got.size(), want.size());
+  EXPECT_EQ(std::vector<std::uint32_t>(got.begin(), got.begin() + static_cast<long>(want.size())), want);
+
+  // --resume picks it up where it stopped (stopped again after one more batch).
+  const CliRun more = run(args + " --resume --stop-after-batches 1");
+  EXPECT_EQ(more.status, 130) << more.err;
+  EXPECT_EQ(h5::File::open(out + ".partial").int_attribute("chips_done"), done + 1);
+}
+
+TEST_F(McCli, BadInputExitsTwoWithoutAnyFile) {
+  const std::string out = file("bad.h5");
+  const std::string base = "mc --model " + model() + " --data-dir " + data() + " --chips 3 --out " + out;
+  const struct {
+    std::string args, named;  // extra arguments and what the message must name
+  } cases[] = {
+      {" --c2c-model weird", "weird"},
+      {" --scheme C", "C"},
+      {" --c2c-sigma -0.1", "--c2c-sigma"},
+      {" --read-sigma -1", "--read-sigma"},
+      {" --p-stuck-on 1.5", "--p-stuck-on"},
+      {" --p-stuck-off -0.2", "--p-stuck-off"},
+      {" --times ''", "--times"},
+      {" --yield-spec fast-1pp", "fast-1pp"},
+      {" --full-scale huge", "huge"},
+      {" --threshold-ratio -2", "-2"},
+      {" --split train", "train"},
+      {" --images 100000", "100000"},
+      {" --backend tpu", "tpu"},
+  };
+  for (const auto& c : cases) {
+    const CliRun r = run(base + c.args);
+    EXPECT_EQ(r.status, 2) << c.args << ": " << r.err;
+    EXPECT_NE(r.err.find(c.named), std::string::npos) << c.args << ": " << r.err;
+    EXPECT_LE(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(fs::exists(out)) << c.args;
+    EXPECT_FALSE(fs::exists(out + ".partial")) << c.args;
+  }
+  // Unreadable models: missing, and not HDF5.
+  std::ofstream(file("not_a_model.h5")) << "hello\n";
+  for (const std::string& bad : {file("missing.h5"), file("not_a_model.h5")}) {
+    const CliRun r = run("mc --model " + bad + " --data-dir " + data() + " --chips 3 --out " + out);
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_NE(r.err.find(bad), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out + ".partial"));
+  }
+  const CliRun r = run(base + " --resume");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("nothing to resume"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace xbarmc
