@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "nodal_reference.hpp"
@@ -243,7 +244,9 @@ INSTANTIATE_TEST_SUITE_P(
                     SizeCase{64, 20, 1e4, 1e6, 1.0},      // low-resistance device
                     SizeCase{64, 20, 1e3, 1e4, 1.0},      // kΩ: A far from G
                     SizeCase{128, 128, 1e3, 1e5, 1.0},    // large array, strong coupling
-                    SizeCase{128, 128, 1e9, 4e11, 1.0}),  // large array, 100s of GΩ
+                    SizeCase{128, 128, 1e9, 4e11, 1.0},   // large array, 100s of GΩ
+                    SizeCase{8, 40, 1e3, 1e5, 1.0},       // wide: solved flipped (direct)
+                    SizeCase{6, 50, 2.34e8, 4.18e11, 1.0}),  // wide: flipped (Jacobi)
     case_name);
 
 TEST(IrDrop, JacobiPathAgreesWithDirectPath) {
@@ -345,9 +348,9 @@ TEST(FirstOrder, ApproachesNodalQuadraticallyAsWiresVanish) {
 
 TEST(IrDrop, StaysInsideItsScratch) {
   // compute_a_eff may use exactly a_eff_scratch_doubles(...) doubles and no more.
-  const int n = 40, m = 12;
   const double kCanary = -12345.0;
-  for (double r_lo : {1e3, 1e9}) {
+  for (auto [n, m, r_lo] : {std::tuple{40, 12, 1e3}, std::tuple{40, 12, 1e9},
+                            std::tuple{7, 30, 1e3}, std::tuple{7, 30, 1e9}}) {
     const Matrix g = random_conductances(n, m, r_lo, 10.0 * r_lo, 12);
     const std::size_t size = a_eff_scratch_doubles(IrDropModel::kNodal, n, m);
     std::vector<double> scratch(size + 64, kCanary);

@@ -20,10 +20,14 @@
 //       e.g. any device of ≥ 10 MΩ with 1 Ω wires on a 64×20 array). ρ bounds the
 //       contraction in the ℓ1 norm, so the error after a sweep is ≤ ρ/(1−ρ)·‖change‖₁;
 //       sweeps stop when that bound is ≤ 1e−15·‖currents‖₁ (about 3 sweeps; ≤ 40).
-//       Cost per sweep ~8·n_in·n_cols² flops (detail/irdrop_jacobi.hpp).
+//       Cost per sweep ~13·n_in·n_cols² flops (detail/irdrop_jacobi.hpp).
 //     - otherwise block elimination of the bit-line voltages row by row, a direct
 //       method with no convergence test (detail/irdrop_block_elimination.hpp).
 //       Cost ~n_in·n_cols³ + n_in²·n_cols²/2 multiply-adds.
+//     A wide array (n_cols > n_in) is solved seen from the other side, by reciprocity,
+//     so that the small dimension sets the cost (detail/irdrop_nodal.hpp).
+//   Measured on one core (benchmarks/bench_irdrop.cpp, 64×20, 1 Ω wires): ~7000 chips/s
+//   for the seed's device (Jacobi), ~3000 chips/s for 10 kΩ–1 MΩ devices (direct).
 //   Both agree with an independent sparse nodal solver to ≤ 1e−9 relative (tests).
 //
 // Usable from device code: no allocation, the caller passes `scratch` of
@@ -34,9 +38,8 @@
 
 #include <cstddef>
 
-#include "xbarmc/detail/irdrop_block_elimination.hpp"
 #include "xbarmc/detail/irdrop_first_order.hpp"
-#include "xbarmc/detail/irdrop_jacobi.hpp"
+#include "xbarmc/detail/irdrop_nodal.hpp"
 #include "xbarmc/hd.hpp"
 #include "xbarmc/params.hpp"
 
@@ -44,10 +47,7 @@ namespace xbarmc {
 
 // Doubles of scratch compute_a_eff needs (0 for none and first_order).
 XBARMC_HD std::size_t a_eff_scratch_doubles(IrDropModel model, int n_in, int n_cols) {
-  if (model != IrDropModel::kNodal) return 0;
-  const std::size_t direct = detail::block_elimination_scratch_doubles(n_cols);
-  const std::size_t jacobi = detail::jacobi_scratch_doubles(n_in, n_cols);
-  return direct > jacobi ? direct : jacobi;
+  return model == IrDropModel::kNodal ? detail::nodal_scratch_doubles(n_in, n_cols) : 0;
 }
 
 // A_eff [n_in × n_cols] (row-major, S) of conductances g_s [n_in × n_cols] (row-major, S).
@@ -65,12 +65,7 @@ XBARMC_HD void compute_a_eff(IrDropModel model, const double* g_s, int n_in, int
     detail::a_eff_first_order(g_s, n_in, n_cols, r_wl_ohm, r_bl_ohm, a_eff_s);
     return;
   }
-  if (detail::jacobi_contraction_bound(g_s, n_in, n_cols, r_wl_ohm, r_bl_ohm) <=
-      detail::kJacobiMaxContraction) {
-    detail::a_eff_jacobi(g_s, n_in, n_cols, r_wl_ohm, r_bl_ohm, scratch, a_eff_s);
-    return;
-  }
-  detail::a_eff_block_elimination(g_s, n_in, n_cols, r_wl_ohm, r_bl_ohm, scratch, a_eff_s);
+  detail::a_eff_nodal(g_s, n_in, n_cols, r_wl_ohm, r_bl_ohm, scratch, a_eff_s);
 }
 
 }  // namespace xbarmc
