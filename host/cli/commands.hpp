@@ -6,6 +6,14 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
+
+namespace xbarmc {
+struct DeviceParams;
+namespace study {
+struct McConfig;
+}
+}  // namespace xbarmc
 
 namespace xbarmc::cli {
 
@@ -15,11 +23,19 @@ std::string find_subcommand_name(const CLI::App& app, int argc, const char* cons
 // `subcommand`, [section] keys to the subcommand of that name.
 void add_config_option(CLI::App& app, const std::string& subcommand);
 
+void add_bench_command(CLI::App& app);
 void add_crossbar_command(CLI::App& app);
-void add_crossbar_command(CLI::App& app);
+void add_drift_command(CLI::App& app);
 void add_map_command(CLI::App& app);
 void add_mc_command(CLI::App& app);
 void add_run_command(CLI::App& app);
+void add_sweep_command(CLI::App& app);
 void add_train_command(CLI::App& app);
+
+// The chip-model options shared by the study commands (mc, drift, sweep; defined in
+// mc_command.cpp): device (DESIGN 2.4), readout and neurons (2.5), and --times values.
+void add_device_options(CLI::App* sub, DeviceParams& d);
+void add_readout_options(CLI::App* sub, study::McConfig& c);
+std::vector<double> parse_times(const std::vector<std::string>& texts);
 
 }  // namespace xbarmc::cli
