@@ -1,0 +1,82 @@
+// Throughput of the CUDA engine on the bench workload (DESIGN §2.6 `bench`): 64×20
+// array, rate coding, D2D 0.05, C2C 0.1, stuck cells, drift with compensation, read
+// noise 0.02, nodal IR-drop, scheme B 6-bit ADC, T = 16 and 32; 4096 chips × 1000
+// images per call. Counters: chip·image inferences/s, synaptic operations/s (cells
+// read per step), and the fraction of the napkin-math bound (kernels/napkin_model.hpp).
+// Target (H100): ≥ 1e8 inferences/s at T = 16 and ≥ 20 % of the bound.
+// Without a device (or without CUDA support) every case reports an error and skips.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+
+#include "engine/synthetic_workload.hpp"
+#ifdef XBARMC_WITH_CUDA
+#include "cuda_engine.hpp"
+#include "device_info.cuh"
+#include "napkin_model.hpp"
+#endif
+
+namespace {
+
+xbarmc::StudyInputs bench_workload(int steps) {
+  xbarmc::SyntheticSpec spec;
+  spec.n_images = 1000;
+  spec.timesteps = steps;
+  xbarmc::StudyInputs in = xbarmc::make_synthetic_study(spec);
+  xbarmc::DeviceParams& d = in.device;
+  d.d2d_sigma = 0.05;
+  d.c2c_sigma = 0.1;
+  d.p_stuck_on = d.p_stuck_off = 0.001;
+  d.nu_mean = 0.01;
+  d.nu_std = 0.005;
+  d.drift_compensation = true;
+  d.read_sigma = 0.02;
+  d.ir_drop = xbarmc::IrDropModel::kNodal;
+  in.times_s = {86400.0};
+  return in;
+}
+
+void BM_CudaEngine(benchmark::State& state) {
+#ifdef XBARMC_WITH_CUDA
+  if (xbarmc::cuda::device_count() == 0) {
+    state.SkipWithError("no CUDA device");
+    return;
+  }
+  const int steps = static_cast<int>(state.range(0));
+  const std::uint64_t chips = 4096;
+  const xbarmc::StudyInputs in = bench_workload(steps);
+  auto engine = xbarmc::cuda::make_cuda_engine(0);
+  xbarmc::ChipBatchResult r;
+  engine->run(in, 0, 1, r);  // context and module load
+  double seconds = 0.0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    engine->run(in, 0, chips, r);
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    benchmark::DoNotOptimize(r.correct.data());
+  }
+  const double rate = static_cast<double>(state.iterations()) * chips * in.n_images() / seconds;
+  state.counters["inf_per_s"] = rate;
+  state.counters["sop_per_s"] = rate * steps * in.n_in * in.n_cols();
+  xbarmc::cuda::NapkinWorkload w;
+  w.timesteps = steps;
+  w.n_images = in.n_images();
+  w.slots_per_time = 2;
+  double sum_x = 0.0;
+  for (float x : in.features) sum_x += x;
+  w.active_rows = sum_x / in.n_images();
+  const xbarmc::cuda::DeviceSpecs s = xbarmc::cuda::device_specs(0);
+  const auto bound = xbarmc::cuda::napkin_bound(xbarmc::cuda::napkin_cost(w), s.sm_count, s.clock_hz,
+                                                s.memory_bytes_per_s);
+  state.counters["bound_inf_per_s"] = bound.bound();
+  state.counters["of_bound"] = rate / bound.bound();
+  state.SetLabel(engine->device_name());
+#else
+  state.SkipWithError("built without CUDA support");
+#endif
+}
+BENCHMARK(BM_CudaEngine)->Arg(16)->Arg(32)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();
