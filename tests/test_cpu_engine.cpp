@@ -91,6 +91,22 @@ TEST(CpuEngine, FastEqualsReferenceWithEveryNonIdealityOn) {
   expect_all_match_reference(in, "everything on");
 }
 
+TEST(CpuEngine, FastEqualsReferenceWithIrDrop) {
+  // A low-resistance device (R_on ≈ 23 kΩ) where 2 Ω wires matter.
+  StudyInputs base = small_study(64, 10, 8);
+  for (double& g : base.g_target_s) g *= 1e4;
+  base.device.r_wl_ohm = 2.0;
+  base.device.r_bl_ohm = 2.0;
+  base.device.c2c_sigma = 0.1;
+  base.device.read_sigma = 0.02;
+  for (IrDropModel model : {IrDropModel::kFirstOrder, IrDropModel::kNodal}) {
+    StudyInputs in = base;
+    in.device.ir_drop = model;
+    in.readout.i_fs_a = calibrated_full_scale(in);
+    expect_all_match_reference(in, "ir-drop " + std::to_string(int(model)));
+  }
+}
+
 TEST(CpuEngine, ThreadCountDoesNotChangeResults) {
   StudyInputs in = small_study(64, 10, 16);
   in.device.c2c_sigma = 0.2;

@@ -1,7 +1,7 @@
 #include "engine/chip_instance.hpp"
 
-#include "common/errors.hpp"
 #include "xbarmc/drift.hpp"
+#include "xbarmc/irdrop.hpp"
 #include "xbarmc/readout.hpp"
 
 namespace xbarmc {
@@ -24,11 +24,12 @@ void conductances_at(const StudyInputs& in, const std::vector<ProgrammedCell>& c
 }
 
 void effective_transfer(const StudyInputs& in, const std::vector<double>& g_s,
-                        std::vector<double>& a_eff_s) {
-  if (in.device.ir_drop != IrDropModel::kNone) {
-    throw UserError("--ir-drop: only 'none' is available in this build of the engine");
-  }
-  a_eff_s = g_s;
+                        std::vector<double>& scratch, std::vector<double>& a_eff_s) {
+  const DeviceParams& d = in.device;
+  scratch.resize(a_eff_scratch_doubles(d.ir_drop, in.n_in, in.n_cols()));
+  a_eff_s.resize(g_s.size());
+  compute_a_eff(d.ir_drop, g_s.data(), in.n_in, in.n_cols(), d.r_wl_ohm, d.r_bl_ohm,
+                scratch.data(), a_eff_s.data());
 }
 
 double sum_of(const std::vector<double>& v) {
@@ -65,12 +66,12 @@ void build_chip_matrices(const StudyInputs& in, std::uint32_t chip, ChipScratch&
   double sum_t0 = 0.0;
   if (in.device.drift_compensation) {
     conductances_at(in, s.cells, in.device.t0_s, s.g_s);
-    effective_transfer(in, s.g_s, s.a_eff_s);
+    effective_transfer(in, s.g_s, s.ir_scratch, s.a_eff_s);
     sum_t0 = sum_of(s.a_eff_s);
   }
   for (std::size_t k = 0; k < in.times_s.size(); ++k) {
     conductances_at(in, s.cells, in.times_s[k], s.g_s);
-    effective_transfer(in, s.g_s, s.a_eff_s);
+    effective_transfer(in, s.g_s, s.ir_scratch, s.a_eff_s);
     const double gain =
         in.device.drift_compensation ? compensation_gain(sum_t0, sum_of(s.a_eff_s)) : 1.0;
     make_read_matrix(in, s.a_eff_s, gain, matrices[k]);

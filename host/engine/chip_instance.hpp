@@ -19,9 +19,10 @@ void program_chip(const StudyInputs& in, std::uint32_t chip, std::vector<Program
 void conductances_at(const StudyInputs& in, const std::vector<ProgrammedCell>& cells, double t_s,
                      std::vector<double>& g_s);
 
-// A_eff from G for the configured IR-drop model (none: A_eff = G).
+// A_eff from G for the configured IR-drop model (irdrop.hpp; none: A_eff = G).
+// `scratch` is the solver's work space, grown as needed and reused across chips.
 void effective_transfer(const StudyInputs& in, const std::vector<double>& g_s,
-                        std::vector<double>& a_eff_s);
+                        std::vector<double>& scratch, std::vector<double>& a_eff_s);
 
 double sum_of(const std::vector<double>& v);
 
@@ -47,6 +48,7 @@ struct ChipScratch {
   std::vector<ProgrammedCell> cells;
   std::vector<double> g_s;
   std::vector<double> a_eff_s;
+  std::vector<double> ir_scratch;
 };
 void build_chip_matrices(const StudyInputs& in, std::uint32_t chip, ChipScratch& scratch,
                          std::vector<ReadMatrix>& matrices);

@@ -34,10 +34,6 @@ std::string CpuEngine::device_name() const {
 void CpuEngine::run(const StudyInputs& in, std::uint64_t chip_begin, std::uint64_t chip_end,
                     ChipBatchResult& out) {
   validate_study_inputs(in, chip_begin, chip_end);
-  if (in.device.ir_drop != IrDropModel::kNone) {
-    std::vector<double> probe;
-    effective_transfer(in, in.g_target_s, probe);  // throws here, outside the parallel region
-  }
   if (plan_.fingerprint != input_fingerprint(in) || plan_.masks.empty() == (in.readout.encoding != Encoding::kDirect)) {
     build_input_plan(in, plan_);
   }
