@@ -15,9 +15,10 @@
 // right-hand side of a unit input on row i is carried down as y_i ← g_bl·S_k⁻¹·y_i.
 // At the bottom U_{n−1} = S_{n−1}⁻¹·y_i, so row i of A_eff is g_bl·S_{n−1}⁻¹·y_i.
 // S_k is a Schur complement of the (symmetric, diagonally dominant M-matrix) nodal
-// matrix, hence itself one: Gauss–Jordan inversion without pivoting is stable.
-// Cost (m = n_cols, n = n_in): n·m³ multiply-adds for the inversions plus m²·n²/2 for
-// carrying the inputs; 64×20: ~1.3 M. No iteration, so no convergence test.
+// matrix, hence itself one: inversion by the symmetric sweep operator without pivoting
+// is stable. Cost (m = n_cols, n = n_in): n·m³/2 multiply-adds for the inversions plus
+// m²·n²/2 for carrying the inputs; 64×20: ~1.1 M. No iteration, no convergence test.
+// Scratch: m² + 4m doubles.
 #pragma once
 
 #include <cstddef>
@@ -68,34 +69,89 @@ XBARMC_HD void word_line_elimination(const double* g_row, int m, double r_wl, do
   }
 }
 
-// In-place inverse of an m×m diagonally dominant M-matrix by Gauss–Jordan pivoting on
-// the diagonal: a_pp ← 1/a_pp, a_pk ← a_pk/a_pp, a_ik ← a_ik − a_ip·a_pk/a_pp, a_ip ← −a_ip/a_pp.
-XBARMC_HD void invert_in_place(double* a, int m) {
+// In-place inverse of a symmetric m×m diagonally dominant M-matrix by the sweep operator
+// (Gauss–Jordan on the diagonal, kept symmetric): pivoting on p maps
+//   a_pp ← −1/a_pp,  a_pk ← a_pk/a_pp,  a_ik ← a_ik − a_ip·a_pk/a_pp   (i, k ≠ p),
+// and after every pivot the matrix holds −A⁻¹. Only the upper triangle is updated
+// (m³/2 multiply-adds); t holds row p read from it. On return a = A⁻¹, both triangles.
+XBARMC_HD void invert_in_place(double* a, int m, double* t) {
   for (int p = 0; p < m; ++p) {
-    double* ap = a + p * m;
-    const double inv = 1.0 / ap[p];
-    for (int k = 0; k < m; ++k) ap[k] *= inv;
-    ap[p] = inv;
+    for (int k = 0; k < m; ++k) t[k] = k < p ? a[k * m + p] : a[p * m + k];
+    const double inv = 1.0 / t[p];
     for (int i = 0; i < m; ++i) {
       if (i == p) continue;
+      const double s = t[i] * inv;
       double* ai = a + i * m;
-      const double f = ai[p];
-      if (f == 0.0) continue;
-      for (int k = 0; k < m; ++k) ai[k] -= f * ap[k];
-      ai[p] = -f * inv;
+      for (int k = i; k < m; ++k) ai[k] -= s * t[k];
     }
+    for (int k = 0; k < m; ++k) {
+      if (k < p) a[k * m + p] = t[k] * inv;
+      if (k > p) a[p * m + k] = t[k] * inv;
+    }
+    a[p * m + p] = -inv;
   }
+  for (int i = 0; i < m; ++i)
+    for (int k = i; k < m; ++k) {
+      const double v = -a[i * m + k];
+      a[i * m + k] = v;
+      a[k * m + i] = v;
+    }
 }
 
-// y ← f·y for a symmetric m×m f (columns read as rows, so the inner loop is contiguous).
-XBARMC_HD void symmetric_matvec_in_place(const double* f, int m, double* y, double* tmp) {
-  for (int j = 0; j < m; ++j) tmp[j] = 0.0;
-  for (int l = 0; l < m; ++l) {
-    const double yl = y[l];
-    const double* fl = f + l * m;
-    for (int j = 0; j < m; ++j) tmp[j] += fl[j] * yl;
+// y_i ← f·y_i for rows i < rows of y (each m long), f symmetric m×m:
+// (f·y)_j = Σ_l f[l][j]·y_l, summed in l order. Two rows and four outputs at a time keep
+// eight sums in registers, so each f element loaded serves two rows. tmp: 2·m doubles.
+XBARMC_HD void carry_inputs(const double* f, int m, double* y, int rows, double* tmp) {
+  int i = 0;
+  for (; i + 2 <= rows; i += 2) {
+    const double* ya = y + i * m;
+    const double* yb = ya + m;
+    int j = 0;
+    for (; j + 4 <= m; j += 4) {
+      double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0, b0 = 0.0, b1 = 0.0, b2 = 0.0, b3 = 0.0;
+      for (int l = 0; l < m; ++l) {
+        const double* fl = f + l * m + j;
+        const double yal = ya[l], ybl = yb[l];
+        a0 += fl[0] * yal;
+        a1 += fl[1] * yal;
+        a2 += fl[2] * yal;
+        a3 += fl[3] * yal;
+        b0 += fl[0] * ybl;
+        b1 += fl[1] * ybl;
+        b2 += fl[2] * ybl;
+        b3 += fl[3] * ybl;
+      }
+      double* ta = tmp + j;
+      double* tb = tmp + m + j;
+      ta[0] = a0;
+      ta[1] = a1;
+      ta[2] = a2;
+      ta[3] = a3;
+      tb[0] = b0;
+      tb[1] = b1;
+      tb[2] = b2;
+      tb[3] = b3;
+    }
+    for (; j < m; ++j) {
+      double a0 = 0.0, b0 = 0.0;
+      for (int l = 0; l < m; ++l) {
+        a0 += f[l * m + j] * ya[l];
+        b0 += f[l * m + j] * yb[l];
+      }
+      tmp[j] = a0;
+      tmp[m + j] = b0;
+    }
+    for (int k = 0; k < 2 * m; ++k) y[i * m + k] = tmp[k];
   }
-  for (int j = 0; j < m; ++j) y[j] = tmp[j];
+  if (i < rows) {  // an odd last row
+    double* yi = y + i * m;
+    for (int j = 0; j < m; ++j) {
+      double s0 = 0.0;
+      for (int l = 0; l < m; ++l) s0 += f[l * m + j] * yi[l];
+      tmp[j] = s0;
+    }
+    for (int k = 0; k < m; ++k) yi[k] = tmp[k];
+  }
 }
 
 // A_eff (n_in × n_cols, row-major) by block elimination; scratch holds
@@ -106,7 +162,7 @@ XBARMC_HD void a_eff_block_elimination(const double* g, int n_in, int n_cols, do
   double* f = scratch;  // S_k, inverted in place into S_k⁻¹ (then scaled by g_bl)
   double* inv_d = f + m * m;
   double* q = inv_d + m;
-  double* x = q + m;
+  double* x = q + m;    // m doubles, with tmp also the 2·m of carry_inputs
   double* tmp = x + m;
   if (r_bl == 0.0) {
     // Bit lines at 0 V: each row alone, I = G∘W with W from its word line.
@@ -120,18 +176,18 @@ XBARMC_HD void a_eff_block_elimination(const double* g, int n_in, int n_cols, do
       for (int e = 0; e < m * m; ++e) f[e] = 0.0;
     } else {
       // f = g_bl·S_{k−1}⁻¹ carries the earlier inputs down one row; S_k = D_k − g_bl·f.
-      for (int i = 0; i < k; ++i) symmetric_matvec_in_place(f, m, a + i * m, tmp);
+      carry_inputs(f, m, a, k, x);
       for (int e = 0; e < m * m; ++e) f[e] *= -g_bl;
     }
     const double* gk = g + k * m;
     const double c = k == 0 ? g_bl : 2.0 * g_bl;
     for (int j = 0; j < m; ++j) f[j * m + j] += gk[j] + c;
     word_line_elimination(gk, m, r_wl, f, a + k * m, inv_d, q, x);
-    invert_in_place(f, m);
+    invert_in_place(f, m, tmp);
     for (int e = 0; e < m * m; ++e) f[e] *= g_bl;
   }
   // Row i of A_eff = g_bl·S_{n−1}⁻¹·y_i.
-  for (int i = 0; i < n_in; ++i) symmetric_matvec_in_place(f, m, a + i * m, tmp);
+  carry_inputs(f, m, a, n_in, x);
 }
 
 }  // namespace xbarmc::detail
