@@ -2,8 +2,10 @@
 
 #include <zlib.h>
 
+#include <cstdio>
 #include <limits>
 #include <memory>
+#include <type_traits>
 
 #include "common/errors.hpp"
 

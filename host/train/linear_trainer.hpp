@@ -34,7 +34,7 @@ struct LinearTrainOptions {
   MappingParams mapping;     // used by kQuantized
   double noise_sigma = 0.0;  // noise-aware training when > 0
   int max_epochs = 60;
-  int patience = 8;  // epochs without a better val accuracy before stopping
+  int patience = 8;  // epochs with neither a better val accuracy nor a lower val loss
   int batch_size = 128;
   double learning_rate = 1e-2;
   std::uint64_t seed = 0;
