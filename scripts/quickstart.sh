@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Quick start: installs dependencies, builds xbarmc (default preset: Release, CUDA
-# when nvcc is found) and maps the example weight matrix onto the crossbar.
-# Outputs go to out/.
+# The main job: installs dependencies, builds xbarmc (default preset: Release, CUDA
+# when nvcc is found) and runs the quickstart yield study:
+#   xbarmc run configs/quickstart.toml
+# which trains the model (or reuses build/quickstart/model.h5 when its [train]
+# settings are unchanged), samples 200 chips of the seed's RRAM device and writes
+# out/quickstart/results.h5. A few minutes on 2 cores. Extra arguments go to
+# `xbarmc run` (e.g. --threads 2, --backend cpu, --resume after a Ctrl-C).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake --preset default
 cmake --build --preset default
-mkdir -p out
-./build/xbarmc map --weights examples/weights_10x64.csv --out out/map.csv \
-  --bl-sel-out out/bl_sel.csv --h5-out out/map.h5
+./build/xbarmc run configs/quickstart.toml "$@"

@@ -1,4 +1,5 @@
-// `xbarmc run CONFIG`: a whole study from one TOML file (DESIGN §3). [train] holds
+// `xbarmc run CONFIG`: a whole study from one TOML file (DESIGN §3). `include` lists
+// preset files read first (device presets in configs/). [train] holds
 // `xbarmc train` keys, its `out` the model cache: trained when missing, reused when
 // the cached model was trained with the same [train] keys. [mc] holds `xbarmc mc`
 // keys; its model defaults to the cache. Both run through their own commands'
@@ -30,8 +31,22 @@ struct RunArgs {
 
 using Section = std::vector<CLI::ConfigItem>;
 
-// The [train] and [mc] sections of `path`; anything else is an error naming it.
-void read_sections(const std::string& path, Section* train, Section* mc) {
+// Adds `item` to `section`, replacing an earlier key of the same name.
+void put(Section& section, const CLI::ConfigItem& item) {
+  for (CLI::ConfigItem& old : section) {
+    if (old.name == item.name) {
+      old = item;
+      return;
+    }
+  }
+  section.push_back(item);
+}
+
+// The [train] and [mc] sections of `path`. A top-level `include = ["preset.toml"]`
+// (paths relative to the including file) reads presets first; the file's own keys
+// override theirs. Any other key outside the two sections is an error naming it.
+void read_sections(const std::string& path, Section* train, Section* mc, int depth = 0) {
+  if (depth > 4) throw UserError(path + ": includes nested too deeply");
   std::vector<CLI::ConfigItem> items;
   try {
     items = CLI::ConfigTOML().from_file(path);
@@ -39,11 +54,24 @@ void read_sections(const std::string& path, Section* train, Section* mc) {
     throw UserError(path + ": " + e.what());
   }
   for (const CLI::ConfigItem& item : items) {
+    if (item.parents.empty() && item.name == "include") {
+      for (const std::string& inc : item.inputs) {
+        const std::filesystem::path p = std::filesystem::path(path).parent_path() / inc;
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(p, ec)) {
+          throw UserError(path + ": include '" + inc + "': no such file " + p.string());
+        }
+        read_sections(p.string(), train, mc, depth + 1);
+      }
+    }
+  }
+  for (const CLI::ConfigItem& item : items) {
     if (item.name == "++" || item.name == "--") continue;  // section markers
+    if (item.parents.empty() && item.name == "include") continue;
     if (item.parents == std::vector<std::string>{"train"}) {
-      train->push_back(item);
+      put(*train, item);
     } else if (item.parents == std::vector<std::string>{"mc"}) {
-      mc->push_back(item);
+      put(*mc, item);
     } else {
       throw UserError(path + ": key '" + item.fullname() +
                       "' is outside the [train] and [mc] sections");
@@ -146,6 +174,12 @@ void run_study(const RunArgs& a) {
   }
 
   // The study, with the run's own options taking precedence over [mc].
+  if (const CLI::ConfigItem* out_key = find_key(mc, "out")) {
+    if (out_key->inputs.size() == 1) {
+      const auto parent = std::filesystem::path(out_key->inputs.front()).parent_path();
+      if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    }
+  }
   std::vector<std::string> skip = {"quiet", "resume"};
   std::vector<std::string> args = {"mc"};
   if (!find_key(mc, "model")) args.push_back("--model=" + model);
