@@ -39,10 +39,11 @@ void expect_all_match_reference(const StudyInputs& in, const std::string& what) 
   const ChipBatchResult ref = run(reference, in, 3, 7);
   CpuEngine scalar(2, &simd::scalar_kernels());
   expect_same(run(scalar, in, 3, 7), ref, what + " [scalar]");
-  if (const simd::Kernels* avx2 = simd::avx2_kernels()) {
-    CpuEngine fast(2, avx2);
-    expect_same(run(fast, in, 3, 7), ref, what + " [avx2]");
-    expect_same(run(fast, in, 3, 4), run(reference, in, 3, 4), what + " [avx2, one chip]");
+  for (const simd::Kernels* k : {simd::avx2_kernels(), simd::avx512_kernels()}) {
+    if (!k) continue;
+    CpuEngine fast(2, k);
+    expect_same(run(fast, in, 3, 7), ref, what + " [" + k->name + "]");
+    expect_same(run(fast, in, 3, 4), run(reference, in, 3, 4), what + " [" + k->name + ", one chip]");
   }
 }
 

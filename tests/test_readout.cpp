@@ -117,22 +117,24 @@ TEST(ReadNoise, FloatNormalsHaveUnitVarianceAndMatchTheBlockLayout) {
   EXPECT_EQ(stream_normal_float(s, 23), z1);
 }
 
-TEST(Kernels, Avx2NormalsAreBitIdenticalToScalar) {
-  const simd::Kernels* avx2 = simd::avx2_kernels();
-  if (!avx2) GTEST_SKIP() << "no AVX2 on this CPU";
-  const int blocks = 20011;  // not a multiple of 8: exercises the tail
+TEST(Kernels, SimdNormalsAreBitIdenticalToScalar) {
+  if (!simd::avx2_kernels()) GTEST_SKIP() << "no AVX2 on this CPU";
+  const int blocks = 20011;  // not a multiple of 8 or 16: exercises the tails
   std::vector<float> a(4 * blocks), b(4 * blocks);
-  for (std::uint64_t seed : {0ull, 1ull, 0xdeadbeefcafef00dull}) {
-    const Stream s = read_noise_stream(seed, 12345, 678);
-    simd::scalar_kernels().normals(s, 3, blocks, a.data());
-    avx2->normals(s, 3, blocks, b.data());
-    for (std::size_t q = 0; q < a.size(); ++q) {
-      ASSERT_EQ(a[q], b[q]) << "normal " << q << " seed " << seed;
+  for (const simd::Kernels* k : {simd::avx2_kernels(), simd::avx512_kernels()}) {
+    if (!k) continue;
+    for (std::uint64_t seed : {0ull, 1ull, 0xdeadbeefcafef00dull}) {
+      const Stream s = read_noise_stream(seed, 12345, 678);
+      simd::scalar_kernels().normals(s, 3, blocks, a.data());
+      k->normals(s, 3, blocks, b.data());
+      for (std::size_t q = 0; q < a.size(); ++q) {
+        ASSERT_EQ(a[q], b[q]) << k->name << " normal " << q << " seed " << seed;
+      }
     }
   }
 }
 
-TEST(Kernels, Avx2ReadPathIsBitIdenticalToScalar) {
+TEST(Kernels, SimdReadPathIsBitIdenticalToScalar) {
   const simd::Kernels* avx2 = simd::avx2_kernels();
   if (!avx2) GTEST_SKIP() << "no AVX2 on this CPU";
   const int n_in = 100, n_cols = 20, stride = 24;
@@ -148,11 +150,31 @@ TEST(Kernels, Avx2ReadPathIsBitIdenticalToScalar) {
   }
   for (int c = 0; c < stride; ++c) z[c] = 40.0f * (uniform_float(stream_word(r, 200000u + static_cast<std::uint32_t>(c))) - 0.5f);
   const std::uint64_t mask[2] = {0x9e3779b97f4a7c15ull, 0xfull};
+  std::vector<float> a_a2(2 * a.size());
+  for (int i = 0; i < n_in; ++i) {
+    for (int c = 0; c < stride; ++c) {
+      a_a2[2 * i * stride + c] = a[i * stride + c];
+      a_a2[2 * i * stride + stride + c] = a2[i * stride + c];
+    }
+  }
   std::vector<float> i1(stride), s1(stride), i2(stride), s2(stride), c1(stride), c2(stride);
-  simd::scalar_kernels().accumulate_spikes(a.data(), a2.data(), stride, mask, 2, i1.data(), s1.data());
-  avx2->accumulate_spikes(a.data(), a2.data(), stride, mask, 2, i2.data(), s2.data());
-  EXPECT_EQ(i1, i2);
-  EXPECT_EQ(s1, s2);
+  std::vector<float> read_scalar(2 * stride);
+  simd::scalar_kernels().accumulate_spikes(a.data(), a2.data(), a_a2.data(), stride, mask, 2,
+                                           read_scalar.data(), read_scalar.data() + stride);
+  for (const simd::Kernels* k : {avx2, simd::avx512_kernels()}) {
+    if (!k) continue;
+    for (bool with_square : {true, false}) {
+      std::vector<float> read(2 * stride, -1.0f);
+      k->accumulate_spikes(a.data(), a2.data(), a_a2.data(), stride, mask, 2, read.data(),
+                           with_square ? read.data() + stride : nullptr);
+      for (int c = 0; c < stride; ++c) {
+        EXPECT_EQ(read[c], read_scalar[c]) << k->name << " col " << c;
+        if (with_square) {
+          EXPECT_EQ(read[stride + c], read_scalar[stride + c]) << k->name;
+        }
+      }
+    }
+  }
   simd::scalar_kernels().accumulate_dense(a.data(), stride, s.data(), n_in, i1.data(), s1.data());
   avx2->accumulate_dense(a.data(), stride, s.data(), n_in, i2.data(), s2.data());
   EXPECT_EQ(i1, i2);

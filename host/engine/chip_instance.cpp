@@ -47,6 +47,7 @@ void make_read_matrix(const StudyInputs& in, const std::vector<double>& a_eff_s,
   m.stride = padded_stride(m.n_cols);
   m.a.assign(static_cast<std::size_t>(m.n_in) * m.stride, 0.0f);
   m.a2.assign(m.a.size(), 0.0f);
+  m.a_a2.assign(2 * m.a.size(), 0.0f);
   const double unit = code_unit_a(in.readout);
   const double v_read = in.readout.v_read_v;
   for (int i = 0; i < m.n_in; ++i) {
@@ -54,6 +55,8 @@ void make_read_matrix(const StudyInputs& in, const std::vector<double>& a_eff_s,
       const float a = static_cast<float>(v_read * a_eff_s[static_cast<std::size_t>(i) * m.n_cols + c] / unit);
       m.a[static_cast<std::size_t>(i) * m.stride + c] = a;
       m.a2[static_cast<std::size_t>(i) * m.stride + c] = a * a;
+      m.a_a2[static_cast<std::size_t>(i) * 2 * m.stride + c] = a;
+      m.a_a2[static_cast<std::size_t>(i) * 2 * m.stride + m.stride + c] = a * a;
     }
   }
   m.gain = static_cast<float>(gain);

@@ -28,13 +28,15 @@ double sum_of(const std::vector<double>& v);
 
 // The read matrix of one chip at one time in working precision: a_ij = (float)(V_read·A_ij
 // / unit), a2_ij = a_ij·a_ij, rows padded to `stride` floats (a multiple of 8, zeros),
-// plus the digital compensation gain (1 when compensation is off).
+// the same two interleaved per row (a_a2: row i = a_i· then a2_i·, 2·stride floats, one
+// contiguous stream for wide SIMD), plus the digital compensation gain (1 when off).
 struct ReadMatrix {
   int n_in = 0;
   int n_cols = 0;
   int stride = 0;
   std::vector<float> a;
   std::vector<float> a2;
+  std::vector<float> a_a2;
   float gain = 1.0f;
 };
 

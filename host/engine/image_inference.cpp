@@ -29,9 +29,8 @@ InferenceSetup make_inference_setup(const StudyInputs& in) {
 }
 
 void InferenceWorkspace::prepare(const InferenceSetup& s) {
-  current.assign(static_cast<std::size_t>(s.stride), 0.0f);
-  square.assign(current.size(), 0.0f);
-  codes.assign(current.size(), 0.0f);
+  read.assign(2 * static_cast<std::size_t>(s.stride), 0.0f);
+  codes.assign(static_cast<std::size_t>(s.stride), 0.0f);
   // All normals of one image and time, plus a block of lead-in and a row of padding.
   const int n_ch = s.scheme == Scheme::kB ? s.n_cols : s.n_out;
   z.assign(static_cast<std::size_t>(s.timesteps) * n_ch + 4 + s.stride + 32, 0.0f);
@@ -63,23 +62,24 @@ ImageOutcome infer_image(const simd::Kernels& k, const InferenceSetup& s, const 
     v[j] = 0.0f;
     counts[j] = 0;
   }
-  float* square = noisy ? w.square.data() : nullptr;
+  float* current = w.read.data();
+  float* square = noisy ? current + s.stride : nullptr;
   for (int t = 0; t < s.timesteps; ++t) {
     if (activations) {
-      k.accumulate_dense(m.a.data(), m.stride, activations, s.n_in, w.current.data(), square);
+      k.accumulate_dense(m.a.data(), m.stride, activations, s.n_in, current, square);
     } else {
-      k.accumulate_spikes(m.a.data(), m.a2.data(), m.stride, plan.step_mask(image, t), plan.words,
-                          w.current.data(), square);
+      k.accumulate_spikes(m.a.data(), m.a2.data(), m.a_a2.data(), m.stride,
+                          plan.step_mask(image, t), plan.words, current, square);
     }
     const float* zt = noisy ? z + static_cast<std::size_t>(t) * n_ch : nullptr;
     if (s.scheme == Scheme::kB) {
-      out.saturated += k.adc_unipolar(w.current.data(), square, zt, s.n_cols, m.stride, s.rc,
+      out.saturated += k.adc_unipolar(current, square, zt, s.n_cols, m.stride, s.rc,
                                       s.adc_bits, w.codes.data());
       for (int j = 0; j < s.n_out; ++j) w.diff[j] = w.codes[s.col_pos[j]] - w.codes[s.col_neg[j]];
     } else {
       for (int j = 0; j < s.n_out; ++j) {
         const int cp = s.col_pos[j], cn = s.col_neg[j];
-        float y = w.current[cp] - w.current[cn];
+        float y = current[cp] - current[cn];
         if (noisy) y += read_sigma(s.rc, square[cp] + square[cn]) * zt[j];
         bool clamped;
         w.diff[j] = adc_code(y, Scheme::kA, s.adc_bits, &clamped);

@@ -15,10 +15,12 @@ namespace xbarmc::simd {
 using NormalsFn = void (*)(const Stream& s, std::uint32_t first_block, std::uint32_t n_blocks,
                            float* out);
 // current[c] = Σ_{set bits i, ascending} a[i·stride + c]; square[c] likewise from a2
-// (skipped when square is null). c < stride; stride is a multiple of 8.
-using AccumulateSpikesFn = void (*)(const float* a, const float* a2, int stride,
-                                    const std::uint64_t* mask, int n_words, float* current,
-                                    float* square);
+// (skipped when square is null). c < stride; stride is a multiple of 8. a_a2 holds the
+// same values interleaved per row ([a_i· | a2_i·], ReadMatrix::a_a2), and square, when
+// not null, is current + stride, so a kernel may treat (current, square) as one row.
+using AccumulateSpikesFn = void (*)(const float* a, const float* a2, const float* a_a2,
+                                    int stride, const std::uint64_t* mask, int n_words,
+                                    float* current, float* square);
 // current[c] = Σ_i s_i·a[i·stride + c], square[c] = Σ_i (s_i·a)² (skipped when null).
 using AccumulateDenseFn = void (*)(const float* a, int stride, const float* s, int n_in,
                                    float* current, float* square);
@@ -39,6 +41,8 @@ struct Kernels {
 const Kernels& scalar_kernels();
 // nullptr when this build or this CPU has no AVX2 + FMA.
 const Kernels* avx2_kernels();
+// AVX-512 (F + DQ) normals and row accumulation, AVX2 for the rest; nullptr without.
+const Kernels* avx512_kernels();
 // The fastest kernels this CPU runs (XBARMC_SIMD=scalar in the environment forces the
 // portable path, for comparisons).
 const Kernels& best_kernels();

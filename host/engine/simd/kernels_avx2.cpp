@@ -207,8 +207,8 @@ XBARMC_AVX2 void accumulate_spikes_any(const float* a, const float* a2, int stri
   }
 }
 
-void accumulate_spikes_avx2(const float* a, const float* a2, int stride, const std::uint64_t* mask,
-                            int n_words, float* current, float* square) {
+void accumulate_spikes_avx2(const float* a, const float* a2, const float*, int stride,
+                            const std::uint64_t* mask, int n_words, float* current, float* square) {
   switch (stride / 8) {
     case 1: accumulate_spikes_fixed<1>(a, a2, stride, mask, n_words, current, square); return;
     case 2: accumulate_spikes_fixed<2>(a, a2, stride, mask, n_words, current, square); return;

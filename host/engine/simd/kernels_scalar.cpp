@@ -15,7 +15,7 @@ void normals_scalar(const Stream& s, std::uint32_t first_block, std::uint32_t n_
   }
 }
 
-void accumulate_spikes_scalar(const float* a, const float* a2, int stride,
+void accumulate_spikes_scalar(const float* a, const float* a2, const float*, int stride,
                               const std::uint64_t* mask, int n_words, float* current,
                               float* square) {
   for (int c = 0; c < stride; ++c) current[c] = 0.0f;
@@ -77,6 +77,8 @@ const Kernels& best_kernels() {
   static const Kernels* chosen = [] {
     const char* env = std::getenv("XBARMC_SIMD");
     if (env && std::strcmp(env, "scalar") == 0) return &scalar_kernels();
+    if (env && std::strcmp(env, "avx2") == 0 && avx2_kernels()) return avx2_kernels();
+    if (const Kernels* wide = avx512_kernels()) return wide;
     const Kernels* k = avx2_kernels();
     return k ? k : &scalar_kernels();
   }();
