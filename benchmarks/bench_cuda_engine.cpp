@@ -66,8 +66,8 @@ void BM_CudaEngine(benchmark::State& state) {
   for (float x : in.features) sum_x += x;
   w.active_rows = sum_x / in.n_images();
   const xbarmc::cuda::DeviceSpecs s = xbarmc::cuda::device_specs(0);
-  const auto bound = xbarmc::cuda::napkin_bound(xbarmc::cuda::napkin_cost(w), s.sm_count, s.clock_hz,
-                                                s.memory_bytes_per_s);
+  const auto bound = xbarmc::cuda::napkin_bound(xbarmc::cuda::napkin_cost(w), s.sm_count,
+                                                s.clock_hz, s.memory_bytes_per_s);
   state.counters["bound_inf_per_s"] = bound.bound();
   state.counters["of_bound"] = rate / bound.bound();
   state.SetLabel(engine->device_name());

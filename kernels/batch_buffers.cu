@@ -1,7 +1,6 @@
-#include "batch_buffers.cuh"
-
 #include <thrust/fill.h>
 
+#include "batch_buffers.cuh"
 #include "chip_kernels.cuh"
 
 namespace xbarmc::cuda {

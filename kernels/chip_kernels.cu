@@ -1,5 +1,4 @@
 #include "chip_kernels.cuh"
-
 #include "cuda_check.cuh"
 #include "xbarmc/chip.hpp"
 #include "xbarmc/drift.hpp"
@@ -19,8 +18,9 @@ __global__ void program_and_drift_kernel(DeviceInputs in, DeviceBatch b) {
   const int cell = static_cast<int>(tid % n_cells);
   const std::uint32_t chip = b.chip_begin + static_cast<std::uint32_t>(c);
   const double d2d = d2d_factor(in.device, in.seed, chip);
-  const ProgrammedCell pc = program_cell(in.device, in.g_target_s[cell], d2d, in.g_min_s,
-                                         in.g_max_s, in.seed, chip, static_cast<std::uint32_t>(cell));
+  const ProgrammedCell pc =
+      program_cell(in.device, in.g_target_s[cell], d2d, in.g_min_s, in.g_max_s, in.seed, chip,
+                   static_cast<std::uint32_t>(cell));
   for (int s = 0; s < b.n_slots; ++s) {
     const double t_s = s < in.n_times ? in.times_s[s] : in.device.t0_s;
     b.g_s[(static_cast<std::size_t>(c) * b.n_slots + s) * n_cells + cell] =
@@ -74,7 +74,9 @@ __global__ void read_matrix_kernel(DeviceInputs in, DeviceBatch b, double unit) 
   }
 }
 
-unsigned blocks_for(long long n) { return static_cast<unsigned>((n + kThreads - 1) / kThreads); }
+unsigned blocks_for(long long n) {
+  return static_cast<unsigned>((n + kThreads - 1) / kThreads);
+}
 
 }  // namespace
 

@@ -25,16 +25,17 @@ namespace detail {
 
 inline void check_launch(const char* kernel, const char* file, int line) {
   const cudaError_t err = cudaGetLastError();
-  if (err != cudaSuccess) throw_cuda_error(err, (std::string("launch of ") + kernel).c_str(), file, line);
+  if (err != cudaSuccess)
+    throw_cuda_error(err, (std::string("launch of ") + kernel).c_str(), file, line);
 }
 }  // namespace detail
 
 }  // namespace xbarmc::cuda
 
-#define XBARMC_CUDA_CALL(expr)                                                           \
-  do {                                                                                   \
-    const cudaError_t xbarmc_cuda_err_ = (expr);                                         \
-    if (xbarmc_cuda_err_ != cudaSuccess)                                                 \
+#define XBARMC_CUDA_CALL(expr)                                                               \
+  do {                                                                                       \
+    const cudaError_t xbarmc_cuda_err_ = (expr);                                             \
+    if (xbarmc_cuda_err_ != cudaSuccess)                                                     \
       ::xbarmc::cuda::detail::throw_cuda_error(xbarmc_cuda_err_, #expr, __FILE__, __LINE__); \
   } while (0)
 

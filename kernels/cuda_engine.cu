@@ -49,7 +49,8 @@ void CudaEngine::check_limits(const DeviceInputs& in) const {
                     std::to_string(kMaxImages) + " per run");
   }
   int max_shared = 0;
-  XBARMC_CUDA_CALL(cudaDeviceGetAttribute(&max_shared, cudaDevAttrMaxSharedMemoryPerBlockOptin, device_));
+  XBARMC_CUDA_CALL(
+      cudaDeviceGetAttribute(&max_shared, cudaDevAttrMaxSharedMemoryPerBlockOptin, device_));
   const std::size_t need = inference_shared_bytes(in);
   if (need > static_cast<std::size_t>(max_shared)) {
     throw UserError("CUDA engine: a " + shape + " array needs " + std::to_string(need) +
@@ -68,7 +69,8 @@ std::size_t CudaEngine::batch_capacity(const DeviceInputs& in, std::size_t n_chi
                         " bytes of device memory, " + std::to_string(free_bytes) + " are free");
   }
   // Grids index (chip, slot) pairs with int.
-  const std::size_t grid_cap = (std::size_t(1) << 30) / static_cast<std::size_t>(BatchBuffers::slots(in));
+  const std::size_t grid_cap =
+      (std::size_t(1) << 30) / static_cast<std::size_t>(BatchBuffers::slots(in));
   return std::min({n_chips, budget / per_chip, kMaxBatchChips, grid_cap});
 }
 
@@ -93,7 +95,8 @@ void CudaEngine::run(const StudyInputs& in, std::uint64_t chip_begin, std::uint6
   BatchBuffers::Counts counts;
   for (std::size_t first = 0; first < n_chips; first += capacity) {
     const int batch_chips = static_cast<int>(std::min(capacity, n_chips - first));
-    const DeviceBatch b = buffers.begin_batch(static_cast<std::uint32_t>(chip_begin + first), batch_chips);
+    const DeviceBatch b =
+        buffers.begin_batch(static_cast<std::uint32_t>(chip_begin + first), batch_chips);
     launch_chip_matrices(di, b);
     launch_inference(di, b);
     XBARMC_CUDA_CALL(cudaDeviceSynchronize());

@@ -1,9 +1,8 @@
 // Which CUDA devices this process can use; the one place that asks the runtime.
-#include "device_info.cuh"
-
 #include <cuda_runtime.h>
 
 #include "cuda_check.cuh"
+#include "device_info.cuh"
 
 namespace xbarmc::cuda {
 

@@ -14,8 +14,8 @@ std::string device_name(int device);
 struct DeviceSpecs {
   std::string name;
   int sm_count = 0;
-  double clock_hz = 0.0;                // peak SM clock
-  double memory_bytes_per_s = 0.0;      // 2 (DDR) × memory clock × bus width
+  double clock_hz = 0.0;            // peak SM clock
+  double memory_bytes_per_s = 0.0;  // 2 (DDR) × memory clock × bus width
   std::size_t total_memory_bytes = 0;
 };
 // Throws CudaError when the device cannot be queried.

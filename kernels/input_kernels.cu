@@ -1,6 +1,5 @@
-#include "input_kernels.cuh"
-
 #include "cuda_check.cuh"
+#include "input_kernels.cuh"
 #include "philox_curand.cuh"
 #include "xbarmc/encoding.hpp"
 
@@ -44,13 +43,16 @@ __global__ void direct_activation_kernel(DeviceInputs in) {
   in.activations[tid] = direct_level(in.features[tid], in.readout.dac_bits);
 }
 
-unsigned blocks_for(long long n) { return static_cast<unsigned>((n + kThreads - 1) / kThreads); }
+unsigned blocks_for(long long n) {
+  return static_cast<unsigned>((n + kThreads - 1) / kThreads);
+}
 
 }  // namespace
 
 void launch_input_plan(const DeviceInputs& in) {
   if (in.readout.encoding == Encoding::kDirect) {
-    direct_activation_kernel<<<blocks_for(static_cast<long long>(in.n_images) * in.n_in), kThreads>>>(in);
+    direct_activation_kernel<<<blocks_for(static_cast<long long>(in.n_images) * in.n_in),
+                               kThreads>>>(in);
     XBARMC_CUDA_CHECK_LAUNCH(direct_activation_kernel);
     return;
   }

@@ -45,7 +45,8 @@ inline NapkinCost napkin_cost(const NapkinWorkload& w) {
   c.warp_instructions += w.timesteps * (w.active_rows * kRow * lanes_of_columns + kStep);
   const double cells = static_cast<double>(w.n_in) * w.n_cols;
   const double tiles = std::ceil(w.n_images / kImagesPerTile);
-  const double per_chip_time = w.slots_per_time * cells * 8.0 * 3.0 + cells * 4.0 * 2.0 * (1.0 + tiles);
+  const double per_chip_time =
+      w.slots_per_time * cells * 8.0 * 3.0 + cells * 4.0 * 2.0 * (1.0 + tiles);
   c.dram_bytes = per_chip_time / std::max(1, w.n_images);
   return c;
 }

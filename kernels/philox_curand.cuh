@@ -13,8 +13,8 @@
 namespace xbarmc::cuda {
 
 __device__ __forceinline__ U32x4 curand_stream_block(const Stream& s, std::uint32_t block) {
-  const uint4 r = curand_Philox4x32_10(make_uint4(block, s.b, s.a, s.purpose),
-                                       make_uint2(s.key.x, s.key.y));
+  const uint4 r =
+      curand_Philox4x32_10(make_uint4(block, s.b, s.a, s.purpose), make_uint2(s.key.x, s.key.y));
   return U32x4{r.x, r.y, r.z, r.w};
 }
 

@@ -1,6 +1,5 @@
-#include "uploaded_study.cuh"
-
 #include "input_kernels.cuh"
+#include "uploaded_study.cuh"
 
 namespace xbarmc::cuda {
 

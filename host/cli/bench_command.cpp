@@ -64,18 +64,21 @@ StudyInputs bench_workload(const BenchOptions& o, int timesteps) {
 }
 
 std::string describe(const BenchOptions& o, const StudyInputs& in) {
-  static const std::map<IrDropModel, const char*> ir{
-      {IrDropModel::kNone, "none"}, {IrDropModel::kFirstOrder, "first_order"}, {IrDropModel::kNodal, "nodal"}};
+  static const std::map<IrDropModel, const char*> ir{{IrDropModel::kNone, "none"},
+                                                     {IrDropModel::kFirstOrder, "first_order"},
+                                                     {IrDropModel::kNodal, "nodal"}};
   char buf[512];
   if (o.nonidealities) {
-    std::snprintf(buf, sizeof buf,
-                  "%dx%d array, T=%d, rate coding, D2D 0.05, C2C 0.1, stuck 0.1%%+0.1%%, drift nu "
-                  "0.01+-0.005 at 1 d compensated, read noise 0.02, ADC B %d-bit, IR-drop %s, %d images",
-                  in.n_in, in.n_cols(), in.readout.timesteps, in.readout.adc_bits,
-                  ir.at(in.device.ir_drop), in.n_images());
+    std::snprintf(
+        buf, sizeof buf,
+        "%dx%d array, T=%d, rate coding, D2D 0.05, C2C 0.1, stuck 0.1%%+0.1%%, drift nu "
+        "0.01+-0.005 at 1 d compensated, read noise 0.02, ADC B %d-bit, IR-drop %s, %d images",
+        in.n_in, in.n_cols(), in.readout.timesteps, in.readout.adc_bits, ir.at(in.device.ir_drop),
+        in.n_images());
   } else {
-    std::snprintf(buf, sizeof buf, "%dx%d array, T=%d, rate coding, ideal chip, ADC B %d-bit, %d images",
-                  in.n_in, in.n_cols(), in.readout.timesteps, in.readout.adc_bits, in.n_images());
+    std::snprintf(buf, sizeof buf,
+                  "%dx%d array, T=%d, rate coding, ideal chip, ADC B %d-bit, %d images", in.n_in,
+                  in.n_cols(), in.readout.timesteps, in.readout.adc_bits, in.n_images());
   }
   return buf;
 }
@@ -110,16 +113,18 @@ Measurement measure(Engine& engine, const StudyInputs& in, std::uint64_t chips) 
 void print(const Measurement& m, const StudyInputs& in) {
   std::uint32_t correct = 0;
   for (std::uint32_t c : m.result.correct) correct += c;
-  std::printf("  %-60s %6llu chips in %8.3f s: %.3e inferences/s, %.3e synaptic ops/s, mean accuracy %.4f, "
-              "checksum %s\n",
-              m.label.c_str(), static_cast<unsigned long long>(m.chips), m.seconds, m.inferences_per_s,
-              m.synaptic_ops_per_s,
-              static_cast<double>(correct) / (static_cast<double>(m.chips) * in.n_images() * in.n_times()),
-              study::hex64(study::counts_checksum(m.result.correct)).c_str());
+  std::printf(
+      "  %-60s %6llu chips in %8.3f s: %.3e inferences/s, %.3e synaptic ops/s, mean accuracy %.4f, "
+      "checksum %s\n",
+      m.label.c_str(), static_cast<unsigned long long>(m.chips), m.seconds, m.inferences_per_s,
+      m.synaptic_ops_per_s,
+      static_cast<double>(correct) / (static_cast<double>(m.chips) * in.n_images() * in.n_times()),
+      study::hex64(study::counts_checksum(m.result.correct)).c_str());
 }
 
 // Chips [0, n) of both runs: how many have identical counts at every time.
-std::uint64_t agreeing_chips(const ChipBatchResult& a, const ChipBatchResult& b, std::uint64_t n, int n_times) {
+std::uint64_t agreeing_chips(const ChipBatchResult& a, const ChipBatchResult& b, std::uint64_t n,
+                             int n_times) {
   const std::uint64_t na = a.chip_end - a.chip_begin, nb = b.chip_end - b.chip_begin;
   std::uint64_t same = 0;
   for (std::uint64_t c = 0; c < n; ++c) {
@@ -147,12 +152,15 @@ void print_napkin(const Measurement& gpu, const StudyInputs& in) {
   for (float x : in.features) sum_x += x;
   w.active_rows = in.readout.encoding == Encoding::kRate ? sum_x / in.n_images() : in.n_in;
   const cuda::NapkinCost cost = cuda::napkin_cost(w);
-  const cuda::NapkinBound b = cuda::napkin_bound(cost, s.sm_count, s.clock_hz, s.memory_bytes_per_s);
-  std::printf("  napkin bound (%s, %d SMs at %.2f GHz, %.0f GB/s): %.0f warp instructions/inference -> "
-              "%.3e inferences/s; %.0f DRAM bytes/inference -> %.3e inferences/s; reached %.1f %% of %.3e\n",
-              s.name.c_str(), s.sm_count, s.clock_hz * 1e-9, s.memory_bytes_per_s * 1e-9,
-              cost.warp_instructions, b.issue_bound, cost.dram_bytes, b.memory_bound,
-              100.0 * gpu.inferences_per_s / b.bound(), b.bound());
+  const cuda::NapkinBound b =
+      cuda::napkin_bound(cost, s.sm_count, s.clock_hz, s.memory_bytes_per_s);
+  std::printf(
+      "  napkin bound (%s, %d SMs at %.2f GHz, %.0f GB/s): %.0f warp instructions/inference -> "
+      "%.3e inferences/s; %.0f DRAM bytes/inference -> %.3e inferences/s; reached %.1f %% of "
+      "%.3e\n",
+      s.name.c_str(), s.sm_count, s.clock_hz * 1e-9, s.memory_bytes_per_s * 1e-9,
+      cost.warp_instructions, b.issue_bound, cost.dram_bytes, b.memory_bound,
+      100.0 * gpu.inferences_per_s / b.bound(), b.bound());
 }
 #endif
 
@@ -160,7 +168,8 @@ void run_bench(const BenchOptions& o) {
   if (o.images < 1) throw UserError("--images " + std::to_string(o.images) + ": must be >= 1");
   if (o.cpu_chips < 1) throw UserError("--cpu-chips: must be >= 1");
   for (int t : o.timesteps) {
-    if (t < 1 || t > 4096) throw UserError("--timesteps " + std::to_string(t) + ": must be in [1, 4096]");
+    if (t < 1 || t > 4096)
+      throw UserError("--timesteps " + std::to_string(t) + ": must be in [1, 4096]");
   }
   std::string note;
   std::unique_ptr<Engine> engine = make_engine(parse_backend(o.backend), o.threads, &note);
@@ -181,10 +190,11 @@ void run_bench(const BenchOptions& o) {
     print(c, in);
     print(g, in);
     const std::uint64_t common = std::min(o.cpu_chips, chips);
-    std::printf("  gpu/cpu throughput ratio: %.1f; chips 0..%llu identical on both: %llu of %llu\n",
-                g.inferences_per_s / c.inferences_per_s, static_cast<unsigned long long>(common - 1),
-                static_cast<unsigned long long>(agreeing_chips(c.result, g.result, common, in.n_times())),
-                static_cast<unsigned long long>(common));
+    std::printf(
+        "  gpu/cpu throughput ratio: %.1f; chips 0..%llu identical on both: %llu of %llu\n",
+        g.inferences_per_s / c.inferences_per_s, static_cast<unsigned long long>(common - 1),
+        static_cast<unsigned long long>(agreeing_chips(c.result, g.result, common, in.n_times())),
+        static_cast<unsigned long long>(common));
 #ifdef XBARMC_WITH_CUDA
     print_napkin(g, in);
 #endif
@@ -194,26 +204,33 @@ void run_bench(const BenchOptions& o) {
 }  // namespace
 
 void add_bench_command(CLI::App& app) {
-  auto* sub = app.add_subcommand("bench", "Engine throughput on a fixed synthetic workload (CPU and GPU)");
+  auto* sub =
+      app.add_subcommand("bench", "Engine throughput on a fixed synthetic workload (CPU and GPU)");
   auto o = std::make_shared<BenchOptions>();
-  sub->add_option("--backend", o->backend, "engine under test: auto, cpu or cuda (the CPU is always the baseline)")
+  sub->add_option("--backend", o->backend,
+                  "engine under test: auto, cpu or cuda (the CPU is always the baseline)")
       ->capture_default_str();
-  sub->add_option("--chips", o->chips, "chips for the engine under test (0 = 4096 on a GPU, --cpu-chips on the CPU)")
+  sub->add_option("--chips", o->chips,
+                  "chips for the engine under test (0 = 4096 on a GPU, --cpu-chips on the CPU)")
       ->capture_default_str();
   sub->add_option("--cpu-chips", o->cpu_chips, "chips for the CPU baseline")->capture_default_str();
   sub->add_option("--images", o->images, "synthetic images per chip")->capture_default_str();
-  sub->add_option("--timesteps", o->timesteps, "timesteps T, one measurement each (comma separated)")
+  sub->add_option("--timesteps", o->timesteps,
+                  "timesteps T, one measurement each (comma separated)")
       ->delimiter(',')
       ->capture_default_str();
   sub->add_flag("--all-nonidealities,!--ideal", o->nonidealities,
                 "every non-ideality on (default) or an ideal chip")
       ->capture_default_str();
   sub->add_option("--ir-drop", o->ir_drop, "IR-drop model with --all-nonidealities")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, IrDropModel>{
-          {"none", IrDropModel::kNone}, {"first_order", IrDropModel::kFirstOrder}, {"nodal", IrDropModel::kNodal}}))
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, IrDropModel>{{"none", IrDropModel::kNone},
+                                             {"first_order", IrDropModel::kFirstOrder},
+                                             {"nodal", IrDropModel::kNodal}}))
       ->default_str("nodal");
   sub->add_option("--threads", o->threads, "CPU threads (0 = all)")->capture_default_str();
-  sub->add_option("--seed", o->seed, "seed of the synthetic workload and every random stream")->capture_default_str();
+  sub->add_option("--seed", o->seed, "seed of the synthetic workload and every random stream")
+      ->capture_default_str();
   sub->callback([o] { run_bench(*o); });
 }
 

@@ -2,10 +2,10 @@
 // one-line error with exit status 2 (and auto falls back to the CPU, saying so); with
 // one, `xbarmc bench` measures both engines and they agree on the common chips.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cstdio>
 #include <string>
-#include <sys/wait.h>
 
 #include "device_info.cuh"
 
@@ -47,13 +47,15 @@ TEST(CudaCli, BackendAutoWithoutDeviceFallsBackToTheCpuSayingSo) {
   if (xbarmc::cuda::device_count() > 0) GTEST_SKIP() << "a CUDA device is present";
   const CliRun r = run_xbarmc("bench --images 20 --cpu-chips 2 --timesteps 4 --threads 1");
   EXPECT_EQ(r.status, 0) << r.out;
-  EXPECT_NE(r.out.find("backend auto: no CUDA device, running on the CPU"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("backend auto: no CUDA device, running on the CPU"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("inferences/s"), std::string::npos) << r.out;
 }
 
 TEST(CudaCli, BenchMeasuresBothEnginesAndTheyAgree) {
   if (xbarmc::cuda::device_count() == 0) GTEST_SKIP() << "no CUDA device";
-  const CliRun r = run_xbarmc("bench --backend cuda --chips 64 --cpu-chips 4 --images 100 --timesteps 16");
+  const CliRun r =
+      run_xbarmc("bench --backend cuda --chips 64 --cpu-chips 4 --images 100 --timesteps 16");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("gpu/cpu throughput ratio"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("napkin bound"), std::string::npos) << r.out;

@@ -93,7 +93,8 @@ HostChip host_chip(const StudyInputs& in, std::uint32_t chip) {
   const double sum_t0 = in.device.drift_compensation ? sum_of(h.a_eff.back()) : 0.0;
   for (int k = 0; k < in.n_times(); ++k) {
     ReadMatrix m;
-    const double gain = in.device.drift_compensation ? compensation_gain(sum_t0, sum_of(h.a_eff[k])) : 1.0;
+    const double gain =
+        in.device.drift_compensation ? compensation_gain(sum_t0, sum_of(h.a_eff[k])) : 1.0;
     make_read_matrix(in, h.a_eff[k], gain, m);
     h.m.push_back(m);
   }
@@ -129,8 +130,10 @@ void expect_chip_matrices_match_host(const StudyInputs& in, std::uint32_t chip_b
           const std::size_t d = (static_cast<std::size_t>(c) * in.n_times() + k) * cells +
                                 static_cast<std::size_t>(i) * in.n_cols() + col;
           const std::size_t hidx = static_cast<std::size_t>(i) * m.stride + col;
-          ASSERT_EQ(a[d], m.a[hidx]) << "chip " << c << " time " << k << " cell " << i << "," << col;
-          ASSERT_EQ(a2[d], m.a2[hidx]) << "chip " << c << " time " << k << " cell " << i << "," << col;
+          ASSERT_EQ(a[d], m.a[hidx])
+              << "chip " << c << " time " << k << " cell " << i << "," << col;
+          ASSERT_EQ(a2[d], m.a2[hidx])
+              << "chip " << c << " time " << k << " cell " << i << "," << col;
         }
       }
     }
@@ -176,8 +179,10 @@ void expect_engines_agree(const StudyInputs& in, std::uint64_t chip_begin, std::
   ASSERT_EQ(got.correct.size(), want.correct.size());
   std::size_t differing = 0;
   for (std::size_t q = 0; q < want.correct.size(); ++q) {
-    const auto d = static_cast<std::int64_t>(got.correct[q]) - static_cast<std::int64_t>(want.correct[q]);
-    const auto dn = static_cast<std::int64_t>(got.no_spike[q]) - static_cast<std::int64_t>(want.no_spike[q]);
+    const auto d =
+        static_cast<std::int64_t>(got.correct[q]) - static_cast<std::int64_t>(want.correct[q]);
+    const auto dn =
+        static_cast<std::int64_t>(got.no_spike[q]) - static_cast<std::int64_t>(want.no_spike[q]);
     EXPECT_LE(std::llabs(d), bound.max_per_entry) << "entry " << q;
     EXPECT_LE(std::llabs(dn), bound.max_per_entry) << "entry " << q;
     differing += (d != 0 || dn != 0 || got.saturated[q] != want.saturated[q]) ? 1 : 0;
@@ -231,10 +236,11 @@ TEST(CudaParity, ResultsDoNotDependOnHowTheChipRangeIsSplit) {
   gpu->run(in, 117, 140, second);
   for (int k = 0; k < in.n_times(); ++k) {
     for (int c = 0; c < 40; ++c) {
-      const std::uint32_t part =
-          c < 17 ? first.correct[static_cast<std::size_t>(k) * 17 + c]
-                 : second.correct[static_cast<std::size_t>(k) * 23 + (c - 17)];
-      EXPECT_EQ(whole.correct[static_cast<std::size_t>(k) * 40 + c], part) << "time " << k << " chip " << c;
+      const std::uint32_t part = c < 17
+                                     ? first.correct[static_cast<std::size_t>(k) * 17 + c]
+                                     : second.correct[static_cast<std::size_t>(k) * 23 + (c - 17)];
+      EXPECT_EQ(whole.correct[static_cast<std::size_t>(k) * 40 + c], part)
+          << "time " << k << " chip " << c;
     }
   }
 }
