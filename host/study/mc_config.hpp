@@ -35,6 +35,7 @@ struct McConfig {
   std::string backend = "auto";    // auto | cpu | cuda
   std::uint64_t batch_chips = 0;   // chips per batch; 0 = adaptive (about 2 s per batch)
   bool quiet = false;
+  bool print_summary = true;       // false: no summary table (drift and sweep print their own)
   bool resume = false;
   double progress_interval_s = 10.0;  // plain progress lines when stderr is not a terminal
   int stop_after_batches = 0;      // tests: stop as if interrupted after N batches (0 = never)
