@@ -6,6 +6,9 @@
 #include <cmath>
 #include <vector>
 
+#include "study/checksum.hpp"
+#include "study/outcome.hpp"
+#include "study/progress.hpp"
 #include "study/statistics.hpp"
 
 namespace xbarmc::study {
@@ -86,6 +89,44 @@ TEST(Statistics, WilsonIntervalNarrowsWithMoreChips) {
   EXPECT_LT(large.high - large.low, small.high - small.low);
   EXPECT_LT(large.low, 0.9);
   EXPECT_GT(large.high, 0.9);
+}
+
+TEST(StudyOutcome, YieldAndSummaryPerTimeFromCorrectCounts) {
+  // 2 times × 4 chips of 10 images: time 0 → 0.9 0.8 0.7 1.0, time 1 → 0.5 0.8 0.8 0.6.
+  const std::vector<std::uint32_t> correct = {9, 8, 7, 10, 5, 8, 8, 6};
+  const StudyOutcome o = compute_outcome(correct, {1.0, 3600.0}, 4, 10, {"0.8", "x"}, {0.8, 0.95});
+  ASSERT_EQ(o.summary.size(), 2u);
+  EXPECT_NEAR(o.summary[0].mean, 0.85, 1e-15);
+  EXPECT_EQ(o.summary[1].min, 0.5);
+  EXPECT_NEAR(o.summary[1].p50, 0.7, 1e-15);
+  // [time][spec]: chips ≥ 0.8 are 3 of 4, then 2 of 4; ≥ 0.95: 1, then 0.
+  EXPECT_EQ(o.yield_fraction, (std::vector<double>{0.75, 0.25, 0.5, 0.0}));
+  const Interval w = wilson_interval(3, 4);
+  EXPECT_EQ(o.wilson_low[0], w.low);
+  EXPECT_EQ(o.wilson_high[0], w.high);
+  EXPECT_EQ(o.checksum, counts_checksum(correct));
+}
+
+TEST(StudyOutcome, ChecksumIsFnv1aOverLittleEndianCounts) {
+  // FNV-1a 64 published vectors: "" → cbf29ce484222325, "a" → af63dc4c8601ec8c.
+  EXPECT_EQ(fnv1a_bytes(nullptr, 0), 0xcbf29ce484222325ull);
+  const unsigned char a = 'a';
+  EXPECT_EQ(hex64(fnv1a_bytes(&a, 1)), "af63dc4c8601ec8c");
+  const unsigned char le[8] = {1, 0, 0, 0, 0, 1, 0, 0};
+  EXPECT_EQ(counts_checksum({1u, 256u}), fnv1a_bytes(le, 8));
+  // Order matters: swapping two chips changes the checksum.
+  EXPECT_NE(counts_checksum({1u, 2u}), counts_checksum({2u, 1u}));
+}
+
+TEST(StudyOutcome, TimesPrintInTheirNaturalUnit) {
+  EXPECT_EQ(format_time(1.0), "1 s");
+  EXPECT_EQ(format_time(3600.0), "1 h");
+  EXPECT_EQ(format_time(86400.0 * 30), "30 d");
+  EXPECT_EQ(format_time(365.25 * 86400.0 * 10), "10 y");
+  EXPECT_EQ(format_time(0.5), "0.5 s");
+  EXPECT_EQ(Progress::format_duration(3725.0), "1:02:05");
+  EXPECT_EQ(Progress::format_duration(65.0), "1:05");
+  EXPECT_EQ(Progress::format_duration(-1.0), "--:--");
 }
 
 }  // namespace
