@@ -18,6 +18,7 @@
 
 namespace {
 
+#ifdef XBARMC_WITH_CUDA
 xbarmc::StudyInputs bench_workload(int steps) {
   xbarmc::SyntheticSpec spec;
   spec.n_images = 1000;
@@ -35,6 +36,7 @@ xbarmc::StudyInputs bench_workload(int steps) {
   in.times_s = {86400.0};
   return in;
 }
+#endif
 
 void BM_CudaEngine(benchmark::State& state) {
 #ifdef XBARMC_WITH_CUDA
