@@ -99,8 +99,8 @@ class HeaderParser {
       long long d = 0;
       std::size_t digits = 0;
       while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
-        if (d > std::numeric_limits<int>::max()) fail("shape dimension too large");
         d = d * 10 + (text_[pos_++] - '0');
+        if (d > std::numeric_limits<int>::max()) fail("shape dimension too large");
         ++digits;
       }
       if (digits == 0) fail("shape must be a tuple of non-negative integers");
@@ -169,13 +169,17 @@ MatrixD parse_npy_matrix(std::string_view bytes, const std::string& name) {
   if (h.shape[0] == 0 || h.shape[1] == 0) {
     throw UserError(name + ": shape " + shape_text(h.shape) + " is empty");
   }
-  MatrixD m(static_cast<int>(h.shape[0]), static_cast<int>(h.shape[1]));
-  const std::size_t n = m.data.size();
-  if (bytes.size() - data_start != n * item) {
-    throw UserError(name + ": holds " + std::to_string(bytes.size() - data_start) +
-                    " bytes of data, shape " + shape_text(h.shape) + " needs " +
-                    std::to_string(n * item));
+  // Sizes are checked before allocating: a header may promise far more than the file
+  // holds. Dimensions are <= INT_MAX, so n fits; n * item may not.
+  const std::size_t n = static_cast<std::size_t>(h.shape[0]) * static_cast<std::size_t>(h.shape[1]);
+  const std::size_t have = bytes.size() - data_start;
+  if (have % item != 0 || have / item != n) {
+    const bool fits = n <= std::numeric_limits<std::size_t>::max() / item;
+    throw UserError(name + ": holds " + std::to_string(have) + " bytes of data, shape " +
+                    shape_text(h.shape) + " needs " +
+                    (fits ? std::to_string(n * item) : "more than 2^64"));
   }
+  MatrixD m(static_cast<int>(h.shape[0]), static_cast<int>(h.shape[1]));
   const char* data = bytes.data() + data_start;
   for (std::size_t k = 0; k < n; ++k) {
     const double x = item == 8 ? load_le<double>(data + 8 * k) : load_le<float>(data + 4 * k);

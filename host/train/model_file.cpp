@@ -20,17 +20,19 @@ std::string shape_text(const Shape& s) {
   return out.empty() ? "scalar" : out;
 }
 
-// Reads dataset `name` and checks its shape; messages name the file and dataset.
+// Reads dataset `name` after checking its shape (before reading: a corrupt file may
+// declare terabytes); messages name the file and dataset.
 template <class T>
 std::vector<T> read_checked(const h5::File& f, const std::string& path, const std::string& name,
                             const Shape& expected) {
   if (!f.exists(name)) throw UserError(path + ": not a model file: missing dataset /" + name);
-  h5::Array<T> a = f.read<T>(name);
-  if (a.shape != expected) {
-    throw UserError(path + ": dataset /" + name + " has shape " + shape_text(a.shape) +
+  const h5::Dataset set = f.open_dataset(name);
+  const Shape shape = set.shape();
+  if (shape != expected) {
+    throw UserError(path + ": dataset /" + name + " has shape " + shape_text(shape) +
                     ", expected " + shape_text(expected));
   }
-  return std::move(a.data);
+  return set.read<T>().data;
 }
 
 MatrixD read_matrix(const h5::File& f, const std::string& path, const std::string& name, int rows,
