@@ -19,8 +19,9 @@ InferenceSetup make_inference_setup(const StudyInputs& in) {
   s.reset = in.neuron.reset;
   s.compensate = in.device.drift_compensation;
   s.seed = in.seed;
-  s.col_pos.resize(static_cast<std::size_t>(s.n_out));
-  s.col_neg.resize(static_cast<std::size_t>(s.n_out));
+  // Padded to a multiple of 8 with index 0 for the SIMD neuron kernel.
+  s.col_pos.assign(static_cast<std::size_t>(padded_stride(s.n_out)), 0);
+  s.col_neg.assign(s.col_pos.size(), 0);
   for (int j = 0; j < s.n_out; ++j) {
     s.col_pos[j] = column_pos(in.layout, j, s.n_out);
     s.col_neg[j] = column_neg(in.layout, j, s.n_out);
@@ -34,8 +35,7 @@ void InferenceWorkspace::prepare(const InferenceSetup& s) {
   // All normals of one image and time, plus a block of lead-in and a row of padding.
   const int n_ch = s.scheme == Scheme::kB ? s.n_cols : s.n_out;
   z.assign(static_cast<std::size_t>(s.timesteps) * n_ch + 4 + s.stride + 32, 0.0f);
-  v.assign(static_cast<std::size_t>(s.n_out), 0.0f);
-  diff.assign(v.size(), 0.0f);
+  v.assign(static_cast<std::size_t>(padded_stride(s.n_out)), 0.0f);
   counts.assign(v.size(), 0u);
 }
 
@@ -58,10 +58,16 @@ ImageOutcome infer_image(const simd::Kernels& k, const InferenceSetup& s, const 
   }
   float* v = w.v.data();
   std::uint32_t* counts = w.counts.data();
-  for (int j = 0; j < s.n_out; ++j) {
+  for (std::size_t j = 0; j < w.v.size(); ++j) {
     v[j] = 0.0f;
     counts[j] = 0;
   }
+  simd::NeuronConstants nc;
+  nc.leak = s.leak;
+  nc.threshold = s.threshold;
+  nc.gain = m.gain;
+  nc.compensate = s.compensate;
+  nc.reset = s.reset;
   float* current = w.read.data();
   float* square = noisy ? current + s.stride : nullptr;
   for (int t = 0; t < s.timesteps; ++t) {
@@ -75,20 +81,19 @@ ImageOutcome infer_image(const simd::Kernels& k, const InferenceSetup& s, const 
     if (s.scheme == Scheme::kB) {
       out.saturated += k.adc_unipolar(current, square, zt, s.n_cols, m.stride, s.rc,
                                       s.adc_bits, w.codes.data());
-      for (int j = 0; j < s.n_out; ++j) w.diff[j] = w.codes[s.col_pos[j]] - w.codes[s.col_neg[j]];
+      k.neurons(w.codes.data(), s.col_pos.data(), s.col_neg.data(), s.n_out, nc, v, counts);
     } else {
+      // Scheme A: one bipolar conversion of I_pos − I_neg per output, scalar.
       for (int j = 0; j < s.n_out; ++j) {
         const int cp = s.col_pos[j], cn = s.col_neg[j];
         float y = current[cp] - current[cn];
         if (noisy) y += read_sigma(s.rc, square[cp] + square[cn]) * zt[j];
         bool clamped;
-        w.diff[j] = adc_code(y, Scheme::kA, s.adc_bits, &clamped);
+        float d = adc_code(y, Scheme::kA, s.adc_bits, &clamped);
         out.saturated += clamped ? 1u : 0u;
+        if (s.compensate) d *= m.gain;
+        counts[j] += if_step(&v[j], d, s.leak, s.threshold, s.reset) ? 1u : 0u;
       }
-    }
-    for (int j = 0; j < s.n_out; ++j) {
-      const float d = s.compensate ? w.diff[j] * m.gain : w.diff[j];
-      counts[j] += if_step(&v[j], d, s.leak, s.threshold, s.reset) ? 1u : 0u;
     }
   }
   out.predicted = predict_class(counts, v, s.n_out);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "xbarmc/params.hpp"
 #include "xbarmc/readout.hpp"
 #include "xbarmc/rng.hpp"
 
@@ -30,12 +31,24 @@ using AdcUnipolarFn = std::uint32_t (*)(const float* current, const float* squar
                                         int n_cols, int stride, const ReadConstants& rc,
                                         int adc_bits, float* codes);
 
+// Neurons of one scheme-B step: diff_j = codes[col_pos[j]] − codes[col_neg[j]] (·gain
+// when compensating), then neuron.hpp's if_step on v[j], counts[j] += spike. col_pos,
+// col_neg, v and counts hold a multiple of 8 entries (padding: index 0, ignored values).
+struct NeuronConstants {
+  float leak = 1.0f, threshold = 1.0f, gain = 1.0f;
+  bool compensate = false;
+  Reset reset = Reset::kSubtract;
+};
+using NeuronsFn = void (*)(const float* codes, const int* col_pos, const int* col_neg, int n_out,
+                           const NeuronConstants& nc, float* v, std::uint32_t* counts);
+
 struct Kernels {
   const char* name;
   NormalsFn normals;
   AccumulateSpikesFn accumulate_spikes;
   AccumulateDenseFn accumulate_dense;
   AdcUnipolarFn adc_unipolar;
+  NeuronsFn neurons;
 };
 
 const Kernels& scalar_kernels();

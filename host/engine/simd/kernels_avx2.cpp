@@ -258,11 +258,32 @@ XBARMC_AVX2 std::uint32_t adc_unipolar_avx2(const float* current, const float* s
   return clamped_count;
 }
 
+// if_step on eight neurons at once, without branches (spikes are unpredictable):
+// x = leak·v + d; spike = x ≥ θ; x = spike ? (subtract ? x − θ : 0) : x.
+XBARMC_AVX2 void neurons_avx2(const float* codes, const int* col_pos, const int* col_neg, int n_out,
+                              const NeuronConstants& nc, float* v, std::uint32_t* counts) {
+  const __m256 leak = _mm256_set1_ps(nc.leak), theta = _mm256_set1_ps(nc.threshold);
+  const __m256 gain = _mm256_set1_ps(nc.gain);
+  const bool subtract = nc.reset == Reset::kSubtract;
+  for (int j = 0; j < n_out; j += 8) {
+    const __m256i ip = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(col_pos + j));
+    const __m256i in = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(col_neg + j));
+    __m256 d = _mm256_sub_ps(_mm256_i32gather_ps(codes, ip, 4), _mm256_i32gather_ps(codes, in, 4));
+    if (nc.compensate) d = _mm256_mul_ps(d, gain);
+    const __m256 x = _mm256_add_ps(_mm256_mul_ps(leak, _mm256_loadu_ps(v + j)), d);
+    const __m256 spike = _mm256_cmp_ps(x, theta, _CMP_GE_OQ);
+    const __m256 reset = subtract ? _mm256_sub_ps(x, theta) : _mm256_setzero_ps();
+    _mm256_storeu_ps(v + j, _mm256_blendv_ps(x, reset, spike));
+    __m256i* c = reinterpret_cast<__m256i*>(counts + j);
+    _mm256_storeu_si256(c, _mm256_sub_epi32(_mm256_loadu_si256(c), _mm256_castps_si256(spike)));
+  }
+}
+
 }  // namespace
 
 const Kernels* avx2_kernels() {
   static const Kernels k{"avx2", normals_avx2, accumulate_spikes_avx2, accumulate_dense_avx2,
-                         adc_unipolar_avx2};
+                         adc_unipolar_avx2, neurons_avx2};
   static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return supported ? &k : nullptr;
 }

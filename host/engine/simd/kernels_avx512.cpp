@@ -208,7 +208,8 @@ const Kernels* avx512_kernels() {
                                 __builtin_cpu_supports("avx512dq") && avx2_kernels() != nullptr;
   if (!supported) return nullptr;
   static const Kernels k{"avx512", normals_avx512, accumulate_spikes_avx512,
-                         avx2_kernels()->accumulate_dense, avx2_kernels()->adc_unipolar};
+                         avx2_kernels()->accumulate_dense, avx2_kernels()->adc_unipolar,
+                         avx2_kernels()->neurons};
   return &k;
 }
 

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "engine/simd/kernels.hpp"
+#include "xbarmc/neuron.hpp"
 
 namespace xbarmc::simd {
 namespace {
@@ -65,11 +66,20 @@ std::uint32_t adc_unipolar_scalar(const float* current, const float* square, con
   return clamped_count;
 }
 
+void neurons_scalar(const float* codes, const int* col_pos, const int* col_neg, int n_out,
+                    const NeuronConstants& nc, float* v, std::uint32_t* counts) {
+  for (int j = 0; j < n_out; ++j) {
+    float d = codes[col_pos[j]] - codes[col_neg[j]];
+    if (nc.compensate) d *= nc.gain;
+    counts[j] += if_step(&v[j], d, nc.leak, nc.threshold, nc.reset) ? 1u : 0u;
+  }
+}
+
 }  // namespace
 
 const Kernels& scalar_kernels() {
   static const Kernels k{"scalar", normals_scalar, accumulate_spikes_scalar,
-                         accumulate_dense_scalar, adc_unipolar_scalar};
+                         accumulate_dense_scalar, adc_unipolar_scalar, neurons_scalar};
   return k;
 }
 
