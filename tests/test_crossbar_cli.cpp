@@ -32,7 +32,8 @@ MatrixD example_conductances() {
   const Stream s = make_stream(7, Purpose::kCellProgram, 99);
   MatrixD g(kRows, kCols);
   for (int e = 0; e < kRows * kCols; ++e)
-    g.data[e] = 1.0 / std::pow(10.0, 3.0 + 2.0 * stream_uniform_double(s, static_cast<std::uint32_t>(e)));
+    g.data[e] =
+        1.0 / std::pow(10.0, 3.0 + 2.0 * stream_uniform_double(s, static_cast<std::uint32_t>(e)));
   return g;
 }
 
@@ -108,7 +109,9 @@ class CrossbarCli : public testing::Test {
     fs::remove(dir_ / "stderr.txt");
     return r;
   }
-  std::string inputs() const { return "--conductances " + path("g.csv") + " --voltages " + path("v.csv"); }
+  std::string inputs() const {
+    return "--conductances " + path("g.csv") + " --voltages " + path("v.csv");
+  }
 
   fs::path dir_;
   MatrixD g_, v_;
@@ -179,8 +182,8 @@ TEST_F(CrossbarCli, NoneAndFirstOrderModels) {
 }
 
 TEST_F(CrossbarCli, ReadsOptionsFromAConfigSection) {
-  write_text("c.toml", "[crossbar.solve]\nconductances = \"" + path("g.csv") +
-                           "\"\nvoltages = \"" + path("v.csv") + "\"\nr-wl = 2.0\nr-bl = 3.0\n");
+  write_text("c.toml", "[crossbar.solve]\nconductances = \"" + path("g.csv") + "\"\nvoltages = \"" +
+                           path("v.csv") + "\"\nr-wl = 2.0\nr-bl = 3.0\n");
   const RunResult from_config = run("--config " + path("c.toml"));
   const RunResult from_args = run(inputs() + " --r-wl 2 --r-bl 3");
   ASSERT_EQ(from_config.status, 0) << from_config.err;

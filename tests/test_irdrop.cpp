@@ -44,7 +44,8 @@ Matrix solve_direct(const Matrix& g, int n, int m, double r_wl, double r_bl) {
   return a;
 }
 
-Matrix solve_jacobi(const Matrix& g, int n, int m, double r_wl, double r_bl, int* sweeps = nullptr) {
+Matrix solve_jacobi(const Matrix& g, int n, int m, double r_wl, double r_bl,
+                    int* sweeps = nullptr) {
   std::vector<double> scratch(detail::jacobi_scratch_doubles(n, m));
   Matrix a(g.size());
   const int s = detail::a_eff_jacobi(g.data(), n, m, r_wl, r_bl, scratch.data(), a.data());
@@ -239,13 +240,13 @@ TEST_P(NodalAgainstReference, AgreesToOnePartInABillion) {
 
 INSTANTIATE_TEST_SUITE_P(
     IrDrop, NodalAgainstReference,
-    testing::Values(SizeCase{8, 6, 1e3, 1e5, 1.0},        // strong coupling
+    testing::Values(SizeCase{8, 6, 1e3, 1e5, 1.0},           // strong coupling
                     SizeCase{64, 20, 2.34e8, 4.18e11, 1.0},  // the seed's device
-                    SizeCase{64, 20, 1e4, 1e6, 1.0},      // low-resistance device
-                    SizeCase{64, 20, 1e3, 1e4, 1.0},      // kΩ: A far from G
-                    SizeCase{128, 128, 1e3, 1e5, 1.0},    // large array, strong coupling
-                    SizeCase{128, 128, 1e9, 4e11, 1.0},   // large array, 100s of GΩ
-                    SizeCase{8, 40, 1e3, 1e5, 1.0},       // wide: solved flipped (direct)
+                    SizeCase{64, 20, 1e4, 1e6, 1.0},         // low-resistance device
+                    SizeCase{64, 20, 1e3, 1e4, 1.0},         // kΩ: A far from G
+                    SizeCase{128, 128, 1e3, 1e5, 1.0},       // large array, strong coupling
+                    SizeCase{128, 128, 1e9, 4e11, 1.0},      // large array, 100s of GΩ
+                    SizeCase{8, 40, 1e3, 1e5, 1.0},          // wide: solved flipped (direct)
                     SizeCase{6, 50, 2.34e8, 4.18e11, 1.0}),  // wide: flipped (Jacobi)
     case_name);
 
@@ -295,6 +296,21 @@ TEST(IrDrop, NetworkIsReciprocal) {
     EXPECT_LT(max_relative_error(flip_transpose(solve_direct(g, n, m, 2.0, 0.5), n, m),
                                  solve_direct(g_t, m, n, 0.5, 2.0)),
               1e-12);
+  }
+}
+
+TEST(IrDrop, OpenCellsAreAllowed) {
+  // G = 0 (an open or removed cell) is a valid conductance: A[i,j] of an open cell is
+  // only the current that leaks round through three other cells, orders below the rest.
+  const int n = 20, m = 12;
+  for (double r_lo : {1e3, 2.34e8}) {
+    Matrix g = random_conductances(n, m, r_lo, 100.0 * r_lo, 13);
+    for (std::size_t e = 0; e < g.size(); e += 7) g[e] = 0.0;
+    const Matrix ref = test::reference_a_eff_sparse(g, n, m, 1.0, 1.0);
+    const Matrix a = solve(IrDropModel::kNodal, g, n, m, 1.0, 1.0);
+    EXPECT_LT(max_normwise_error(a, ref), 1e-12);
+    EXPECT_LT(max_normwise_error(solve_direct(g, n, m, 1.0, 1.0), ref), 1e-12);
+    for (std::size_t e = 0; e < g.size(); e += 7) EXPECT_LT(std::abs(a[e]), 1e-3 / r_lo);
   }
 }
 

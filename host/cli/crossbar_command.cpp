@@ -43,7 +43,8 @@ MatrixD load_conductances(const SolveArgs& a) {
     for (int j = 0; j < g.cols; ++j) {
       const double v = g(i, j);
       if (from_r) {
-        if (!(v > 0.0)) throw UserError(cell_location(path, i, j, v) + " is not a positive resistance");
+        if (!(v > 0.0))
+          throw UserError(cell_location(path, i, j, v) + " is not a positive resistance");
         g(i, j) = 1.0 / v;
       } else if (v < 0.0) {
         throw UserError(cell_location(path, i, j, v) + " is a negative conductance");
@@ -75,8 +76,8 @@ void run_solve(const SolveArgs& a) {
   const MatrixD v = read_csv_matrix(a.voltages);
   const std::string& g_path = a.conductances.empty() ? a.resistances : a.conductances;
   if (v.rows != g.rows) {
-    throw UserError(a.voltages + ": " + std::to_string(v.rows) + " lines (one per input row), but " +
-                    g_path + " has " + std::to_string(g.rows) + " rows");
+    throw UserError(a.voltages + ": expected " + std::to_string(g.rows) +
+                    " lines (one per row of " + g_path + "), found " + std::to_string(v.rows));
   }
   const int n_in = g.rows, n_cols = g.cols, p = v.cols;
   const IrDropModel model = parse_model(a.model);
@@ -122,10 +123,8 @@ void add_crossbar_command(CLI::App& app) {
   sub->add_option("--voltages", args->voltages,
                   "input voltages, V: n_in lines x p values (one column per input vector)")
       ->required();
-  sub->add_option("--r-wl", args->r_wl_ohm, "word-line segment resistance, ohm (>= 0)")
-      ->required();
-  sub->add_option("--r-bl", args->r_bl_ohm, "bit-line segment resistance, ohm (>= 0)")
-      ->required();
+  sub->add_option("--r-wl", args->r_wl_ohm, "word-line segment resistance, ohm (>= 0)")->required();
+  sub->add_option("--r-bl", args->r_bl_ohm, "bit-line segment resistance, ohm (>= 0)")->required();
   sub->add_option("--model", args->model,
                   "IR-drop model: nodal (exact), first_order (one correction) or none (A_eff = G)")
       ->check(CLI::IsMember({"nodal", "first_order", "none"}))

@@ -54,8 +54,7 @@ XBARMC_HD std::size_t a_eff_scratch_doubles(IrDropModel model, int n_in, int n_c
 // Preconditions (validated by the callers): g_s finite and ≥ 0, r_wl_ohm and r_bl_ohm
 // finite and ≥ 0 (0 = ideal wire), a_eff_s does not alias g_s or scratch.
 XBARMC_HD void compute_a_eff(IrDropModel model, const double* g_s, int n_in, int n_cols,
-                             double r_wl_ohm, double r_bl_ohm, double* scratch,
-                             double* a_eff_s) {
+                             double r_wl_ohm, double r_bl_ohm, double* scratch, double* a_eff_s) {
   const int n = n_in * n_cols;
   if (model == IrDropModel::kNone || (r_wl_ohm == 0.0 && r_bl_ohm == 0.0)) {
     for (int e = 0; e < n; ++e) a_eff_s[e] = g_s[e];

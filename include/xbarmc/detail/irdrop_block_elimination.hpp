@@ -162,7 +162,7 @@ XBARMC_HD void a_eff_block_elimination(const double* g, int n_in, int n_cols, do
   double* f = scratch;  // S_k, inverted in place into S_k⁻¹ (then scaled by g_bl)
   double* inv_d = f + m * m;
   double* q = inv_d + m;
-  double* x = q + m;    // m doubles, with tmp also the 2·m of carry_inputs
+  double* x = q + m;  // m doubles, with tmp also the 2·m of carry_inputs
   double* tmp = x + m;
   if (r_bl == 0.0) {
     // Bit lines at 0 V: each row alone, I = G∘W with W from its word line.

@@ -24,7 +24,9 @@ XBARMC_HD double block_elimination_cost(int n, int m) {
 XBARMC_HD bool flip_for_block_elimination(int n, int m) {
   return block_elimination_cost(m, n) < block_elimination_cost(n, m);
 }
-XBARMC_HD bool flip_for_jacobi(int n, int m) { return m > n; }
+XBARMC_HD bool flip_for_jacobi(int n, int m) {
+  return m > n;
+}
 
 XBARMC_HD std::size_t nodal_scratch_doubles(int n, int m) {
   const bool flip_direct = flip_for_block_elimination(n, m);
@@ -42,8 +44,8 @@ XBARMC_HD void flip_transpose(const double* x, int n, int m, double* y) {
 }
 
 // Exact A_eff; scratch holds nodal_scratch_doubles(n, m) doubles.
-XBARMC_HD void a_eff_nodal(const double* g, int n, int m, double r_wl, double r_bl,
-                           double* scratch, double* a) {
+XBARMC_HD void a_eff_nodal(const double* g, int n, int m, double r_wl, double r_bl, double* scratch,
+                           double* a) {
   const bool jacobi = jacobi_contraction_bound(g, n, m, r_wl, r_bl) <= kJacobiMaxContraction;
   const bool flip = jacobi ? flip_for_jacobi(n, m) : flip_for_block_elimination(n, m);
   if (!flip) {
