@@ -259,16 +259,17 @@ XBARMC_AVX2 std::uint32_t adc_unipolar_avx2(const float* current, const float* s
 }
 
 // if_step on eight neurons at once, without branches (spikes are unpredictable):
-// x = leak·v + d; spike = x ≥ θ; x = spike ? (subtract ? x − θ : 0) : x.
+// x = leak·v + d; spike = x ≥ θ; x = spike ? (subtract ? x − θ : 0) : x. The diffs are
+// formed with scalar loads (vgatherdps is slow on CPUs with the GDS mitigation).
 XBARMC_AVX2 void neurons_avx2(const float* codes, const int* col_pos, const int* col_neg, int n_out,
                               const NeuronConstants& nc, float* v, std::uint32_t* counts) {
   const __m256 leak = _mm256_set1_ps(nc.leak), theta = _mm256_set1_ps(nc.threshold);
   const __m256 gain = _mm256_set1_ps(nc.gain);
   const bool subtract = nc.reset == Reset::kSubtract;
   for (int j = 0; j < n_out; j += 8) {
-    const __m256i ip = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(col_pos + j));
-    const __m256i in = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(col_neg + j));
-    __m256 d = _mm256_sub_ps(_mm256_i32gather_ps(codes, ip, 4), _mm256_i32gather_ps(codes, in, 4));
+    alignas(32) float diff[8];
+    for (int l = 0; l < 8; ++l) diff[l] = codes[col_pos[j + l]] - codes[col_neg[j + l]];
+    __m256 d = _mm256_load_ps(diff);
     if (nc.compensate) d = _mm256_mul_ps(d, gain);
     const __m256 x = _mm256_add_ps(_mm256_mul_ps(leak, _mm256_loadu_ps(v + j)), d);
     const __m256 spike = _mm256_cmp_ps(x, theta, _CMP_GE_OQ);
