@@ -2,15 +2,15 @@
 // layout, results independent of thread count, batch size and interruption
 // (--stop-after-batches and a real SIGINT, then --resume), and bad input → exit 2
 // with one line and no output or partial file.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -72,21 +72,39 @@ class McCli : public ::testing::Test {
     return "mc --model " + model() + " --data-dir " + data() +
            " --chips 15 --times 1,86400 --c2c-sigma 0.6 --read-sigma 0.3 --nu-mean 0.05 "
            "--nu-std 0.05 --p-stuck-off 0.05 --yield-spec 0.9,float-2pp --timesteps 8 --quiet "
-           "--out " + out;
+           "--out " +
+           out;
   }
 
   static std::unique_ptr<TempDir> dir_;
 };
 std::unique_ptr<TempDir> McCli::dir_;
 
-const char* const kResultDatasets[] = {
-    "mc/times",        "mc/chip_index",     "mc/correct",        "mc/accuracy",
-    "mc/no_spike",     "mc/saturated",      "mc/summary/mean",   "mc/summary/std",
-    "mc/summary/min",  "mc/summary/max",    "mc/summary/p1",     "mc/summary/p5",
-    "mc/summary/p10",  "mc/summary/p50",    "mc/yield/threshold", "mc/yield/fraction",
-    "mc/yield/wilson_low", "mc/yield/wilson_high", "reference/float_accuracy",
-    "reference/mapped_accuracy", "reference/nominal_accuracy", "reference/threshold",
-    "reference/i_fs_a", "mapping/g_target", "mapping/levels_pos"};
+const char* const kResultDatasets[] = {"mc/times",
+                                       "mc/chip_index",
+                                       "mc/correct",
+                                       "mc/accuracy",
+                                       "mc/no_spike",
+                                       "mc/saturated",
+                                       "mc/summary/mean",
+                                       "mc/summary/std",
+                                       "mc/summary/min",
+                                       "mc/summary/max",
+                                       "mc/summary/p1",
+                                       "mc/summary/p5",
+                                       "mc/summary/p10",
+                                       "mc/summary/p50",
+                                       "mc/yield/threshold",
+                                       "mc/yield/fraction",
+                                       "mc/yield/wilson_low",
+                                       "mc/yield/wilson_high",
+                                       "reference/float_accuracy",
+                                       "reference/mapped_accuracy",
+                                       "reference/nominal_accuracy",
+                                       "reference/threshold",
+                                       "reference/i_fs_a",
+                                       "mapping/g_target",
+                                       "mapping/levels_pos"};
 
 // Every result dataset of two files is identical (attributes such as the time of
 // creation and the command line naturally differ).
@@ -135,8 +153,8 @@ TEST_F(McCli, WritesTheDocumentedResultsLayout) {
   EXPECT_EQ(f.read<double>("mc/summary/min").data[0], *std::min_element(t0.begin(), t0.end()));
   // Yield of the absolute spec 0.9 at time 0 counts the chips at ≥ 90 %.
   EXPECT_EQ(f.read_strings("mc/yield/spec"), (std::vector<std::string>{"0.9", "float-2pp"}));
-  const double good = static_cast<double>(std::count_if(t0.begin(), t0.end(),
-                                                        [](double a) { return a >= 0.9; }));
+  const double good =
+      static_cast<double>(std::count_if(t0.begin(), t0.end(), [](double a) { return a >= 0.9; }));
   const h5::Array<double> fraction = f.read<double>("mc/yield/fraction");
   ASSERT_EQ(fraction.shape, (h5::Shape{2, 2}));
   EXPECT_EQ(fraction.data[0], good / 15.0);
@@ -200,8 +218,8 @@ TEST_F(McCli, ResumeRefusesAStudyWithOtherSettings) {
 TEST_F(McCli, SigintLeavesAResumablePartialFile) {
   const std::string out = file("sigint.h5");
   // Far more chips than finish before the signal, one per batch.
-  const std::string common = "mc --model " + model() + " --data-dir " + data() +
-                             " --c2c-sigma 0.3 --threads 1 --quiet";
+  const std::string common =
+      "mc --model " + model() + " --data-dir " + data() + " --c2c-sigma 0.3 --threads 1 --quiet";
   const std::string args = common + " --chips 1000000 --batch 1 --out " + out;
   const pid_t pid = ::fork();
   ASSERT_GE(pid, 0);
@@ -234,11 +252,13 @@ TEST_F(McCli, SigintLeavesAResumablePartialFile) {
   // (a chip's result depends only on its index).
   const std::string prefix = file("sigint_prefix.h5");
   ASSERT_EQ(run(common + " --chips " + std::to_string(done) + " --out " + prefix).status, 0);
-  const std::vector<std::uint32_t> want = h5::File::open(prefix).read<std::uint32_t>("mc/correct").data;
+  const std::vector<std::uint32_t> want =
+      h5::File::open(prefix).read<std::uint32_t>("mc/correct").data;
   const std::vector<std::uint32_t> got =
       h5::File::open(out + ".partial").read<std::uint32_t>("mc/correct").data;
   ASSERT_GE(got.size(), want.size());
-  EXPECT_EQ(std::vector<std::uint32_t>(got.begin(), got.begin() + static_cast<long>(want.size())), want);
+  EXPECT_EQ(std::vector<std::uint32_t>(got.begin(), got.begin() + static_cast<long>(want.size())),
+            want);
 
   // --resume picks it up where it stopped (stopped again after one more batch).
   const CliRun more = run(args + " --resume --stop-after-batches 1");
@@ -248,7 +268,8 @@ TEST_F(McCli, SigintLeavesAResumablePartialFile) {
 
 TEST_F(McCli, BadInputExitsTwoWithoutAnyFile) {
   const std::string out = file("bad.h5");
-  const std::string base = "mc --model " + model() + " --data-dir " + data() + " --chips 3 --out " + out;
+  const std::string base =
+      "mc --model " + model() + " --data-dir " + data() + " --chips 3 --out " + out;
   const struct {
     std::string args, named;  // extra arguments and what the message must name
   } cases[] = {

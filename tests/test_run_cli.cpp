@@ -61,12 +61,15 @@ std::string study_config(const TempDir& dir, int epochs, const std::string& extr
   return t.str();
 }
 
-void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
 
 TEST(RunCli, TrainsThenReusesTheCachedModel) {
   TempDir dir("run_cli");
   testing_data::write_idx_set(dir, 300, 60, false);
-  write_file(dir.file("preset.toml"), "[train]\nweight-bits = 3\n\n[mc]\nc2c-sigma = 0.2\nread-sigma = 0.9\n");
+  write_file(dir.file("preset.toml"),
+             "[train]\nweight-bits = 3\n\n[mc]\nc2c-sigma = 0.2\nread-sigma = 0.9\n");
   write_file(dir.file("study.toml"), study_config(dir, 4));
 
   const CliRun first = run_xbarmc(dir, "run --quiet " + dir.file("study.toml"));

@@ -45,8 +45,8 @@ TEST(YieldSpec, ChipExactlyAtARelativeThresholdCounts) {
 }
 
 TEST(YieldSpec, MalformedSpecsNameThemselves) {
-  for (const char* bad : {"", "fast-1pp", "float-1", "float-pp", "float1pp", "float-xpp",
-                          "1.5", "-0.1", "120%", "0.75 ", "nan", "float-200pp"}) {
+  for (const char* bad : {"", "fast-1pp", "float-1", "float-pp", "float1pp", "float-xpp", "1.5",
+                          "-0.1", "120%", "0.75 ", "nan", "float-200pp"}) {
     const std::string msg = spec_error(bad);
     EXPECT_NE(msg.find(std::string("'") + bad + "'"), std::string::npos) << bad << ": " << msg;
   }

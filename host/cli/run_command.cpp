@@ -153,7 +153,8 @@ void run_study(const RunArgs& a) {
   const std::string key = train_key(train);
   std::error_code ec;
   if (!a.retrain && std::filesystem::exists(model, ec) && read_text(key_path) == key) {
-    if (!a.quiet) std::printf("reusing %s (trained with the same [train] settings)\n", model.c_str());
+    if (!a.quiet)
+      std::printf("reusing %s (trained with the same [train] settings)\n", model.c_str());
   } else {
     const auto parent = std::filesystem::path(model).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);

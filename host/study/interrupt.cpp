@@ -35,6 +35,8 @@ InterruptGuard::~InterruptGuard() {
   sigaction(SIGTERM, &g_old_term, nullptr);
 }
 
-int InterruptGuard::signal_received() { return static_cast<int>(g_signal); }
+int InterruptGuard::signal_received() {
+  return static_cast<int>(g_signal);
+}
 
 }  // namespace xbarmc::study

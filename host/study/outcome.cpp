@@ -60,8 +60,7 @@ std::string format_time(double seconds) {
   return buf;
 }
 
-void print_summary_table(const StudyOutcome& o, const ReferenceAccuracies& refs,
-                         std::FILE* out) {
+void print_summary_table(const StudyOutcome& o, const ReferenceAccuracies& refs, std::FILE* out) {
   std::fprintf(out, "references (%llu images): float %.4f  mapped %.4f  nominal chip %.4f\n",
                static_cast<unsigned long long>(o.n_images), refs.float_accuracy,
                refs.mapped_accuracy, refs.nominal_accuracy);
@@ -69,16 +68,15 @@ void print_summary_table(const StudyOutcome& o, const ReferenceAccuracies& refs,
                "p5", "p10", "p50", "max");
   for (std::size_t s = 0; s < o.specs.size(); ++s) {
     char head[96];
-    std::snprintf(head, sizeof head, "yield %s (acc >= %.4f)", o.specs[s].c_str(),
-                  o.thresholds[s]);
+    std::snprintf(head, sizeof head, "yield %s (acc >= %.4f)", o.specs[s].c_str(), o.thresholds[s]);
     std::fprintf(out, "  %-30s", head);
   }
   std::fputc('\n', out);
   for (std::size_t k = 0; k < o.times_s.size(); ++k) {
     const Summary& m = o.summary[k];
     std::fprintf(out, "%10s %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f",
-                 format_time(o.times_s[k]).c_str(), m.mean, m.std, m.min, m.p1, m.p5, m.p10,
-                 m.p50, m.max);
+                 format_time(o.times_s[k]).c_str(), m.mean, m.std, m.min, m.p1, m.p5, m.p10, m.p50,
+                 m.max);
     for (std::size_t s = 0; s < o.specs.size(); ++s) {
       const std::size_t i = k * o.specs.size() + s;
       char cell[64];

@@ -33,8 +33,7 @@ StudyOutcome compute_outcome(const std::vector<std::uint32_t>& correct,
 
 // The table printed after a study: references, then one line per time with the
 // statistics and the yield of every spec, then the checksum.
-void print_summary_table(const StudyOutcome& o, const ReferenceAccuracies& refs,
-                         std::FILE* out);
+void print_summary_table(const StudyOutcome& o, const ReferenceAccuracies& refs, std::FILE* out);
 
 // "1 s", "1 h", "30 d", "10 y" when exact, else seconds ("4.2e+04 s").
 std::string format_time(double seconds);

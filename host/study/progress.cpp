@@ -45,8 +45,7 @@ std::string Progress::status_text(std::uint64_t chips_done, double elapsed_s) co
   char buf[160];
   std::snprintf(buf, sizeof buf, "%llu/%llu chips  %.2f chips/s  elapsed %s  ETA %s",
                 static_cast<unsigned long long>(chips_done),
-                static_cast<unsigned long long>(total_), rate,
-                format_duration(elapsed_s).c_str(),
+                static_cast<unsigned long long>(total_), rate, format_duration(elapsed_s).c_str(),
                 chips_done >= total_ ? "0:00" : format_duration(eta).c_str());
   return buf;
 }

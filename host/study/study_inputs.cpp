@@ -35,9 +35,11 @@ SplitData load_split(const Dataset& data, const Model& model, const std::string&
   out.features = compute_features(model.features, part.images);
   out.labels = part.labels;
   // Val images sit after the train images in the training file.
-  const std::uint32_t first = test ? kTestImageIdOffset : static_cast<std::uint32_t>(data.train.size());
+  const std::uint32_t first =
+      test ? kTestImageIdOffset : static_cast<std::uint32_t>(data.train.size());
   out.image_ids.resize(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) out.image_ids[static_cast<std::size_t>(i)] = first + static_cast<std::uint32_t>(i);
+  for (int i = 0; i < n; ++i)
+    out.image_ids[static_cast<std::size_t>(i)] = first + static_cast<std::uint32_t>(i);
   for (std::uint8_t y : out.labels) {
     if (y >= model.n_out()) {
       throw UserError(data.dir + ": label " + std::to_string(y) + " but the model has " +

@@ -76,10 +76,14 @@ std::vector<YieldSpec> parse_yield_specs(const std::vector<std::string>& texts) 
 
 double yield_threshold(const YieldSpec& spec, const ReferenceAccuracies& refs) {
   switch (spec.base) {
-    case YieldBase::kAbsolute: return spec.value;
-    case YieldBase::kFloat: return refs.float_accuracy + spec.value;
-    case YieldBase::kMapped: return refs.mapped_accuracy + spec.value;
-    case YieldBase::kNominal: return refs.nominal_accuracy + spec.value;
+    case YieldBase::kAbsolute:
+      return spec.value;
+    case YieldBase::kFloat:
+      return refs.float_accuracy + spec.value;
+    case YieldBase::kMapped:
+      return refs.mapped_accuracy + spec.value;
+    case YieldBase::kNominal:
+      return refs.nominal_accuracy + spec.value;
   }
   throw InternalError("unknown yield base");
 }
