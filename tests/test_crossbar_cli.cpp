@@ -190,6 +190,15 @@ TEST_F(CrossbarCli, ReadsOptionsFromAConfigSection) {
   EXPECT_EQ(from_config.out, from_args.out);
 }
 
+TEST_F(CrossbarCli, ReadsFlatConfigKeysAndCommandLineWins) {
+  write_text("flat.toml", "conductances = \"" + path("g.csv") + "\"\nvoltages = \"" +
+                              path("v.csv") + "\"\nr-wl = 9.0\nr-bl = 3.0\nmodel = \"nodal\"\n");
+  const RunResult from_config = run("--config " + path("flat.toml") + " --r-wl 2");
+  const RunResult from_args = run(inputs() + " --r-wl 2 --r-bl 3");
+  ASSERT_EQ(from_config.status, 0) << from_config.err;
+  EXPECT_EQ(from_config.out, from_args.out);
+}
+
 TEST_F(CrossbarCli, BadInputExitsWithStatusTwoOneLineAndNoOutput) {
   write_text("g_negative.csv", "1e-3,2e-3\n-5e-4,1e-3\n");
   write_text("g_nan.csv", "1e-3,nan\n5e-4,1e-3\n");

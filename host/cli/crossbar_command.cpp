@@ -105,6 +105,37 @@ void run_solve(const SolveArgs& a) {
   }
 }
 
+// The options of `solve`, bound to `args`. They are added twice: to `solve` itself and,
+// hidden, to the `crossbar` group, because the global --config files top-level keys
+// under the subcommand named on the command line, which is `crossbar`; so a flat config
+// (`r-wl = 1.0`) and a [crossbar.solve] section both work. Requiredness is checked in
+// the callback, over both copies.
+struct SolveOptions {
+  std::vector<CLI::Option*> required;  // --voltages, --r-wl, --r-bl
+};
+
+void add_solve_options(CLI::App* app, SolveArgs& a, SolveOptions& o) {
+  auto* g = app->add_option("--conductances", a.conductances,
+                            "cell conductances G, S: n_in lines x n_cols values (>= 0)");
+  auto* r = app->add_option("--resistances", a.resistances,
+                            "cell resistances R = 1/G, ohm: n_in lines x n_cols values (> 0)");
+  g->excludes(r);
+  r->excludes(g);
+  o.required.push_back(app->add_option(
+      "--voltages", a.voltages,
+      "input voltages, V: n_in lines x p values (one column per input vector), required"));
+  o.required.push_back(
+      app->add_option("--r-wl", a.r_wl_ohm, "word-line segment resistance, ohm (>= 0), required"));
+  o.required.push_back(
+      app->add_option("--r-bl", a.r_bl_ohm, "bit-line segment resistance, ohm (>= 0), required"));
+  app->add_option("--model", a.model,
+                  "IR-drop model: nodal (exact), first_order (one correction) or none (A_eff = G)")
+      ->check(CLI::IsMember({"nodal", "first_order", "none"}))
+      ->capture_default_str();
+  app->add_option("--out", a.out,
+                  "output CSV: p lines x n_cols currents, A (default: standard output)");
+}
+
 }  // namespace
 
 void add_crossbar_command(CLI::App& app) {
@@ -114,26 +145,21 @@ void add_crossbar_command(CLI::App& app) {
   CLI::App* sub = group->add_subcommand(
       "solve", "Output currents I = V^T A_eff of a crossbar with word- and bit-line resistance");
   sub->fallthrough();  // --config after `crossbar solve` belongs to the application
-  auto* g_opt = sub->add_option("--conductances", args->conductances,
-                                "cell conductances G, S: n_in lines x n_cols values (>= 0)");
-  auto* r_opt = sub->add_option("--resistances", args->resistances,
-                                "cell resistances R = 1/G, ohm: n_in lines x n_cols values (> 0)");
-  g_opt->excludes(r_opt);
-  r_opt->excludes(g_opt);
-  sub->add_option("--voltages", args->voltages,
-                  "input voltages, V: n_in lines x p values (one column per input vector)")
-      ->required();
-  sub->add_option("--r-wl", args->r_wl_ohm, "word-line segment resistance, ohm (>= 0)")->required();
-  sub->add_option("--r-bl", args->r_bl_ohm, "bit-line segment resistance, ohm (>= 0)")->required();
-  sub->add_option("--model", args->model,
-                  "IR-drop model: nodal (exact), first_order (one correction) or none (A_eff = G)")
-      ->check(CLI::IsMember({"nodal", "first_order", "none"}))
-      ->capture_default_str();
-  sub->add_option("--out", args->out,
-                  "output CSV: p lines x n_cols currents, A (default: standard output)");
-  sub->callback([args] {
+  auto visible = std::make_shared<SolveOptions>();
+  auto hidden = std::make_shared<SolveOptions>();
+  add_solve_options(sub, *args, *visible);
+  add_solve_options(group, *args, *hidden);
+  for (CLI::Option* o : group->get_options())
+    if (o != group->get_help_ptr()) o->group("");
+  sub->callback([args, visible, hidden] {
+    for (std::size_t k = 0; k < visible->required.size(); ++k) {
+      if (visible->required[k]->count() + hidden->required[k]->count() == 0)
+        throw UserError("crossbar solve: " + visible->required[k]->get_name() + " is required");
+    }
     if (args->conductances.empty() && args->resistances.empty())
       throw UserError("crossbar solve: one of --conductances or --resistances is required");
+    if (!args->conductances.empty() && !args->resistances.empty())
+      throw UserError("crossbar solve: --conductances and --resistances exclude each other");
     run_solve(*args);
   });
 }
