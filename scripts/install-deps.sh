@@ -8,6 +8,8 @@ debian_packages=(
   libcli11-dev libhdf5-dev libeigen3-dev zlib1g-dev libomp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist
+  libopenmpi-dev openmpi-bin  # MPI build (mpirun -n K xbarmc mc); CMake finds it
+  time  # /usr/bin/time -v: peak RSS in benchmarks/RESULTS.md
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer harnesses (clang 14 on Debian 12)
   python3-numpy python3-h5py python3-matplotlib  # analysis/; pip is refused by Debian 12's python (PEP 668)
 )

@@ -28,6 +28,7 @@ void add_crossbar_command(CLI::App& app);
 void add_drift_command(CLI::App& app);
 void add_map_command(CLI::App& app);
 void add_mc_command(CLI::App& app);
+void add_merge_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
 void add_train_command(CLI::App& app);
@@ -36,6 +37,8 @@ void add_train_command(CLI::App& app);
 // mc_command.cpp): device (DESIGN 2.4), readout and neurons (2.5), and --times values.
 void add_device_options(CLI::App* sub, DeviceParams& d);
 void add_readout_options(CLI::App* sub, study::McConfig& c);
+// --chips-from / --chips-to: the shard [A, B) of the study's global chip indices (DESIGN §6).
+void add_chip_range_options(CLI::App* sub, study::McConfig& c);
 std::vector<double> parse_times(const std::vector<std::string>& texts);
 
 }  // namespace xbarmc::cli

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   xbarmc::cli::add_drift_command(app);
   xbarmc::cli::add_map_command(app);
   xbarmc::cli::add_mc_command(app);
+  xbarmc::cli::add_merge_command(app);
   xbarmc::cli::add_run_command(app);
   xbarmc::cli::add_sweep_command(app);
   xbarmc::cli::add_train_command(app);

@@ -8,7 +8,7 @@
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
 #include "study/mc_config.hpp"
-#include "study/mc_study.hpp"
+#include "study/mpi_study.hpp"
 
 namespace xbarmc::cli {
 namespace {
@@ -88,6 +88,13 @@ void add_readout_options(CLI::App* sub, study::McConfig& c) {
       ->group(g)->capture_default_str();
 }
 
+void add_chip_range_options(CLI::App* sub, study::McConfig& c) {
+  sub->add_option("--chips-from", c.chips_from,
+                  "first chip of this shard (global index; default 0)");
+  sub->add_option("--chips-to", c.chips_to,
+                  "end of this shard's chips, exclusive (default: --chips)");
+}
+
 // --times as given: every value a number of seconds; none at all is an error.
 std::vector<double> parse_times(const std::vector<std::string>& texts) {
   std::vector<double> times;
@@ -110,6 +117,7 @@ void add_mc_command(CLI::App& app) {
   sub->add_option("--data-dir", c->data_dir, "folder with the four IDX files")
       ->capture_default_str();
   sub->add_option("--chips", c->chips, "number of chip instances")->capture_default_str();
+  add_chip_range_options(sub, *c);
   sub->add_option("--split", c->split, "data split: val or test")->capture_default_str();
   sub->add_option("--images", c->images, "first K images of the split (0 = all)")
       ->capture_default_str();
@@ -137,7 +145,7 @@ void add_mc_command(CLI::App& app) {
                   "testing: stop as if interrupted after N batches")->group("");
   sub->callback([c, times, sub] {
     if (sub->count("--times") > 0) c->times_s = parse_times(*times);
-    study::run_mc_study(*c);
+    study::run_mc_command(*c);
   });
 }
 

@@ -70,6 +70,8 @@ std::string study_toml(const McConfig& c, const std::string& model_checksum) {
     << "model-checksum = " << quoted(model_checksum) << "\n"
     << "data = " << quoted(c.data_dir) << "\n"
     << "chips = " << c.chips << "\n"
+    << "chips-from = " << c.chips_from << "\n"
+    << "chips-to = " << chip_range_end(c) << "\n"
     << "split = " << quoted(c.split) << "\n"
     << "images = " << c.images << "\n"
     << "times = " << array(c.times_s, number) << "\n"
@@ -122,6 +124,14 @@ void validate_study_settings(const McConfig& c) {
     throw UserError("--split '" + c.split + "': expected val or test");
   }
   if (c.chips == 0) throw UserError("--chips must be at least 1");
+  if (chip_range_end(c) > c.chips) {
+    throw UserError("--chips-to " + std::to_string(c.chips_to) + ": beyond --chips " +
+                    std::to_string(c.chips) + " (chip indices run from 0 to chips)");
+  }
+  if (c.chips_from >= chip_range_end(c)) {
+    throw UserError("--chips-from " + std::to_string(c.chips_from) + ": must be below --chips-to " +
+                    std::to_string(chip_range_end(c)) + " (an empty chip range)");
+  }
   if (c.images < 0) throw UserError("--images " + std::to_string(c.images) + ": must be ≥ 0");
   if (c.times_s.empty()) throw UserError("--times is empty: give at least one time in seconds");
   if (c.backend != "auto" && c.backend != "cpu" && c.backend != "cuda") {

@@ -18,6 +18,11 @@ struct McConfig {
   std::string model_path;
   std::string data_dir = kDefaultDataDir;  // IDX files of the split
   std::uint64_t chips = 100;
+  // The chips this run simulates, [chips_from, chips_to) of the study's global chip
+  // indices (DESIGN §6: a shard; chip c has the same random streams in every shard).
+  // chips_to 0 = up to `chips`.
+  std::uint64_t chips_from = 0;
+  std::uint64_t chips_to = 0;
   std::string split = "test";
   std::int64_t images = 0;  // first K images of the split; 0 = all
   std::vector<double> times_s = {1.0};
@@ -41,6 +46,9 @@ struct McConfig {
   int stop_after_batches = 0;      // tests: stop as if interrupted after N batches (0 = never)
 };
 
+// End of the chip range [chips_from, chip_range_end(c)).
+inline std::uint64_t chip_range_end(const McConfig& c) { return c.chips_to ? c.chips_to : c.chips; }
+
 // Names of the enumerations as the CLI and TOML spell them.
 const char* c2c_model_name(C2cModel m);
 const char* ir_drop_name(IrDropModel m);
@@ -56,7 +64,8 @@ std::string study_toml(const McConfig& c, const std::string& model_checksum);
 // tail of the same keys: the provenance text stored in the results file.
 std::string full_toml(const McConfig& c, const std::string& model_checksum);
 
-// Checks what the engine's parameter validation does not: split, chips, images,
+// Checks what the engine's parameter validation does not: split, chips and the chip
+// range (chips_from < chip_range_end ≤ chips), images,
 // times, backend, output path, yield specs. Throws UserError naming the value.
 void validate_study_settings(const McConfig& c);
 

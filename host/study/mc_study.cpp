@@ -94,7 +94,8 @@ ResultsHeader make_header(const McConfig& c, const Model& model, const StudyInpu
   p.seed = c.seed;
   p.study_key = study_toml(c, model_checksum);
   h.times_s = c.times_s;
-  h.n_chips = c.chips;
+  h.chip_from = c.chips_from;
+  h.n_chips = chip_range_end(c) - c.chips_from;
   h.n_images = static_cast<std::uint64_t>(in.n_images());
   h.split = c.split;
   h.i_fs_a = in.readout.i_fs_a;
@@ -130,8 +131,9 @@ void run_batches(const McConfig& c, const StudyInputs& in, Engine& engine, Resul
   int batches = 0;
   ChipBatchResult result;
   while (rf.chips_done() < rf.n_chips()) {
-    const std::uint64_t begin = rf.chips_done();
-    const std::uint64_t end = std::min(rf.n_chips(), begin + batch);
+    // Global chip indices: a shard's chips are those chips of the whole study.
+    const std::uint64_t begin = rf.chip_from() + rf.chips_done();
+    const std::uint64_t end = std::min(rf.chip_from() + rf.n_chips(), begin + batch);
     const auto t0 = std::chrono::steady_clock::now();
     engine.run(in, begin, end, result);
     rf.append(result);
@@ -159,12 +161,13 @@ void run_batches(const McConfig& c, const StudyInputs& in, Engine& engine, Resul
 
 }  // namespace
 
-StudyOutcome run_mc_study(const McConfig& c) {
+StudyOutcome run_mc_study(const McConfig& c, const EngineWrap& wrap) {
   validate_settings(c);
   const Model model = load_model(c.model_path);
   const std::string model_checksum = file_checksum(c.model_path);
   std::string note;
   std::unique_ptr<Engine> engine = make_engine(parse_backend(c.backend), c.threads, &note);
+  if (wrap) engine = wrap(std::move(engine));
 
   const std::string key = study_toml(c, model_checksum);
   std::unique_ptr<ResultsFile> resumed;
@@ -210,7 +213,9 @@ StudyOutcome run_mc_study(const McConfig& c) {
   }
   if (!c.quiet) {
     if (!note.empty()) std::fprintf(stderr, "%s\n", note.c_str());
-    std::fprintf(stderr, "mc: %llu chips x %zu times on %d %s images, backend %s (%s)\n",
+    std::fprintf(stderr, "mc: chips [%llu, %llu) of %llu x %zu times on %d %s images, backend %s (%s)\n",
+                 static_cast<unsigned long long>(c.chips_from),
+                 static_cast<unsigned long long>(chip_range_end(c)),
                  static_cast<unsigned long long>(c.chips), c.times_s.size(), in.n_images(),
                  c.split.c_str(), engine->name().c_str(), engine->device_name().c_str());
   }

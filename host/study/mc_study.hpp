@@ -4,8 +4,11 @@
 // results file, then write statistics and yield and print the summary table.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 
+#include "engine/engine.hpp"
 #include "study/mc_config.hpp"
 #include "study/outcome.hpp"
 
@@ -18,6 +21,9 @@ constexpr int kInterruptedExitStatus = 130;
 // Runs the study. Bad settings or inputs throw UserError before any file is made.
 // When interrupted it keeps <out>.partial, prints how to resume and exits the
 // process with kInterruptedExitStatus.
-StudyOutcome run_mc_study(const McConfig& config);
+// `wrap` (may be empty) replaces the engine the backend choice made, e.g. by one that
+// spreads each batch over MPI ranks (study/mpi_study.hpp).
+using EngineWrap = std::function<std::unique_ptr<Engine>(std::unique_ptr<Engine>)>;
+StudyOutcome run_mc_study(const McConfig& config, const EngineWrap& wrap = {});
 
 }  // namespace xbarmc::study

@@ -68,6 +68,7 @@ ResultsFile ResultsFile::create(const std::string& out_path, const ResultsHeader
   const h5::Group mc = f.create_group("mc");
   mc.set_attribute("n_images", static_cast<std::int64_t>(h.n_images));
   mc.set_attribute("split", h.split);
+  mc.set_attribute("chip_from", static_cast<std::int64_t>(h.chip_from));
   mc.write<double>("times", {n_times}, h.times_s);
   mc.create_dataset<std::uint64_t>("chip_index", {static_cast<std::size_t>(h.n_chips)});
   mc.create_dataset<std::uint32_t>("correct", per_chip);
@@ -126,6 +127,7 @@ void ResultsFile::load_layout() {
   }
   n_chips_ = shape[1];
   n_images_ = static_cast<std::uint64_t>(mc.int_attribute("n_images"));
+  chip_from_ = mc.has_attribute("chip_from") ? static_cast<std::uint64_t>(mc.int_attribute("chip_from")) : 0;
   chips_done_ = static_cast<std::uint64_t>(file_.int_attribute(kChipsDone));
   if (chips_done_ > n_chips_) throw UserError(file_.file_name() + ": chips_done exceeds n_chips");
   const h5::Group ref = file_.open_group("reference");
@@ -137,11 +139,12 @@ void ResultsFile::load_layout() {
 }
 
 void ResultsFile::append(const ChipBatchResult& b) {
-  if (b.chip_begin != chips_done_ || b.chip_end <= b.chip_begin || b.chip_end > n_chips_) {
+  if (b.chip_begin != chip_from_ + chips_done_ || b.chip_end <= b.chip_begin ||
+      b.chip_end > chip_from_ + n_chips_) {
     throw InternalError("results: batch out of order");
   }
   const std::size_t n = static_cast<std::size_t>(b.chip_end - b.chip_begin);
-  const h5::Shape offset = {0, static_cast<std::size_t>(b.chip_begin)};
+  const h5::Shape offset = {0, static_cast<std::size_t>(b.chip_begin - chip_from_)};
   const h5::Shape count = {n_times_, n};
   const h5::Group mc = file_.open_group("mc");
   const std::vector<std::uint32_t> correct = checked_batch(b.correct, n_times_, n);
@@ -158,7 +161,7 @@ void ResultsFile::append(const ChipBatchResult& b) {
   mc.open_dataset("saturated").write_block(offset, count, checked_batch(b.saturated, n_times_, n).data());
   // Data first, then the count that makes it part of the study, then to disk.
   if (H5Fflush(file_.id(), H5F_SCOPE_GLOBAL) < 0) throw UserError("cannot write " + file_.file_name());
-  chips_done_ = b.chip_end;
+  chips_done_ = b.chip_end - chip_from_;
   file_.set_attribute(kChipsDone, static_cast<std::int64_t>(chips_done_));
   if (H5Fflush(file_.id(), H5F_SCOPE_GLOBAL) < 0) throw UserError("cannot write " + file_.file_name());
 }

@@ -28,7 +28,8 @@ struct Provenance {
 struct ResultsHeader {
   Provenance provenance;
   std::vector<double> times_s;
-  std::uint64_t n_chips = 0;
+  std::uint64_t chip_from = 0;  // global index of the first chip (a shard's start)
+  std::uint64_t n_chips = 0;    // chips [chip_from, chip_from + n_chips)
   std::uint64_t n_images = 0;
   std::string split;
   ReferenceAccuracies refs;
@@ -57,15 +58,18 @@ class ResultsFile {
   // first differing setting).
   static ResultsFile resume(const std::string& out_path, const std::string& study_key);
 
-  std::uint64_t chips_done() const { return chips_done_; }
+  std::uint64_t chips_done() const { return chips_done_; }  // a count, from chip_from()
+  std::uint64_t chip_from() const { return chip_from_; }
   std::uint64_t n_chips() const { return n_chips_; }
   std::uint64_t n_images() const { return n_images_; }
   const std::vector<double>& times_s() const { return times_s_; }
   const ReferenceAccuracies& references() const { return refs_; }
   const ResultsReadout& readout() const { return readout_; }
+  // The open file, for a caller that adds its own groups before finish() (xbarmc merge).
+  const h5::File& file() const { return file_; }
 
-  // Writes chips [chip_begin, chip_end) (which must start at chips_done()) and
-  // records them as done.
+  // Writes chips [chip_begin, chip_end) (global indices; must start at
+  // chip_from() + chips_done()) and records them as done.
   void append(const ChipBatchResult& batch);
   // Notes a resumption in the provenance (when, on which backend).
   void note_resumed(const std::string& utc, const std::string& backend,
@@ -82,7 +86,7 @@ class ResultsFile {
 
   h5::File file_;
   std::string out_path_;
-  std::uint64_t chips_done_ = 0, n_chips_ = 0, n_images_ = 0;
+  std::uint64_t chips_done_ = 0, chip_from_ = 0, n_chips_ = 0, n_images_ = 0;
   std::size_t n_times_ = 0;
   std::vector<double> times_s_;
   ReferenceAccuracies refs_;

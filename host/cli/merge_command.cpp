@@ -1,0 +1,35 @@
+// `xbarmc merge --out OUT.h5 SHARD.h5 ...` (DESIGN §6): the shards of one yield study
+// (xbarmc mc --chips-from A --chips-to B) combined into the file one run of the whole
+// range would write; the checks and the merging live in study/merge.hpp.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "study/merge.hpp"
+#include "study/yield_spec.hpp"
+
+namespace xbarmc::cli {
+
+void add_merge_command(CLI::App& app) {
+  auto* sub = app.add_subcommand(
+      "merge", "Merge the results files of mc shards (--chips-from/--chips-to) into one");
+  auto out = std::make_shared<std::string>();
+  auto shards = std::make_shared<std::vector<std::string>>();
+  auto quiet = std::make_shared<bool>(false);
+  sub->add_option("--out", *out, "merged results file (HDF5)")->required();
+  sub->add_option("shards", *shards, "shard results files, in any order")->required();
+  sub->add_flag("--quiet", *quiet, "no summary table");
+  sub->callback([out, shards, quiet] {
+    study::ReferenceAccuracies refs;
+    const study::StudyOutcome o = study::merge_shards(*shards, *out, &refs);
+    if (!*quiet) {
+      std::printf("merged %zu shards\n", shards->size());
+      study::print_summary_table(o, refs, stdout);
+      std::printf("wrote %s\n", out->c_str());
+    }
+  });
+}
+
+}  // namespace xbarmc::cli
