@@ -246,6 +246,7 @@ INSTANTIATE_TEST_SUITE_P(
                     SizeCase{64, 20, 1e3, 1e4, 1.0},         // kΩ: A far from G
                     SizeCase{128, 128, 1e3, 1e5, 1.0},       // large array, strong coupling
                     SizeCase{128, 128, 1e9, 4e11, 1.0},      // large array, 100s of GΩ
+                    SizeCase{16, 8, 1e2, 1e4, 1e6},          // wires far above the cells
                     SizeCase{8, 40, 1e3, 1e5, 1.0},          // wide: solved flipped (direct)
                     SizeCase{6, 50, 2.34e8, 4.18e11, 1.0}),  // wide: flipped (Jacobi)
     case_name);
