@@ -31,7 +31,8 @@
 //   Both agree with an independent sparse nodal solver to ≤ 1e−9 relative (tests).
 //
 // Usable from device code: no allocation, the caller passes `scratch` of
-// a_eff_scratch_doubles(...) doubles (a few KB for 64×20; reuse it across chips).
+// a_eff_scratch_doubles(...) doubles (64×20: 2560 = 20 KB; 128×128: 256 KB), reused
+// across chips.
 // Deterministic: the same inputs give bit-identical A_eff on host and device
 // (host -ffp-contract=off, nvcc --fmad=false).
 #pragma once
