@@ -1,0 +1,169 @@
+// `mpirun -n 2 xbarmc mc` (DESIGN §6) on this machine: the two ranks split every
+// batch of chips and rank 0 writes one file equal to a single-process run's, also for
+// a shard and for batches that do not split evenly; bad settings fail once with exit
+// 2 and no file. A binary built without MPI refuses to run under mpirun. Skipped
+// (with a message) where mpirun is not installed.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "io/h5.hpp"
+#include "study/mpi_rounds.hpp"
+#include "test_train_data.hpp"
+
+namespace xbarmc {
+namespace {
+
+namespace fs = std::filesystem;
+using testing_data::TempDir;
+
+struct CliRun {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool have_mpirun() { return std::system("command -v mpirun >/dev/null 2>&1") == 0; }
+
+// OpenMPI refuses root without --allow-run-as-root and more ranks than cores without
+// --oversubscribe; both are harmless otherwise.
+const char* const kMpirun = "mpirun --allow-run-as-root --oversubscribe -n 2 ";
+
+class Mpi : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!have_mpirun()) return;
+    dir_ = std::make_unique<TempDir>("mpi");
+    testing_data::write_idx_set(*dir_, 600, 120, false);
+    const CliRun r = run("", "train --quiet --epochs 6 --data-dir " + data() + " --out " + model());
+    ASSERT_EQ(r.status, 0) << r.err;
+  }
+  static void TearDownTestSuite() { dir_.reset(); }
+  void SetUp() override {
+    if (!have_mpirun()) GTEST_SKIP() << "mpirun not found (install openmpi-bin): MPI tests skipped";
+  }
+
+  static std::string data() { return dir_->path().string(); }
+  static std::string model() { return dir_->file("model.h5"); }
+  static std::string file(const std::string& name) { return dir_->file(name); }
+
+  static CliRun run(const std::string& launcher, const std::string& args) {
+    const std::string out = file("stdout.txt"), err = file("stderr.txt");
+    const std::string cmd = launcher + XBARMC_BINARY + " " + args + " >" + out + " 2>" + err;
+    const int raw = std::system(cmd.c_str());
+    CliRun r;
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    r.out = slurp(out);
+    r.err = slurp(err);
+    return r;
+  }
+
+  static std::string study(const std::string& out, const std::string& extra = "") {
+    return "mc --model " + model() + " --data-dir " + data() +
+           " --chips 13 --times 1,86400 --c2c-sigma 0.6 --read-sigma 0.3 --nu-mean 0.05 "
+           "--nu-std 0.05 --p-stuck-off 0.05 --yield-spec 0.9,float-2pp --timesteps 8 --quiet "
+           "--threads 1 --out " + out + " " + extra;
+  }
+
+  static std::unique_ptr<TempDir> dir_;
+};
+std::unique_ptr<TempDir> Mpi::dir_;
+
+void expect_same_results(const std::string& a, const std::string& b) {
+  const h5::File fa = h5::File::open(a), fb = h5::File::open(b);
+  for (const char* name :
+       {"mc/chip_index", "mc/correct", "mc/accuracy", "mc/no_spike", "mc/saturated",
+        "mc/summary/mean", "mc/summary/std", "mc/summary/min", "mc/summary/max", "mc/summary/p5",
+        "mc/summary/p50", "mc/yield/fraction", "mc/yield/wilson_low", "mc/yield/wilson_high",
+        "reference/nominal_accuracy", "reference/threshold", "reference/i_fs_a"}) {
+    const h5::Array<double> da = fa.read<double>(name), db = fb.read<double>(name);
+    EXPECT_EQ(da.shape, db.shape) << name;
+    EXPECT_EQ(da.data, db.data) << name;
+  }
+  EXPECT_EQ(fa.open_group("mc").string_attribute("checksum"),
+            fb.open_group("mc").string_attribute("checksum"));
+  EXPECT_EQ(fa.string_attribute("study_key"), fb.string_attribute("study_key"));
+}
+
+TEST(MpiShare, RanksTileTheRoundContiguously) {
+  for (int ranks : {1, 2, 3, 7}) {
+    for (std::uint64_t n : {0u, 1u, 2u, 5u, 13u, 4096u}) {
+      std::uint64_t next = 100;
+      for (int r = 0; r < ranks; ++r) {
+        const study::mpi::Share s = study::mpi::rank_share(100, 100 + n, r, ranks);
+        EXPECT_EQ(s.begin, next);
+        EXPECT_LE(s.end - s.begin, n / static_cast<std::uint64_t>(ranks) + 1);
+        next = s.end;
+      }
+      EXPECT_EQ(next, 100 + n);
+    }
+  }
+}
+
+#ifdef XBARMC_WITH_MPI
+TEST_F(Mpi, TwoRanksEqualOneProcess) {
+  const std::string one = file("one.h5"), two = file("two.h5");
+  ASSERT_EQ(run("", study(one)).status, 0);
+  const CliRun r = run(kMpirun, study(two));
+  ASSERT_EQ(r.status, 0) << r.err;
+  // One summary table, from rank 0.
+  const std::string marker = "checksum of correct counts";
+  ASSERT_NE(r.out.find(marker), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(marker, r.out.find(marker) + 1), std::string::npos) << r.out;
+  expect_same_results(two, one);
+  EXPECT_NE(h5::File::open(two).string_attribute("device_name").find("of 2 MPI ranks"),
+            std::string::npos);
+}
+
+TEST_F(Mpi, TwoRanksRunAShardInUnevenBatches) {
+  const std::string one = file("one_3_13.h5"), two = file("two_3_13.h5");
+  ASSERT_EQ(run("", study(one, "--chips-from 3")).status, 0);
+  // Rounds of 3 chips: rank 0 computes 1, rank 1 computes 2; the last round has 1 chip.
+  const CliRun r = run(kMpirun, study(two, "--chips-from 3 --batch 3"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  expect_same_results(two, one);
+}
+
+TEST_F(Mpi, InterruptedMpiRunResumesInOneProcess) {
+  const std::string one = file("one_full.h5"), two = file("two_stopped.h5");
+  ASSERT_EQ(run("", study(one)).status, 0);
+  const CliRun r = run(kMpirun, study(two, "--batch 4 --stop-after-batches 1"));
+  EXPECT_EQ(r.status, 130) << r.err;
+  ASSERT_TRUE(fs::exists(two + ".partial"));
+  ASSERT_EQ(run("", study(two, "--batch 4 --resume")).status, 0);
+  expect_same_results(two, one);
+}
+
+TEST_F(Mpi, BadSettingsFailOnceWithoutAFile) {
+  const std::string out = file("bad.h5");
+  const CliRun r = run(kMpirun, study(out, "--split train"));
+  EXPECT_EQ(r.status, 2) << r.err;
+  const std::string needle = "--split 'train'";
+  ASSERT_NE(r.err.find(needle), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(needle, r.err.find(needle) + 1), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_FALSE(fs::exists(out + ".partial"));
+}
+#else
+TEST_F(Mpi, BuildWithoutMpiRefusesToRunUnderMpirun) {
+  const std::string out = file("refused.h5");
+  const CliRun r = run(kMpirun, study(out));
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("built without MPI"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+#endif
+
+}  // namespace
+}  // namespace xbarmc
