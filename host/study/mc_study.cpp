@@ -13,6 +13,7 @@
 #include "engine/calibration.hpp"
 #include "engine/validate.hpp"
 #include "study/interrupt.hpp"
+#include "study/mpi_study.hpp"
 #include "study/progress.hpp"
 #include "study/provenance.hpp"
 #include "study/results_file.hpp"
@@ -162,6 +163,12 @@ void run_batches(const McConfig& c, const StudyInputs& in, Engine& engine, Resul
 }  // namespace
 
 StudyOutcome run_mc_study(const McConfig& c, const EngineWrap& wrap) {
+  // Under mpirun only `xbarmc mc` splits the chips (it passes a wrap); any other study
+  // would run, and write its file, once per rank.
+  if (!wrap && launcher_world_size() > 1) {
+    throw UserError("started by an MPI launcher with " + std::to_string(launcher_world_size()) +
+                    " ranks: only xbarmc mc runs across MPI ranks; run this study in one process");
+  }
   validate_settings(c);
   const Model model = load_model(c.model_path);
   const std::string model_checksum = file_checksum(c.model_path);
