@@ -170,6 +170,18 @@ TEST_F(McCli, WritesTheDocumentedResultsLayout) {
   EXPECT_EQ(f.read<double>("mapping/g_target").shape, (h5::Shape{64, 20}));
 }
 
+TEST_F(McCli, IdealChipsAllMatchTheNominalChip) {
+  // No variation, drift or noise: every chip is the nominal chip, at every time.
+  const std::string out = file("ideal.h5");
+  const CliRun r = run("mc --model " + model() + " --data-dir " + data() +
+                       " --chips 4 --times 1,1e6 --quiet --out " + out);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const h5::File f = h5::File::open(out);
+  const double nominal = f.read<double>("reference/nominal_accuracy").data.at(0);
+  for (double a : f.read<double>("mc/accuracy").data) EXPECT_EQ(a, nominal);
+  EXPECT_EQ(f.read<double>("mc/summary/std").data, (std::vector<double>{0.0, 0.0}));
+}
+
 TEST_F(McCli, OneAndTwoThreadsGiveIdenticalResults) {
   const CliRun one = run(study(file("t1.h5")) + " --threads 1");
   ASSERT_EQ(one.status, 0) << one.err;
