@@ -2,6 +2,7 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
@@ -38,6 +39,36 @@ template <class T>
 std::vector<T> checked_batch(const std::vector<T>& batch, std::size_t n_times, std::size_t n) {
   if (batch.size() != n_times * n) throw InternalError("engine returned a batch of the wrong size");
   return batch;
+}
+
+// Reads a dataset that xbarmc wrote whole (contiguous). Its shape is checked against
+// the bytes the file stores for it first: a corrupt header cannot make the reader
+// allocate more than the file holds, and the message is one line naming the dataset.
+std::vector<double> read_written(const h5::Group& g, const std::string& name) {
+  const h5::Dataset d = g.open_dataset(name);
+  const h5::Handle type(H5Dget_type(d.id()));
+  const std::size_t item = type.valid() ? H5Tget_size(type.get()) : 0;
+  // The layout's storage size comes from the (possibly corrupt) header: bound it by
+  // the file's real size too.
+  const h5::Handle file(H5Iget_file_id(d.id()));
+  hsize_t file_bytes = 0;
+  if (!file.valid() || H5Fget_filesize(file.get(), &file_bytes) < 0) file_bytes = 0;
+  const hsize_t stored = std::min<hsize_t>(H5Dget_storage_size(d.id()), file_bytes);
+  const std::size_t limit = item == 0 ? 0 : static_cast<std::size_t>(stored) / item;
+  std::size_t n = 1;
+  for (const std::size_t dim : d.shape()) {
+    n = (dim != 0 && n > limit / dim) ? limit + 1 : n * dim;  // no overflow of the product
+  }
+  if (n > limit) throw UserError(d.file_name() + ": " + d.path() + " is truncated or corrupt");
+  return d.read<double>().data;
+}
+
+double read_written_scalar(const h5::Group& g, const std::string& name) {
+  const std::vector<double> v = read_written(g, name);
+  if (v.size() != 1) {
+    throw UserError(g.file_name() + ": " + g.path() + "/" + name + " is not one number");
+  }
+  return v[0];
 }
 
 }  // namespace
@@ -119,7 +150,7 @@ ResultsFile ResultsFile::resume(const std::string& out_path, const std::string& 
 
 void ResultsFile::load_layout() {
   const h5::Group mc = file_.open_group("mc");
-  times_s_ = mc.read<double>("times").data;
+  times_s_ = read_written(mc, "times");
   n_times_ = times_s_.size();
   const h5::Shape shape = mc.open_dataset("correct").shape();
   if (shape.size() != 2 || shape[0] != n_times_) {
@@ -131,11 +162,11 @@ void ResultsFile::load_layout() {
   chips_done_ = static_cast<std::uint64_t>(file_.int_attribute(kChipsDone));
   if (chips_done_ > n_chips_) throw UserError(file_.file_name() + ": chips_done exceeds n_chips");
   const h5::Group ref = file_.open_group("reference");
-  refs_.float_accuracy = ref.read<double>("float_accuracy").data.at(0);
-  refs_.mapped_accuracy = ref.read<double>("mapped_accuracy").data.at(0);
-  refs_.nominal_accuracy = ref.read<double>("nominal_accuracy").data.at(0);
-  readout_.i_fs_a = ref.read<double>("i_fs_a").data.at(0);
-  readout_.threshold = ref.read<double>("threshold").data.at(0);
+  refs_.float_accuracy = read_written_scalar(ref, "float_accuracy");
+  refs_.mapped_accuracy = read_written_scalar(ref, "mapped_accuracy");
+  refs_.nominal_accuracy = read_written_scalar(ref, "nominal_accuracy");
+  readout_.i_fs_a = read_written_scalar(ref, "i_fs_a");
+  readout_.threshold = read_written_scalar(ref, "threshold");
 }
 
 void ResultsFile::append(const ChipBatchResult& b) {
