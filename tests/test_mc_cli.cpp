@@ -182,6 +182,16 @@ TEST_F(McCli, IdealChipsAllMatchTheNominalChip) {
   EXPECT_EQ(f.read<double>("mc/summary/std").data, (std::vector<double>{0.0, 0.0}));
 }
 
+TEST_F(McCli, StoredConfigReproducesTheStudy) {
+  // The file's config_toml is a valid --config for mc and gives the same results.
+  const std::string first = file("first.h5"), again = file("again.h5");
+  ASSERT_EQ(run(study(first)).status, 0);
+  std::ofstream(file("stored.toml")) << h5::File::open(first).string_attribute("config_toml");
+  const CliRun r = run("mc --config " + file("stored.toml") + " --quiet --out " + again);
+  ASSERT_EQ(r.status, 0) << r.err;
+  expect_same_results(first, again);
+}
+
 TEST_F(McCli, OneAndTwoThreadsGiveIdenticalResults) {
   const CliRun one = run(study(file("t1.h5")) + " --threads 1");
   ASSERT_EQ(one.status, 0) << one.err;

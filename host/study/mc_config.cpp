@@ -44,22 +44,32 @@ const char* c2c_model_name(C2cModel m) {
 }
 const char* ir_drop_name(IrDropModel m) {
   switch (m) {
-    case IrDropModel::kFirstOrder: return "first_order";
-    case IrDropModel::kNodal: return "nodal";
-    case IrDropModel::kNone: break;
+    case IrDropModel::kFirstOrder:
+      return "first_order";
+    case IrDropModel::kNodal:
+      return "nodal";
+    case IrDropModel::kNone:
+      break;
   }
   return "none";
 }
 const char* encoding_name(Encoding e) {
   switch (e) {
-    case Encoding::kDeterministic: return "deterministic";
-    case Encoding::kDirect: return "direct";
-    case Encoding::kRate: break;
+    case Encoding::kDeterministic:
+      return "deterministic";
+    case Encoding::kDirect:
+      return "direct";
+    case Encoding::kRate:
+      break;
   }
   return "rate";
 }
-const char* scheme_name(Scheme s) { return s == Scheme::kA ? "A" : "B"; }
-const char* reset_name(Reset r) { return r == Reset::kZero ? "zero" : "subtract"; }
+const char* scheme_name(Scheme s) {
+  return s == Scheme::kA ? "A" : "B";
+}
+const char* reset_name(Reset r) {
+  return r == Reset::kZero ? "zero" : "subtract";
+}
 
 std::string study_toml(const McConfig& c, const std::string& model_checksum) {
   const DeviceParams& d = c.device;
@@ -67,8 +77,8 @@ std::string study_toml(const McConfig& c, const std::string& model_checksum) {
   const NeuronParams& n = c.neuron;
   std::ostringstream t;
   t << "model = " << quoted(c.model_path) << "\n"
-    << "model-checksum = " << quoted(model_checksum) << "\n"
-    << "data = " << quoted(c.data_dir) << "\n"
+    << "# model file checksum (FNV-1a 64): " << model_checksum << "\n"
+    << "data-dir = " << quoted(c.data_dir) << "\n"
     << "chips = " << c.chips << "\n"
     << "chips-from = " << c.chips_from << "\n"
     << "chips-to = " << chip_range_end(c) << "\n"
@@ -108,8 +118,7 @@ std::string study_toml(const McConfig& c, const std::string& model_checksum) {
 std::string full_toml(const McConfig& c, const std::string& model_checksum) {
   std::ostringstream t;
   t << "# xbarmc mc: the study's settings (they define the results)\n"
-    << study_toml(c, model_checksum)
-    << "# how it was run (never changes the results)\n"
+    << study_toml(c, model_checksum) << "# how it was run (never changes the results)\n"
     << "out = " << quoted(c.out_path) << "\n"
     << "threads = " << c.threads << "\n"
     << "backend = " << quoted(c.backend) << "\n"
