@@ -1,9 +1,10 @@
 // `xbarmc mc`: the Monte Carlo yield study (DESIGN §2.6, §3). Every device, readout
 // and neuron knob is an option and, through --config, a TOML key of the same name.
 #include <cstdlib>
-#include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
@@ -13,9 +14,31 @@
 namespace xbarmc::cli {
 namespace {
 
+// An option whose value is one of `names`, stored as the matching enum value. An
+// unknown name is a one-line error naming it and the valid ones.
 template <class E>
-CLI::CheckedTransformer names(std::map<std::string, E> m) {
-  return CLI::CheckedTransformer(std::move(m));
+CLI::Option* add_enum_option(CLI::App* sub, const std::string& name, E& target,
+                             std::vector<std::pair<std::string, E>> names,
+                             const std::string& help) {
+  std::string list, current;
+  for (const auto& [text, value] : names) {
+    list += (list.empty() ? "" : ", ") + text;
+    if (value == target) current = text;
+  }
+  CLI::Option* opt = sub->add_option_function<std::string>(
+      name,
+      [&target, names, name, list](const std::string& v) {
+        for (const auto& [text, value] : names) {
+          if (text == v) {
+            target = value;
+            return;
+          }
+        }
+        throw CLI::ValidationError(name, "'" + v + "': expected one of " + list);
+      },
+      help);
+  opt->type_name("NAME")->default_str(current);
+  return opt;
 }
 
 }  // namespace
@@ -23,69 +46,97 @@ CLI::CheckedTransformer names(std::map<std::string, E> m) {
 void add_device_options(CLI::App* sub, DeviceParams& d) {
   const char* g = "Device (DESIGN 2.4)";
   sub->add_option("--d2d-sigma", d.d2d_sigma, "chip-to-chip sigma: G *= exp(sigma*xi_chip)")
-      ->group(g)->capture_default_str();
+      ->group(g)
+      ->capture_default_str();
   sub->add_option("--c2c-sigma", d.c2c_sigma, "cell-to-cell sigma of the programmed conductance")
-      ->group(g)->capture_default_str();
-  sub->add_option("--c2c-model", d.c2c_model, "lognormal: G*exp(s*xi); gaussian: max(0, G*(1+s*xi))")
-      ->transform(names<C2cModel>({{"lognormal", C2cModel::kLognormal},
-                                   {"gaussian", C2cModel::kGaussian}}))
-      ->group(g)->default_str("lognormal");
+      ->group(g)
+      ->capture_default_str();
+  add_enum_option<C2cModel>(
+      sub, "--c2c-model", d.c2c_model,
+      {{"lognormal", C2cModel::kLognormal}, {"gaussian", C2cModel::kGaussian}},
+      "lognormal: G*exp(s*xi); gaussian: max(0, G*(1+s*xi))")
+      ->group(g);
   sub->add_option("--p-stuck-on", d.p_stuck_on, "probability that a cell is stuck at g_max")
-      ->group(g)->capture_default_str();
+      ->group(g)
+      ->capture_default_str();
   sub->add_option("--p-stuck-off", d.p_stuck_off, "probability that a cell is stuck at g_min")
-      ->group(g)->capture_default_str();
+      ->group(g)
+      ->capture_default_str();
   sub->add_option("--nu-mean", d.nu_mean, "mean drift exponent: G(t) = G*(t/t0)^-nu")
-      ->group(g)->capture_default_str();
+      ->group(g)
+      ->capture_default_str();
   sub->add_option("--nu-std", d.nu_std, "cell-to-cell std of the drift exponent")
-      ->group(g)->capture_default_str();
-  sub->add_option("--drift-spread", d.drift_spread, "rho of the log-time spread (1 + rho*ln(t/t0)*zeta)")
-      ->group(g)->capture_default_str();
+      ->group(g)
+      ->capture_default_str();
+  sub->add_option("--drift-spread", d.drift_spread,
+                  "rho of the log-time spread (1 + rho*ln(t/t0)*zeta)")
+      ->group(g)
+      ->capture_default_str();
   sub->add_option("--t0", d.t0_s, "drift reference time after programming, s")
-      ->group(g)->capture_default_str();
+      ->group(g)
+      ->capture_default_str();
   sub->add_flag("--drift-compensation", d.drift_compensation,
-                "one digital gain per chip and time from an all-ones read")->group(g);
-  sub->add_option("--ir-drop", d.ir_drop, "IR-drop model: none, first_order, nodal")
-      ->transform(names<IrDropModel>({{"none", IrDropModel::kNone},
-                                      {"first_order", IrDropModel::kFirstOrder},
-                                      {"nodal", IrDropModel::kNodal}}))
-      ->group(g)->default_str("none");
+                "one digital gain per chip and time from an all-ones read")
+      ->group(g);
+  add_enum_option<IrDropModel>(sub, "--ir-drop", d.ir_drop,
+                               {{"none", IrDropModel::kNone},
+                                {"first_order", IrDropModel::kFirstOrder},
+                                {"nodal", IrDropModel::kNodal}},
+                               "IR-drop model: none, first_order, nodal")
+      ->group(g);
   sub->add_option("--r-wl", d.r_wl_ohm, "word-line segment resistance, ohm")
-      ->group(g)->capture_default_str();
+      ->group(g)
+      ->capture_default_str();
   sub->add_option("--r-bl", d.r_bl_ohm, "bit-line segment resistance, ohm")
-      ->group(g)->capture_default_str();
+      ->group(g)
+      ->capture_default_str();
   sub->add_option("--read-sigma", d.read_sigma, "relative per-cell read noise")
-      ->group(g)->capture_default_str();
+      ->group(g)
+      ->capture_default_str();
   sub->add_option("--read-sigma-abs", d.read_sigma_abs_a, "absolute read noise per column, A")
-      ->group(g)->capture_default_str();
+      ->group(g)
+      ->capture_default_str();
 }
 
 void add_readout_options(CLI::App* sub, study::McConfig& c) {
   const char* g = "Readout and neurons (DESIGN 2.5)";
   ReadoutParams& r = c.readout;
   NeuronParams& n = c.neuron;
-  sub->add_option("--encoding", r.encoding, "input encoding: rate, deterministic, direct")
-      ->transform(names<Encoding>({{"rate", Encoding::kRate},
-                                   {"deterministic", Encoding::kDeterministic},
-                                   {"direct", Encoding::kDirect}}))
-      ->group(g)->default_str("rate");
-  sub->add_option("--timesteps", r.timesteps, "timesteps per image")->group(g)->capture_default_str();
-  sub->add_option("--v-read", r.v_read_v, "read (spike) voltage, V")->group(g)->capture_default_str();
+  add_enum_option<Encoding>(sub, "--encoding", r.encoding,
+                            {{"rate", Encoding::kRate},
+                             {"deterministic", Encoding::kDeterministic},
+                             {"direct", Encoding::kDirect}},
+                            "input encoding: rate, deterministic, direct")
+      ->group(g);
+  sub->add_option("--timesteps", r.timesteps, "timesteps per image")
+      ->group(g)
+      ->capture_default_str();
+  sub->add_option("--v-read", r.v_read_v, "read (spike) voltage, V")
+      ->group(g)
+      ->capture_default_str();
   sub->add_option("--dac-bits", r.dac_bits, "DAC bits of direct encoding (0 = ideal)")
-      ->group(g)->capture_default_str();
-  sub->add_option("--scheme", r.scheme, "readout: A analog differential, B per-column ADCs")
-      ->transform(names<Scheme>({{"A", Scheme::kA}, {"B", Scheme::kB}}))
-      ->group(g)->default_str("B");
-  sub->add_option("--adc-bits", r.adc_bits, "ADC bits (0 = ideal)")->group(g)->capture_default_str();
+      ->group(g)
+      ->capture_default_str();
+  add_enum_option<Scheme>(sub, "--scheme", r.scheme, {{"A", Scheme::kA}, {"B", Scheme::kB}},
+                          "readout: A analog differential, B per-column ADCs")
+      ->group(g);
+  sub->add_option("--adc-bits", r.adc_bits, "ADC bits (0 = ideal)")
+      ->group(g)
+      ->capture_default_str();
   sub->add_option("--full-scale", c.full_scale, "ADC full scale: calibrated, max or a current in A")
-      ->group(g)->capture_default_str();
-  sub->add_option("--reset", n.reset, "neuron reset: subtract or zero")
-      ->transform(names<Reset>({{"subtract", Reset::kSubtract}, {"zero", Reset::kZero}}))
-      ->group(g)->default_str("subtract");
+      ->group(g)
+      ->capture_default_str();
+  add_enum_option<Reset>(sub, "--reset", n.reset,
+                         {{"subtract", Reset::kSubtract}, {"zero", Reset::kZero}},
+                         "neuron reset: subtract or zero")
+      ->group(g);
   sub->add_option("--leak", n.leak, "membrane leak beta in v = beta*v + diff")
-      ->group(g)->capture_default_str();
+      ->group(g)
+      ->capture_default_str();
   sub->add_option("--threshold-ratio", c.threshold_ratio,
                   "threshold / code full scale, or calibrate (best of a grid on val)")
-      ->group(g)->capture_default_str();
+      ->group(g)
+      ->capture_default_str();
 }
 
 void add_chip_range_options(CLI::App* sub, study::McConfig& c) {
@@ -127,22 +178,28 @@ void add_mc_command(CLI::App& app) {
   sub->add_option("--seed", c->seed, "seed of every random stream")->capture_default_str();
   sub->add_option("--yield-spec", c->yield_specs,
                   "yield thresholds: accuracies (0.75) or float-1pp, mapped-1pp, nominal-1pp")
-      ->delimiter(',')->capture_default_str();
+      ->delimiter(',')
+      ->capture_default_str();
   sub->add_option("--out", c->out_path, "results file (HDF5)")->required();
   add_device_options(sub, c->device);
   add_readout_options(sub, *c);
   const char* g = "Running (never changes the results)";
-  sub->add_option("--threads", c->threads, "CPU threads (0 = all)")->group(g)->capture_default_str();
+  sub->add_option("--threads", c->threads, "CPU threads (0 = all)")
+      ->group(g)
+      ->capture_default_str();
   sub->add_option("--backend", c->backend, "auto, cpu or cuda")->group(g)->capture_default_str();
   sub->add_option("--batch", c->batch_chips, "chips per batch written to the file (0 = adaptive)")
-      ->group(g)->capture_default_str();
+      ->group(g)
+      ->capture_default_str();
   sub->add_option("--progress-interval", c->progress_interval_s,
                   "seconds between progress lines when stderr is not a terminal")
-      ->group(g)->capture_default_str();
+      ->group(g)
+      ->capture_default_str();
   sub->add_flag("--quiet", c->quiet, "no progress, only the summary table")->group(g);
   sub->add_flag("--resume", c->resume, "continue OUT.partial left by an interrupted run")->group(g);
   sub->add_option("--stop-after-batches", c->stop_after_batches,
-                  "testing: stop as if interrupted after N batches")->group("");
+                  "testing: stop as if interrupted after N batches")
+      ->group("");
   sub->callback([c, times, sub] {
     if (sub->count("--times") > 0) c->times_s = parse_times(*times);
     study::run_mc_command(*c);
