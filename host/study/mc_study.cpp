@@ -59,14 +59,20 @@ void validate_settings(const McConfig& c) {
 }
 
 // Resolves I_fs and θ into `in` (DESIGN §2.5: both on the nominal chip over val).
-void resolve_readout(const McConfig& c, const StudyInputs& val_inputs, StudyInputs& in,
-                     int threads, double* ratio_out) {
+void resolve_readout(const McConfig& c, const StudyInputs& val_inputs, StudyInputs& in, int threads,
+                     double* ratio_out) {
   StudyInputs val = val_inputs;
   double fixed = 0.0;
   switch (parse_full_scale(c.full_scale, &fixed)) {
-    case FullScaleMode::kCalibrated: val.readout.i_fs_a = calibrated_full_scale(val); break;
-    case FullScaleMode::kMax: val.readout.i_fs_a = max_full_scale(val); break;
-    case FullScaleMode::kFixed: val.readout.i_fs_a = fixed; break;
+    case FullScaleMode::kCalibrated:
+      val.readout.i_fs_a = calibrated_full_scale(val);
+      break;
+    case FullScaleMode::kMax:
+      val.readout.i_fs_a = max_full_scale(val);
+      break;
+    case FullScaleMode::kFixed:
+      val.readout.i_fs_a = fixed;
+      break;
   }
   double ratio = 0.0;
   if (parse_threshold_ratio(c.threshold_ratio, &ratio)) {
@@ -112,7 +118,8 @@ ResultsHeader make_header(const McConfig& c, const Model& model, const StudyInpu
 
 [[noreturn]] void stop_interrupted(ResultsFile& rf, const McConfig& c, int signal) {
   rf.close();
-  std::fprintf(stderr, "%s after %llu of %llu chips; %s holds them: rerun the same command with "
+  std::fprintf(stderr,
+               "%s after %llu of %llu chips; %s holds them: rerun the same command with "
                "--resume to finish\n",
                signal ? "interrupted" : "stopped (--stop-after-batches)",
                static_cast<unsigned long long>(rf.chips_done()),
@@ -128,7 +135,8 @@ void run_batches(const McConfig& c, const StudyInputs& in, Engine& engine, Resul
   Progress progress(rf.n_chips(), rf.chips_done(), Progress::mode_for_stderr(c.quiet),
                     c.progress_interval_s);
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-  std::uint64_t batch = c.batch_chips ? c.batch_chips : (c.threads > 0 ? static_cast<unsigned>(c.threads) : hw);
+  std::uint64_t batch =
+      c.batch_chips ? c.batch_chips : (c.threads > 0 ? static_cast<unsigned>(c.threads) : hw);
   int batches = 0;
   ChipBatchResult result;
   while (rf.chips_done() < rf.n_chips()) {
@@ -138,7 +146,8 @@ void run_batches(const McConfig& c, const StudyInputs& in, Engine& engine, Resul
     const auto t0 = std::chrono::steady_clock::now();
     engine.run(in, begin, end, result);
     rf.append(result);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     progress.update(rf.chips_done());
     ++batches;
     if (rf.chips_done() < rf.n_chips()) {
@@ -153,8 +162,9 @@ void run_batches(const McConfig& c, const StudyInputs& in, Engine& engine, Resul
     }
     if (c.batch_chips == 0 && seconds > 0.0) {
       const double ideal = static_cast<double>(end - begin) * kBatchTargetS / seconds;
-      batch = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(ideal), 1,
-                                        std::min<std::uint64_t>(kMaxBatchChips, 2 * (end - begin) + 1));
+      batch =
+          std::clamp<std::uint64_t>(static_cast<std::uint64_t>(ideal), 1,
+                                    std::min<std::uint64_t>(kMaxBatchChips, 2 * (end - begin) + 1));
     }
   }
   progress.finish(rf.chips_done());
@@ -193,12 +203,14 @@ StudyOutcome run_mc_study(const McConfig& c, const EngineWrap& wrap) {
     in.neuron.threshold = saved.threshold;
     rf->note_resumed(utc_now_iso8601(), engine->name(), current_command_line());
     if (!c.quiet) {
-      std::fprintf(stderr, "resuming %s at chip %llu of %llu\n", partial_path_for(c.out_path).c_str(),
+      std::fprintf(stderr, "resuming %s at chip %llu of %llu\n",
+                   partial_path_for(c.out_path).c_str(),
                    static_cast<unsigned long long>(rf->chips_done()),
                    static_cast<unsigned long long>(rf->n_chips()));
     }
   } else {
-    const SplitData val = c.split == "val" && c.images == 0 ? split : load_split(data, model, "val", 0);
+    const SplitData val =
+        c.split == "val" && c.images == 0 ? split : load_split(data, model, "val", 0);
     double ratio = 0.0;
     resolve_readout(c, make_study_inputs(model, val, c), in, c.threads, &ratio);
     validate_readout(in.readout, true);
@@ -220,7 +232,8 @@ StudyOutcome run_mc_study(const McConfig& c, const EngineWrap& wrap) {
   }
   if (!c.quiet) {
     if (!note.empty()) std::fprintf(stderr, "%s\n", note.c_str());
-    std::fprintf(stderr, "mc: chips [%llu, %llu) of %llu x %zu times on %d %s images, backend %s (%s)\n",
+    std::fprintf(stderr,
+                 "mc: chips [%llu, %llu) of %llu x %zu times on %d %s images, backend %s (%s)\n",
                  static_cast<unsigned long long>(c.chips_from),
                  static_cast<unsigned long long>(chip_range_end(c)),
                  static_cast<unsigned long long>(c.chips), c.times_s.size(), in.n_images(),

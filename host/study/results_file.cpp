@@ -73,7 +73,9 @@ double read_written_scalar(const h5::Group& g, const std::string& name) {
 
 }  // namespace
 
-std::string partial_path_for(const std::string& out_path) { return out_path + ".partial"; }
+std::string partial_path_for(const std::string& out_path) {
+  return out_path + ".partial";
+}
 
 ResultsFile::ResultsFile(h5::File file, std::string out_path)
     : file_(std::move(file)), out_path_(std::move(out_path)) {}
@@ -142,7 +144,8 @@ ResultsFile ResultsFile::resume(const std::string& out_path, const std::string& 
   const std::string saved = rf.file_.string_attribute(kStudyKey);
   if (saved != study_key) {
     throw UserError("--resume: " + partial + " was started with other settings (" +
-                    first_difference(saved, study_key) + "); rerun with the same settings or delete it");
+                    first_difference(saved, study_key) +
+                    "); rerun with the same settings or delete it");
   }
   rf.load_layout();
   return rf;
@@ -158,7 +161,8 @@ void ResultsFile::load_layout() {
   }
   n_chips_ = shape[1];
   n_images_ = static_cast<std::uint64_t>(mc.int_attribute("n_images"));
-  chip_from_ = mc.has_attribute("chip_from") ? static_cast<std::uint64_t>(mc.int_attribute("chip_from")) : 0;
+  chip_from_ =
+      mc.has_attribute("chip_from") ? static_cast<std::uint64_t>(mc.int_attribute("chip_from")) : 0;
   chips_done_ = static_cast<std::uint64_t>(file_.int_attribute(kChipsDone));
   if (chips_done_ > n_chips_) throw UserError(file_.file_name() + ": chips_done exceeds n_chips");
   const h5::Group ref = file_.open_group("reference");
@@ -188,18 +192,23 @@ void ResultsFile::append(const ChipBatchResult& b) {
   mc.open_dataset("chip_index").write_block<std::uint64_t>({offset[1]}, {n}, index.data());
   mc.open_dataset("correct").write_block(offset, count, correct.data());
   mc.open_dataset("accuracy").write_block(offset, count, accuracy.data());
-  mc.open_dataset("no_spike").write_block(offset, count, checked_batch(b.no_spike, n_times_, n).data());
-  mc.open_dataset("saturated").write_block(offset, count, checked_batch(b.saturated, n_times_, n).data());
+  mc.open_dataset("no_spike")
+      .write_block(offset, count, checked_batch(b.no_spike, n_times_, n).data());
+  mc.open_dataset("saturated")
+      .write_block(offset, count, checked_batch(b.saturated, n_times_, n).data());
   // Data first, then the count that makes it part of the study, then to disk.
-  if (H5Fflush(file_.id(), H5F_SCOPE_GLOBAL) < 0) throw UserError("cannot write " + file_.file_name());
+  if (H5Fflush(file_.id(), H5F_SCOPE_GLOBAL) < 0)
+    throw UserError("cannot write " + file_.file_name());
   chips_done_ = b.chip_end - chip_from_;
   file_.set_attribute(kChipsDone, static_cast<std::int64_t>(chips_done_));
-  if (H5Fflush(file_.id(), H5F_SCOPE_GLOBAL) < 0) throw UserError("cannot write " + file_.file_name());
+  if (H5Fflush(file_.id(), H5F_SCOPE_GLOBAL) < 0)
+    throw UserError("cannot write " + file_.file_name());
 }
 
 void ResultsFile::note_resumed(const std::string& utc, const std::string& backend,
                                const std::string& command_line) {
-  const std::string prior = file_.has_attribute("resumed") ? file_.string_attribute("resumed") + "\n" : "";
+  const std::string prior =
+      file_.has_attribute("resumed") ? file_.string_attribute("resumed") + "\n" : "";
   file_.set_attribute("resumed", prior + utc + " at chip " + std::to_string(chips_done_) + " on " +
                                      backend + ": " + command_line);
 }
@@ -239,6 +248,8 @@ StudyOutcome ResultsFile::finish() {
   return o;
 }
 
-void ResultsFile::close() { file_.close(); }
+void ResultsFile::close() {
+  file_.close();
+}
 
 }  // namespace xbarmc::study

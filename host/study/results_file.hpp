@@ -37,8 +37,8 @@ struct ResultsHeader {
   std::vector<std::string> yield_specs;
   std::vector<double> yield_thresholds;
   int n_in = 0, n_out = 0;
-  std::vector<double> g_target_s;                     // [n_in × 2·n_out]
-  std::vector<std::int32_t> levels_pos, levels_neg;   // [n_in × n_out]
+  std::vector<double> g_target_s;                    // [n_in × 2·n_out]
+  std::vector<std::int32_t> levels_pos, levels_neg;  // [n_in × n_out]
 };
 
 // The resolved readout stored in /reference, reused when a study is resumed.
