@@ -184,11 +184,19 @@ TEST(Kernels, SimdReadPathIsBitIdenticalToScalar) {
   ReadoutParams ro;
   ro.i_fs_a = 63.0;
   const ReadConstants rc = make_read_constants(d, ro);
-  for (int bits : {0, 4, 6}) {
-    const std::uint32_t n1 = simd::scalar_kernels().adc_unipolar(i1.data(), s1.data(), z.data(), n_cols, stride, rc, bits, c1.data());
-    const std::uint32_t n2 = avx2->adc_unipolar(i1.data(), s1.data(), z.data(), n_cols, stride, rc, bits, c2.data());
-    EXPECT_EQ(n1, n2) << bits;
-    for (int c = 0; c < n_cols; ++c) EXPECT_EQ(c1[c], c2[c]) << bits << " col " << c;
+  for (const simd::Kernels* k : {avx2, simd::avx512_kernels()}) {
+    if (!k) continue;
+    for (int bits : {0, 4, 6}) {
+      for (const float* noise : {static_cast<const float*>(z.data()), static_cast<const float*>(nullptr)}) {
+        const std::uint32_t n1 = simd::scalar_kernels().adc_unipolar(i1.data(), s1.data(), noise, n_cols, stride, rc, bits, c1.data());
+        const std::uint32_t n2 = k->adc_unipolar(i1.data(), s1.data(), noise, n_cols, stride, rc, bits, c2.data());
+        EXPECT_EQ(n1, n2) << k->name << " bits " << bits;
+        if (bits == 4 && noise) {
+          EXPECT_GT(n1, 0u);  // the case exercises saturation
+        }
+        for (int c = 0; c < n_cols; ++c) EXPECT_EQ(c1[c], c2[c]) << k->name << " bits " << bits << " col " << c;
+      }
+    }
   }
 }
 
