@@ -55,10 +55,21 @@ void build_input_plan(const StudyInputs& in, InputPlan& plan) {
     const float* x = in.features.data() + static_cast<std::size_t>(image) * n_in;
     for (int t = 0; t < steps; ++t) {
       std::uint64_t* mask = plan.masks.data() + (static_cast<std::size_t>(image) * steps + t) * plan.words;
-      for (int row = 0; row < n_in; ++row) {
-        if (input_activation(in.readout, in.seed, in.image_ids[image], t, row, x[row]) != 0.0f) {
-          mask[row / 64] |= std::uint64_t(1) << (row % 64);
+      if (plan.encoding == Encoding::kRate) {
+        // rate_spike, one Philox block per four rows: word row of the (image, t) stream.
+        const Stream s = input_spike_stream(in.seed, in.image_ids[image], t);
+        for (int row0 = 0; row0 < n_in; row0 += 4) {
+          const U32x4 b = stream_block(s, static_cast<std::uint32_t>(row0 / 4));
+          const std::uint32_t words[4] = {b.x, b.y, b.z, b.w};
+          for (int q = 0; q < 4 && row0 + q < n_in; ++q) {
+            const int row = row0 + q;
+            if (uniform_float(words[q]) < x[row]) mask[row / 64] |= std::uint64_t(1) << (row % 64);
+          }
         }
+        continue;
+      }
+      for (int row = 0; row < n_in; ++row) {
+        if (deterministic_spike(x[row], steps, t)) mask[row / 64] |= std::uint64_t(1) << (row % 64);
       }
     }
   }
