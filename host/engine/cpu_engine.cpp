@@ -34,8 +34,9 @@ std::string CpuEngine::device_name() const {
 void CpuEngine::run(const StudyInputs& in, std::uint64_t chip_begin, std::uint64_t chip_end,
                     ChipBatchResult& out) {
   validate_study_inputs(in, chip_begin, chip_end);
-  if (plan_.fingerprint != input_fingerprint(in) || plan_.masks.empty() == (in.readout.encoding != Encoding::kDirect)) {
+  if (!plan_built_ || plan_.fingerprint != input_fingerprint(in)) {
     build_input_plan(in, plan_);
+    plan_built_ = true;
   }
   const InferenceSetup setup = make_inference_setup(in);
   const simd::Kernels& k = *kernels_;

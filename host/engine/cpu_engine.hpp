@@ -2,7 +2,9 @@
 // threads), one ReadMatrix per chip and time, input spikes precomputed once per
 // image as bitmasks, and the inner loop in simd::Kernels (AVX2 when the CPU has it).
 // Every chip's counts are a pure function of the inputs, so results do not depend
-// on the thread count or on how a chip range is split into calls.
+// on the thread count or on how a chip range is split into calls. One engine runs one
+// call at a time (it caches the input spikes between calls); use one engine per thread
+// of the caller if calls must overlap.
 #pragma once
 
 #include <memory>
@@ -26,6 +28,7 @@ class CpuEngine : public Engine {
   int threads_;
   const simd::Kernels* kernels_;
   InputPlan plan_;  // reused while the inputs' fingerprint stays the same
+  bool plan_built_ = false;
 };
 
 // "Intel(R) Xeon(R) ... (AVX2)" from /proc/cpuinfo and the kernels in use.
