@@ -121,11 +121,11 @@ DriftOutcome read_drift_outcome(const std::string& path) {
 
 void print_drift_table(const DriftOutcome& o, std::FILE* out) {
   const std::size_t n_specs = o.specs.size();
-  std::fprintf(out, "drift: %llu chips, %llu images; yield = fraction of chips at or above",
-               static_cast<unsigned long long>(o.n_chips),
+  std::fprintf(out, "drift: %llu chips, %llu images; yN = yield, the fraction of chips with "
+               "accuracy >= spec N:", static_cast<unsigned long long>(o.n_chips),
                static_cast<unsigned long long>(o.n_images));
   for (std::size_t s = 0; s < n_specs; ++s) {
-    std::fprintf(out, "%s %s (%.4f)", s ? "," : "", o.specs[s].c_str(), o.thresholds[s]);
+    std::fprintf(out, "%s y%zu %s (%.4f)", s ? "," : "", s + 1, o.specs[s].c_str(), o.thresholds[s]);
   }
   std::fputc('\n', out);
   const int width = static_cast<int>(18 + 9 * n_specs);

@@ -6,8 +6,11 @@
 #include <sstream>
 
 #include "common/errors.hpp"
+#include "engine/backend.hpp"
 #include "engine/validate.hpp"
 #include "features/feature_spec.hpp"
+#include "study/study_inputs.hpp"
+#include "study/yield_spec.hpp"
 
 namespace xbarmc::study {
 namespace {
@@ -106,6 +109,18 @@ void validate_sweep_config(const SweepConfig& c) {
   if (c.test_images < 0) throw UserError("--test-images " + std::to_string(c.test_images) + ": must be ≥ 0");
   if (c.base.times_s.size() != 1) throw UserError("--time: a sweep evaluates one time");
   validate_times(c.base.times_s);
+  // The shared Monte Carlo settings, checked before any model is trained.
+  if (c.base.chips == 0) throw UserError("--chips must be at least 1");
+  if (c.base.images < 0) throw UserError("--images " + std::to_string(c.base.images) + ": must be ≥ 0");
+  if (c.base.yield_specs.empty()) throw UserError("--yield-spec is empty: give at least one spec");
+  parse_yield_specs(c.base.yield_specs);
+  validate_device(c.base.device);
+  NeuronParams n = c.base.neuron;
+  n.threshold = 1.0;  // calibrated per combination
+  validate_neuron(n);
+  double unused = 0.0;
+  parse_full_scale(c.base.full_scale, &unused);
+  parse_backend(c.base.backend);
   namespace fs = std::filesystem;
   const fs::path parent = fs::path(c.out_path).parent_path();
   std::error_code ec;

@@ -34,6 +34,9 @@ SplitEvaluation read_evaluation(const std::string& path) {
   return e;
 }
 
+SweepSelection run_in_runs_dir(const SweepConfig& config, const std::vector<Combination>& grid,
+                               SweepObjective objective, const std::string& runs);
+
 }  // namespace
 
 McSweepEvaluator::McSweepEvaluator(const SweepConfig& config, SweepModels& models)
@@ -74,12 +77,26 @@ SweepSelection run_sweep_study(const SweepConfig& config) {
   const SweepObjective objective = parse_objective(config.objective);
   const std::string runs = sweep_runs_dir(config);
   std::error_code ec;
-  if (fs::exists(runs, ec) && !config.base.resume) {
+  const bool existed = fs::exists(runs, ec);
+  if (existed && !config.base.resume) {
     throw UserError(runs + " exists (an interrupted or --keep-runs sweep): continue it with "
                     "--resume or delete it");
   }
   fs::create_directories(runs, ec);
   if (!fs::is_directory(runs, ec)) throw UserError("cannot make the folder " + runs);
+  try {
+    return run_in_runs_dir(config, grid, objective, runs);
+  } catch (const UserError&) {
+    if (!existed) fs::remove_all(runs, ec);  // bad input found late: leave nothing behind
+    throw;
+  }
+}
+
+namespace {
+
+SweepSelection run_in_runs_dir(const SweepConfig& config, const std::vector<Combination>& grid,
+                               SweepObjective objective, const std::string& runs) {
+  std::error_code ec;
 
   SweepTraining training;
   training.data_dir = config.base.data_dir;
@@ -113,4 +130,5 @@ SweepSelection run_sweep_study(const SweepConfig& config) {
   return s;
 }
 
+}  // namespace
 }  // namespace xbarmc::study
