@@ -85,6 +85,9 @@ const char* const kDerivedDatasets[] = {
     "reference/i_fs_a", "mapping/g_target", "mapping/levels_pos", "mapping/levels_neg"};
 
 void check_same_derived(const ShardInfo& a, const ShardInfo& b) {
+  if (a.n_images != b.n_images || a.n_times != b.n_times) {
+    throw UserError(a.path + " and " + b.path + " differ in their number of images or times");
+  }
   const h5::File fa = h5::File::open(a.path), fb = h5::File::open(b.path);
   for (const char* name : kDerivedDatasets) {
     const h5::Array<double> va = fa.read<double>(name), vb = fb.read<double>(name);
