@@ -37,8 +37,10 @@ std::string slurp(const std::string& path) {
 bool have_mpirun() { return std::system("command -v mpirun >/dev/null 2>&1") == 0; }
 
 // OpenMPI refuses root without --allow-run-as-root and more ranks than cores without
-// --oversubscribe; both are harmless otherwise.
-const char* const kMpirun = "mpirun --allow-run-as-root --oversubscribe -n 2 ";
+// --oversubscribe; containers often forbid the cross-memory attach of its shared-memory
+// transport. All three are harmless otherwise.
+const char* const kMpirun =
+    "mpirun --allow-run-as-root --oversubscribe --mca btl_vader_single_copy_mechanism none -n 2 ";
 
 class Mpi : public ::testing::Test {
  protected:
