@@ -4,7 +4,8 @@
 #   xbarmc run configs/quickstart.toml
 # which trains the model (or reuses build/quickstart/model.h5 when its [train]
 # settings are unchanged), samples 200 chips of the seed's RRAM device and writes
-# out/quickstart/results.h5. A few minutes on 2 cores. Extra arguments go to
+# out/quickstart/results.h5, then the HTML report out/quickstart/report.html.
+# A few minutes on 2 cores. Extra arguments go to
 # `xbarmc run` (e.g. --threads 2, --backend cpu, --resume after a Ctrl-C).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,3 +13,5 @@ bash scripts/install-deps.sh
 cmake --preset default
 cmake --build --preset default
 ./build/xbarmc run configs/quickstart.toml "$@"
+# The one-page HTML report (figures embedded) of the results file.
+python3 analysis/report.py out/quickstart/results.h5 --out out/quickstart/report.html

@@ -2,8 +2,10 @@
 // preset files read first (device presets in configs/). [train] holds
 // `xbarmc train` keys, its `out` the model cache: trained when missing, reused when
 // the cached model was trained with the same [train] keys. [mc] holds `xbarmc mc`
-// keys; its model defaults to the cache. Both run through their own commands'
-// option parsers, so a key means exactly what the option means.
+// keys; its model defaults to the cache. Instead of [mc], a [drift] section runs
+// `xbarmc drift` the same way; a [sweep] section alone runs `xbarmc sweep`, which
+// trains its own models. All run through their own commands' option parsers, so a key
+// means exactly what the option means.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -31,6 +33,10 @@ struct RunArgs {
 
 using Section = std::vector<CLI::ConfigItem>;
 
+struct Sections {
+  Section train, mc, drift, sweep;
+};
+
 // Adds `item` to `section`, replacing an earlier key of the same name.
 void put(Section& section, const CLI::ConfigItem& item) {
   for (CLI::ConfigItem& old : section) {
@@ -42,10 +48,10 @@ void put(Section& section, const CLI::ConfigItem& item) {
   section.push_back(item);
 }
 
-// The [train] and [mc] sections of `path`. A top-level `include = ["preset.toml"]`
-// (paths relative to the including file) reads presets first; the file's own keys
-// override theirs. Any other key outside the two sections is an error naming it.
-void read_sections(const std::string& path, Section* train, Section* mc, int depth = 0) {
+// The [train], [mc], [drift] and [sweep] sections of `path`. A top-level
+// `include = ["preset.toml"]` (paths relative to the including file) reads presets
+// first; the file's own keys override theirs. Any other key is an error naming it.
+void read_sections(const std::string& path, Sections* sections, int depth = 0) {
   if (depth > 4) throw UserError(path + ": includes nested too deeply");
   std::vector<CLI::ConfigItem> items;
   try {
@@ -61,20 +67,25 @@ void read_sections(const std::string& path, Section* train, Section* mc, int dep
         if (!std::filesystem::is_regular_file(p, ec)) {
           throw UserError(path + ": include '" + inc + "': no such file " + p.string());
         }
-        read_sections(p.string(), train, mc, depth + 1);
+        read_sections(p.string(), sections, depth + 1);
       }
     }
   }
   for (const CLI::ConfigItem& item : items) {
     if (item.name == "++" || item.name == "--") continue;  // section markers
     if (item.parents.empty() && item.name == "include") continue;
-    if (item.parents == std::vector<std::string>{"train"}) {
-      put(*train, item);
-    } else if (item.parents == std::vector<std::string>{"mc"}) {
-      put(*mc, item);
+    const std::string section = item.parents.size() == 1 ? item.parents.front() : "";
+    if (section == "train") {
+      put(sections->train, item);
+    } else if (section == "mc") {
+      put(sections->mc, item);
+    } else if (section == "drift") {
+      put(sections->drift, item);
+    } else if (section == "sweep") {
+      put(sections->sweep, item);
     } else {
       throw UserError(path + ": key '" + item.fullname() +
-                      "' is outside the [train] and [mc] sections");
+                      "' is outside the [train], [mc], [drift] and [sweep] sections");
     }
   }
 }
@@ -138,15 +149,61 @@ std::string read_text(const std::string& path) {
   return in ? s.str() : std::string();
 }
 
+// Runs `command` on `section`'s keys, the run's own options taking precedence.
+void run_section(void (*add)(CLI::App&), const char* command, const Section& section,
+                 const RunArgs& a, std::vector<std::string> args) {
+  std::error_code ec;
+  if (const CLI::ConfigItem* out_key = find_key(section, "out")) {
+    if (out_key->inputs.size() == 1) {
+      const auto parent = std::filesystem::path(out_key->inputs.front()).parent_path();
+      if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    }
+  }
+  std::vector<std::string> skip = {"quiet", "resume"};
+  args.insert(args.begin(), command);
+  if (a.threads >= 0) {
+    skip.push_back("threads");
+    args.push_back("--threads=" + std::to_string(a.threads));
+  }
+  if (!a.backend.empty()) {
+    skip.push_back("backend");
+    args.push_back("--backend=" + a.backend);
+  }
+  const CLI::ConfigItem* quiet = find_key(section, "quiet");
+  if (a.quiet || (quiet && quiet->inputs == std::vector<std::string>{"true"})) {
+    args.push_back("--quiet");
+  }
+  if (a.resume) args.push_back("--resume");
+  const std::vector<std::string> more = to_args(section, skip);
+  args.insert(args.end(), more.begin(), more.end());
+  std::fflush(stdout);
+  run_command(add, args, a.config + " [" + command + "]");
+}
+
 void run_study(const RunArgs& a) {
-  Section train, mc;
-  read_sections(a.config, &train, &mc);
+  Sections sections;
+  read_sections(a.config, &sections);
+  const Section& train = sections.train;
+  const bool has_drift = !sections.drift.empty();
+  if (!sections.sweep.empty()) {
+    if (!train.empty() || has_drift) {
+      throw UserError(a.config + ": [sweep] trains its own models; it goes without [train] "
+                      "and [drift]");
+    }
+    Section sweep = sections.mc;  // device preset keys, overridden by [sweep]
+    for (const CLI::ConfigItem& item : sections.sweep) put(sweep, item);
+    run_section(add_sweep_command, "sweep", sweep, a, {});
+    return;
+  }
+  // [drift] takes the [mc] keys (e.g. a device preset's) and overrides them.
+  Section mc = sections.mc;
+  for (const CLI::ConfigItem& item : sections.drift) put(mc, item);
   const CLI::ConfigItem* out = find_key(train, "out");
   if (!out || out->inputs.size() != 1 || out->inputs.front().empty()) {
     throw UserError(a.config + ": [train] needs out = \"<model cache path>\"");
   }
   const std::string model = out->inputs.front();
-  if (mc.empty()) throw UserError(a.config + ": no [mc] section");
+  if (mc.empty()) throw UserError(a.config + ": no [mc], [drift] or [sweep] section");
 
   // Train unless the cache holds a model trained with these very [train] keys.
   const std::string key_path = model + ".train-key";
@@ -174,42 +231,24 @@ void run_study(const RunArgs& a) {
     key_file.commit();
   }
 
-  // The study, with the run's own options taking precedence over [mc].
-  if (const CLI::ConfigItem* out_key = find_key(mc, "out")) {
-    if (out_key->inputs.size() == 1) {
-      const auto parent = std::filesystem::path(out_key->inputs.front()).parent_path();
-      if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    }
+  // The study, with the run's own options taking precedence over [mc] / [drift].
+  std::vector<std::string> model_arg;
+  if (!find_key(mc, "model")) model_arg.push_back("--model=" + model);
+  if (has_drift) {
+    run_section(add_drift_command, "drift", mc, a, model_arg);
+  } else {
+    run_section(add_mc_command, "mc", mc, a, model_arg);
   }
-  std::vector<std::string> skip = {"quiet", "resume"};
-  std::vector<std::string> args = {"mc"};
-  if (!find_key(mc, "model")) args.push_back("--model=" + model);
-  if (a.threads >= 0) {
-    skip.push_back("threads");
-    args.push_back("--threads=" + std::to_string(a.threads));
-  }
-  if (!a.backend.empty()) {
-    skip.push_back("backend");
-    args.push_back("--backend=" + a.backend);
-  }
-  const CLI::ConfigItem* quiet = find_key(mc, "quiet");
-  if (a.quiet || (quiet && quiet->inputs == std::vector<std::string>{"true"})) {
-    args.push_back("--quiet");
-  }
-  if (a.resume) args.push_back("--resume");
-  const std::vector<std::string> more = to_args(mc, skip);
-  args.insert(args.end(), more.begin(), more.end());
-  std::fflush(stdout);
-  run_command(add_mc_command, args, a.config + " [mc]");
 }
 
 }  // namespace
 
 void add_run_command(CLI::App& app) {
   auto* sub = app.add_subcommand(
-      "run", "Run a whole study from one config: train (or reuse the cached model), then mc");
+      "run", "Run a whole study from one config: train (or reuse the cached model), then mc "
+             "or drift; or a sweep");
   auto a = std::make_shared<RunArgs>();
-  sub->add_option("config", a->config, "TOML file with [train] and [mc] sections")
+  sub->add_option("config", a->config, "TOML file: [train] and [mc] or [drift]; or [sweep]")
       ->required()
       ->check(CLI::ExistingFile);
   sub->add_flag("--quiet", a->quiet, "no progress output");

@@ -1,0 +1,249 @@
+// `xbarmc sweep` end to end on a tiny generated data set: the results table and its
+// attributes as the analysis reads them, best and recommendation recomputed from the
+// val table, exactly one test evaluation per selected configuration (counted from the
+// kept evaluation files), the Markdown report, --resume reusing finished evaluations,
+// and bad input → exit 2 with one line and no file.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "io/h5.hpp"
+#include "test_train_data.hpp"
+
+namespace xbarmc {
+namespace {
+
+namespace fs = std::filesystem;
+using testing_data::TempDir;
+
+struct CliRun {
+  int status = -1;
+  std::string out, err;
+};
+
+struct Row {
+  char method[16];
+  char scheme[2];
+  std::int32_t adc_bits, weight_bits, timesteps;
+  char reset[12];
+  double threshold_ratio, cost, val_nominal, val_mc_mean, val_mc_p5, val_yield, objective;
+};
+
+std::vector<Row> read_table(const h5::File& f) {
+  h5::CompoundType t(sizeof(Row));
+  t.add_string("method", offsetof(Row, method), sizeof(Row::method));
+  t.add_string("scheme", offsetof(Row, scheme), sizeof(Row::scheme));
+  t.add<std::int32_t>("adc_bits", offsetof(Row, adc_bits));
+  t.add<std::int32_t>("weight_bits", offsetof(Row, weight_bits));
+  t.add<std::int32_t>("timesteps", offsetof(Row, timesteps));
+  t.add_string("reset", offsetof(Row, reset), sizeof(Row::reset));
+  t.add<double>("threshold_ratio", offsetof(Row, threshold_ratio));
+  t.add<double>("cost", offsetof(Row, cost));
+  t.add<double>("val_nominal", offsetof(Row, val_nominal));
+  t.add<double>("val_mc_mean", offsetof(Row, val_mc_mean));
+  t.add<double>("val_mc_p5", offsetof(Row, val_mc_p5));
+  t.add<double>("val_yield", offsetof(Row, val_yield));
+  t.add<double>("objective", offsetof(Row, objective));
+  const h5::Dataset d = f.open_dataset("sweep/table");
+  std::vector<Row> rows(d.shape().at(0));
+  d.read_compound(t, rows.data(), rows.size());
+  return rows;
+}
+
+class SweepCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = std::make_unique<TempDir>("sweep_cli");
+    testing_data::write_idx_set(*dir_, 600, 120, false);
+    first_ = run(sweep_args(file("sweep.h5")) + " --keep-runs");
+  }
+  static void TearDownTestSuite() { dir_.reset(); }
+
+  static std::string data() { return dir_->path().string(); }
+  static std::string file(const std::string& name) { return dir_->file(name); }
+
+  static CliRun run(const std::string& args) {
+    const std::string out = file("stdout.txt"), err = file("stderr.txt");
+    const int raw = std::system((std::string(XBARMC_BINARY) + " " + args + " >" + out + " 2>" + err).c_str());
+    CliRun r;
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    std::ifstream o(out), e(err);
+    std::stringstream so, se;
+    so << o.rdbuf();
+    se << e.rdbuf();
+    r.out = so.str();
+    r.err = se.str();
+    return r;
+  }
+
+  // 2 weight bits × 2 schemes × 2 timesteps = 8 combinations, two models.
+  static std::string sweep_args(const std::string& out) {
+    return "sweep --data-dir " + data() + " --model-dir " + file("models") +
+           " --method avg_8x8 --weight-bits 2,4 --scheme A,B --adc-bits 5 --timesteps 4,8"
+           " --chips 4 --images 50 --test-chips 5 --test-images 60 --epochs 4 --c2c-sigma 0.3"
+           " --yield-spec 0.5 --objective mc_mean --tolerance 0.02 --threads 2 --quiet --out " + out;
+  }
+
+  static std::unique_ptr<TempDir> dir_;
+  static CliRun first_;
+};
+std::unique_ptr<TempDir> SweepCli::dir_;
+CliRun SweepCli::first_;
+
+TEST_F(SweepCli, WritesTheSweepTableAndChoosesFromVal) {
+  ASSERT_EQ(first_.status, 0) << first_.err;
+  const h5::File f = h5::File::open(file("sweep.h5"));
+  EXPECT_EQ(f.string_attribute("study"), "sweep");
+  EXPECT_TRUE(f.has_attribute("config_toml"));
+  const std::vector<Row> rows = read_table(f);
+  ASSERT_EQ(rows.size(), 8u);
+  EXPECT_STREQ(rows[0].method, "avg_8x8");
+  EXPECT_STREQ(rows[0].scheme, "A");
+  EXPECT_STREQ(rows[0].reset, "subtract");
+  EXPECT_EQ(rows[0].weight_bits, 2);
+  EXPECT_EQ(rows[1].timesteps, 8);
+  EXPECT_EQ(rows[7].weight_bits, 4);
+  for (const Row& r : rows) {
+    EXPECT_DOUBLE_EQ(r.cost, r.timesteps / 16.0 + r.adc_bits / 6.0 + r.weight_bits / 4.0);
+    EXPECT_EQ(r.objective, r.val_mc_mean);  // --objective mc_mean
+    EXPECT_GT(r.threshold_ratio, 0.0);
+    EXPECT_LE(r.val_mc_p5, r.val_mc_mean);
+  }
+  const h5::Group sweep = f.open_group("sweep");
+  EXPECT_EQ(sweep.string_attribute("objective_name"), "val_mc_mean");
+  EXPECT_EQ(sweep.double_attribute("tolerance"), 0.02);
+  // Best and recommendation follow from the val table and the documented rules.
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    if (rows[i].objective > rows[best].objective ||
+        (rows[i].objective == rows[best].objective && rows[i].cost < rows[best].cost)) {
+      best = i;
+    }
+  }
+  std::size_t rec = best;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].objective < rows[best].objective - 0.02 - 1e-12) continue;
+    if (rows[i].cost < rows[rec].cost ||
+        (rows[i].cost == rows[rec].cost && rows[i].objective > rows[rec].objective)) {
+      rec = i;
+    }
+  }
+  EXPECT_EQ(sweep.int_attribute("best_index"), static_cast<std::int64_t>(best));
+  EXPECT_EQ(sweep.int_attribute("recommendation_index"), static_cast<std::int64_t>(rec));
+  // Test groups in the mc layout, with the references the report shows.
+  for (const char* which : {"sweep/test/best", "sweep/test/recommendation"}) {
+    const h5::Group g = f.open_group(which);
+    EXPECT_EQ(g.read<std::uint32_t>("correct").shape, (h5::Shape{1, 5})) << which;
+    EXPECT_EQ(g.int_attribute("n_images"), 60) << which;
+    EXPECT_EQ(g.string_attribute("split"), "test") << which;
+    EXPECT_TRUE(g.has_attribute("float_accuracy")) << which;
+    EXPECT_TRUE(g.has_attribute("nominal_accuracy")) << which;
+  }
+  EXPECT_EQ(f.open_group("sweep/test/recommendation").int_attribute("row"), static_cast<std::int64_t>(rec));
+}
+
+TEST_F(SweepCli, TestIsEvaluatedExactlyOncePerSelectedConfiguration) {
+  ASSERT_EQ(first_.status, 0) << first_.err;
+  const h5::File f = h5::File::open(file("sweep.h5"));
+  const h5::Group sweep = f.open_group("sweep");
+  const std::int64_t best = sweep.int_attribute("best_index");
+  const std::int64_t rec = sweep.int_attribute("recommendation_index");
+  const std::set<std::int64_t> selected = {best, rec};
+  EXPECT_EQ(sweep.int_attribute("test_evaluations"), static_cast<std::int64_t>(selected.size()));
+  // Every evaluation the sweep ran is one mc results file in OUT.runs (--keep-runs).
+  int val_runs = 0;
+  std::set<std::int64_t> test_rows;
+  int test_runs = 0;
+  for (const auto& entry : fs::directory_iterator(file("sweep.h5.runs"))) {
+    const std::string name = entry.path().filename().string();
+    const h5::File run_file = h5::File::open(entry.path().string());
+    const std::string split = run_file.open_group("mc").string_attribute("split");
+    if (name.rfind("val-", 0) == 0) {
+      ++val_runs;
+      EXPECT_EQ(split, "val") << name;
+    } else {
+      ASSERT_EQ(name.rfind("test-", 0), 0u) << name;
+      EXPECT_EQ(split, "test") << name;
+      ++test_runs;
+      test_rows.insert(std::stoll(name.substr(5)));
+    }
+  }
+  EXPECT_EQ(val_runs, 8);
+  EXPECT_EQ(test_runs, static_cast<int>(selected.size()));
+  EXPECT_EQ(test_rows, selected);
+  EXPECT_NE(first_.out.find("test evaluations: " + std::to_string(selected.size())), std::string::npos)
+      << first_.out;
+}
+
+TEST_F(SweepCli, WritesAMarkdownReportBesideTheResults) {
+  ASSERT_EQ(first_.status, 0) << first_.err;
+  std::ifstream in(file("sweep.md"));
+  ASSERT_TRUE(in.good());
+  std::stringstream s;
+  s << in.rdbuf();
+  const std::string md = s.str();
+  for (const char* part : {"# xbarmc sweep report", "cost = timesteps/16 + adc_bits/6 + weight_bits/4",
+                           "## Chosen on val", "## Test (reported once)", "## Every combination on val",
+                           "| recommendation |"}) {
+    EXPECT_NE(md.find(part), std::string::npos) << part;
+  }
+  EXPECT_EQ(std::count(md.begin(), md.end(), '\n') > 20, true);
+}
+
+TEST_F(SweepCli, ResumeReusesTheFinishedEvaluations) {
+  ASSERT_EQ(first_.status, 0) << first_.err;
+  // The kept runs folder is not silently reused or thrown away.
+  const CliRun refused = run(sweep_args(file("sweep.h5")));
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_NE(refused.err.find("sweep.h5.runs"), std::string::npos) << refused.err;
+  const h5::File before = h5::File::open(file("sweep.h5"));
+  const auto correct = before.read<std::uint32_t>("sweep/test/best/correct").data;
+  const std::vector<Row> rows = read_table(before);
+  fs::rename(file("sweep.h5"), file("sweep_first.h5"));
+  const CliRun resumed = run(sweep_args(file("sweep.h5")) + " --resume");
+  ASSERT_EQ(resumed.status, 0) << resumed.err;
+  const h5::File after = h5::File::open(file("sweep.h5"));
+  EXPECT_EQ(after.read<std::uint32_t>("sweep/test/best/correct").data, correct);
+  const std::vector<Row> again = read_table(after);
+  ASSERT_EQ(again.size(), rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(again[i].objective, rows[i].objective) << i;
+  EXPECT_FALSE(fs::exists(file("sweep.h5.runs")));  // no --keep-runs this time
+}
+
+TEST_F(SweepCli, BadInputExitsTwoWithoutAnyFile) {
+  const std::string out = file("bad.h5");
+  const struct {
+    std::string args, named;
+  } cases[] = {
+      {" --scheme C", "C"},          {" --objective accuracy", "accuracy"},
+      {" --tolerance -1", "--tolerance"}, {" --method pixels", "pixels"},
+      {" --weight-bits 0", "--weight-bits"}, {" --c2c-sigma -1", "--c2c-sigma"},
+  };
+  for (const auto& c : cases) {
+    // An option the base arguments already set is replaced, not repeated.
+    std::string args = sweep_args(out);
+    const std::string option = c.args.substr(0, c.args.find(' ', 1));
+    const std::size_t at = args.find(option + " ");
+    if (at != std::string::npos) {
+      args.erase(at, args.find(' ', at + option.size() + 1) - at);
+    }
+    const CliRun r = run(args + c.args);
+    EXPECT_EQ(r.status, 2) << c.args << ": " << r.err;
+    EXPECT_NE(r.err.find(c.named), std::string::npos) << c.args << ": " << r.err;
+    EXPECT_LE(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(fs::exists(out)) << c.args;
+    EXPECT_FALSE(fs::exists(file("bad.md"))) << c.args;
+  }
+}
+
+}  // namespace
+}  // namespace xbarmc
