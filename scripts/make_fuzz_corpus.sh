@@ -3,19 +3,21 @@
 # every reader, small (a few KB each). Binary seeds (.npy, IDX, model and results
 # HDF5 files) come from the project's own writers through build-fuzz/make_fuzz_corpus;
 # text seeds (CSV, crossbar, TOML) are written here.
-#   bash scripts/make_fuzz_corpus.sh            # configures and builds the fuzz preset if needed
+#   bash scripts/make_fuzz_corpus.sh   # builds build-fuzz/tests/fuzz/make_fuzz_corpus if needed
+#   (MAKE_FUZZ_CORPUS=path/to/make_fuzz_corpus picks another build of it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=tests/fuzz/corpus
 
-if [[ ! -x build-fuzz/tests/fuzz/make_fuzz_corpus ]]; then
+maker=${MAKE_FUZZ_CORPUS:-build-fuzz/tests/fuzz/make_fuzz_corpus}
+if [[ ! -x $maker ]]; then
   cmake --preset fuzz >/dev/null
   cmake --build --preset fuzz --target make_fuzz_corpus
 fi
 rm -rf "$corpus"
 mkdir -p "$corpus"
 # The build is instrumented: leaks at exit are not the corpus' business.
-ASAN_OPTIONS=detect_leaks=0 build-fuzz/tests/fuzz/make_fuzz_corpus "$corpus"
+ASAN_OPTIONS=detect_leaks=0 "$maker" "$corpus"
 
 # Weights CSV: n_out lines of n_in values (DESIGN §3), with the accepted variants.
 d=$corpus/fuzz_weights_csv

@@ -24,6 +24,14 @@ struct NpyHeader {
   bool has_descr = false, has_order = false, has_shape = false;
 };
 
+// Header text quoted in a message may hold line breaks: keep the message one line.
+std::string one_line(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return text;
+}
+
 // The header is a Python dict literal, e.g.
 //   {'descr': '<f8', 'fortran_order': False, 'shape': (10, 64), }
 // This reads exactly that grammar: string keys; string, True/False or int-tuple values.
@@ -60,7 +68,7 @@ class HeaderParser {
 
  private:
   [[noreturn]] void fail(const std::string& what) const {
-    throw UserError(name_ + ": malformed .npy header: " + what);
+    throw UserError(name_ + ": malformed .npy header: " + one_line(what));
   }
   char peek() {
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
@@ -160,7 +168,7 @@ MatrixD parse_npy_matrix(std::string_view bytes, const std::string& name) {
   } else if (h.descr == "<f4" || h.descr == "=f4") {
     item = 4;
   } else {
-    throw UserError(name + ": dtype '" + h.descr +
+    throw UserError(name + ": dtype '" + one_line(h.descr) +
                     "' is not supported; save the weights as float32 or float64 (little-endian)");
   }
   if (h.shape.size() != 2) {

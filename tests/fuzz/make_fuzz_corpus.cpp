@@ -88,7 +88,8 @@ void model_seeds(const fs::path& dir) {
   save_model((dir / "model_1out_qat.h5").string(), small_model(1, true));
 }
 
-// A partial study file, as an interrupted `xbarmc mc` leaves it: 3 chips, 2 done.
+// A partial study file, as an interrupted `xbarmc mc` leaves it (3 chips, 2 done),
+// and the finished file of the same study.
 void results_seeds(const fs::path& dir) {
   study::ResultsHeader h;
   h.provenance.version = "0.1.0";
@@ -119,6 +120,16 @@ void results_seeds(const fs::path& dir) {
   f.append(b);
   f.close();
   fs::rename(study::partial_path_for(out), dir / "partial_2_of_3.h5");
+
+  // The finished file of the same study (what `merge` reads).
+  study::ResultsFile whole = study::ResultsFile::create(out, h);
+  b.chip_end = 3;
+  b.correct = {7, 8, 9, 6, 5, 4};
+  b.no_spike = {0, 1, 0, 2, 0, 0};
+  b.saturated = {0, 0, 3, 0, 1, 0};
+  whole.append(b);
+  whole.finish();
+  fs::rename(out, dir / "finished_3_chips.h5");
 }
 
 }  // namespace
