@@ -14,7 +14,12 @@ namespace {
 std::string version_text() {
   return std::string("xbarmc ") + xbarmc::build_info::kVersion + " (" +
          xbarmc::build_info::kGitDescribe + "), CUDA support " +
-         (xbarmc::build_info::kWithCuda ? "built" : "not built");
+         (xbarmc::build_info::kWithCuda ? "built" : "not built") + ", MPI support " +
+#ifdef XBARMC_WITH_MPI
+         "built";
+#else
+         "not built";
+#endif
 }
 
 }  // namespace
