@@ -135,6 +135,23 @@ TEST_F(DriftCli, InterruptedThenResumedEqualsStraightRun) {
   EXPECT_FALSE(fs::exists(resumed + ".uncompensated.partial"));
 }
 
+TEST_F(DriftCli, RunConfigWithADriftSectionRunsTheDriftStudy) {
+  // [mc] keys (as from a device preset) apply to [drift], which overrides them.
+  const std::string out = file("run/drift.h5");
+  std::ofstream(file("drift.toml"))
+      << "[train]\ndata-dir = \"" << data() << "\"\nepochs = 3\nout = \"" << file("run/model.h5")
+      << "\"\n\n[mc]\nc2c-sigma = 0.15\nnu-mean = 0.5\n\n[drift]\ndata-dir = \"" << data()
+      << "\"\nchips = 3\nimages = 30\ntimes = [1, 3600]\nnu-mean = 0.04\nout = \"" << out << "\"\n";
+  const CliRun r = run("run " + file("drift.toml") + " --quiet");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const h5::File f = h5::File::open(out);
+  EXPECT_EQ(f.string_attribute("study"), "drift");
+  const std::string toml = f.string_attribute("config_toml");
+  EXPECT_NE(toml.find("c2c-sigma = 0.15"), std::string::npos) << toml;
+  EXPECT_NE(toml.find("nu-mean = 0.04"), std::string::npos) << toml;
+  EXPECT_EQ(f.read<double>("drift/compensated/times").data, (std::vector<double>{1, 3600}));
+}
+
 TEST_F(DriftCli, BadInputExitsTwoWithoutAnyFile) {
   const std::string out = file("bad.h5");
   const struct {

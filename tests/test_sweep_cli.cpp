@@ -219,6 +219,25 @@ TEST_F(SweepCli, ResumeReusesTheFinishedEvaluations) {
   EXPECT_FALSE(fs::exists(file("sweep.h5.runs")));  // no --keep-runs this time
 }
 
+TEST_F(SweepCli, RunConfigWithASweepSectionRunsTheSweep) {
+  const std::string out = file("run/sweep.h5");
+  const std::string sweep = "[sweep]\ndata-dir = \"" + data() + "\"\nmodel-dir = \"" + file("models") +
+                            "\"\nweight-bits = [4]\ntimesteps = [4, 8]\nadc-bits = [5]\nchips = 3\n"
+                            "images = 30\ntest-images = 30\nepochs = 4\nout = \"" + out + "\"\n";
+  std::ofstream(file("sweep.toml")) << sweep;
+  const CliRun r = run("run " + file("sweep.toml") + " --quiet");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const h5::File f = h5::File::open(out);
+  EXPECT_EQ(f.string_attribute("study"), "sweep");
+  EXPECT_EQ(read_table(f).size(), 2u);
+  EXPECT_TRUE(fs::exists(file("run/sweep.md")));
+  // A sweep trains its own models: a [train] section beside it is refused.
+  std::ofstream(file("sweep_train.toml")) << "[train]\nepochs = 3\n" << sweep;
+  const CliRun bad = run("run " + file("sweep_train.toml") + " --quiet");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("[train]"), std::string::npos) << bad.err;
+}
+
 TEST_F(SweepCli, BadInputExitsTwoWithoutAnyFile) {
   const std::string out = file("bad.h5");
   const struct {
