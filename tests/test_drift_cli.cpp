@@ -42,7 +42,8 @@ class DriftCli : public ::testing::Test {
 
   static CliRun run(const std::string& args) {
     const std::string out = file("stdout.txt"), err = file("stderr.txt");
-    const int raw = std::system((std::string(XBARMC_BINARY) + " " + args + " >" + out + " 2>" + err).c_str());
+    const int raw =
+        std::system((std::string(XBARMC_BINARY) + " " + args + " >" + out + " 2>" + err).c_str());
     CliRun r;
     r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
     std::ifstream o(out), e(err);
@@ -79,8 +80,8 @@ TEST_F(DriftCli, WritesBothModesOverTheDefaultLogGrid) {
   EXPECT_FALSE(fs::exists(out + ".compensated"));
   const h5::File f = h5::File::open(out);
   EXPECT_EQ(f.string_attribute("study"), "drift");
-  for (const char* attr : {"version", "git_describe", "command_line", "config_toml", "seed", "backend",
-                           "device_name", "created_utc"}) {
+  for (const char* attr : {"version", "git_describe", "command_line", "config_toml", "seed",
+                           "backend", "device_name", "created_utc"}) {
     EXPECT_TRUE(f.has_attribute(attr)) << attr;
   }
   EXPECT_EQ(f.string_attribute("config_toml").find("drift-compensation"), std::string::npos);
@@ -109,9 +110,12 @@ TEST_F(DriftCli, EachModeIsTheMcStudyOfThatMode) {
   ASSERT_EQ(run("drift" + chip_args() + " --times 1,86400,31557600 --out " + drift).status, 0);
   const std::string times = " --times 1,86400,31557600";
   ASSERT_EQ(run("mc" + chip_args() + times + " --out " + file("mc_unc.h5")).status, 0);
-  ASSERT_EQ(run("mc" + chip_args() + times + " --drift-compensation --out " + file("mc_comp.h5")).status, 0);
+  ASSERT_EQ(
+      run("mc" + chip_args() + times + " --drift-compensation --out " + file("mc_comp.h5")).status,
+      0);
   const h5::File f = h5::File::open(drift);
-  EXPECT_EQ(f.read<double>("drift/uncompensated/times").data, (std::vector<double>{1, 86400, 31557600}));
+  EXPECT_EQ(f.read<double>("drift/uncompensated/times").data,
+            (std::vector<double>{1, 86400, 31557600}));
   EXPECT_EQ(f.read<std::uint32_t>("drift/uncompensated/correct").data,
             h5::File::open(file("mc_unc.h5")).read<std::uint32_t>("mc/correct").data);
   EXPECT_EQ(f.read<std::uint32_t>("drift/compensated/correct").data,
@@ -121,7 +125,8 @@ TEST_F(DriftCli, EachModeIsTheMcStudyOfThatMode) {
 TEST_F(DriftCli, InterruptedThenResumedEqualsStraightRun) {
   const std::string straight = file("straight.h5"), resumed = file("resumed.h5");
   ASSERT_EQ(run("drift" + chip_args() + " --out " + straight).status, 0);
-  const CliRun stopped = run("drift" + chip_args() + " --batch 2 --stop-after-batches 1 --out " + resumed);
+  const CliRun stopped =
+      run("drift" + chip_args() + " --batch 2 --stop-after-batches 1 --out " + resumed);
   EXPECT_EQ(stopped.status, 130) << stopped.err;
   EXPECT_FALSE(fs::exists(resumed));
   const CliRun again = run("drift" + chip_args() + " --out " + resumed);

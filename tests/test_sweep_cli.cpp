@@ -73,7 +73,8 @@ class SweepCli : public ::testing::Test {
 
   static CliRun run(const std::string& args) {
     const std::string out = file("stdout.txt"), err = file("stderr.txt");
-    const int raw = std::system((std::string(XBARMC_BINARY) + " " + args + " >" + out + " 2>" + err).c_str());
+    const int raw =
+        std::system((std::string(XBARMC_BINARY) + " " + args + " >" + out + " 2>" + err).c_str());
     CliRun r;
     r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
     std::ifstream o(out), e(err);
@@ -90,7 +91,8 @@ class SweepCli : public ::testing::Test {
     return "sweep --data-dir " + data() + " --model-dir " + file("models") +
            " --method avg_8x8 --weight-bits 2,4 --scheme A,B --adc-bits 5 --timesteps 4,8"
            " --chips 4 --images 50 --test-chips 5 --test-images 60 --epochs 4 --c2c-sigma 0.3"
-           " --yield-spec 0.5 --objective mc_mean --tolerance 0.02 --threads 2 --quiet --out " + out;
+           " --yield-spec 0.5 --objective mc_mean --tolerance 0.02 --threads 2 --quiet --out " +
+           out;
   }
 
   static std::unique_ptr<TempDir> dir_;
@@ -148,7 +150,8 @@ TEST_F(SweepCli, WritesTheSweepTableAndChoosesFromVal) {
     EXPECT_TRUE(g.has_attribute("float_accuracy")) << which;
     EXPECT_TRUE(g.has_attribute("nominal_accuracy")) << which;
   }
-  EXPECT_EQ(f.open_group("sweep/test/recommendation").int_attribute("row"), static_cast<std::int64_t>(rec));
+  EXPECT_EQ(f.open_group("sweep/test/recommendation").int_attribute("row"),
+            static_cast<std::int64_t>(rec));
 }
 
 TEST_F(SweepCli, TestIsEvaluatedExactlyOncePerSelectedConfiguration) {
@@ -180,7 +183,8 @@ TEST_F(SweepCli, TestIsEvaluatedExactlyOncePerSelectedConfiguration) {
   EXPECT_EQ(val_runs, 8);
   EXPECT_EQ(test_runs, static_cast<int>(selected.size()));
   EXPECT_EQ(test_rows, selected);
-  EXPECT_NE(first_.out.find("test evaluations: " + std::to_string(selected.size())), std::string::npos)
+  EXPECT_NE(first_.out.find("test evaluations: " + std::to_string(selected.size())),
+            std::string::npos)
       << first_.out;
 }
 
@@ -191,9 +195,10 @@ TEST_F(SweepCli, WritesAMarkdownReportBesideTheResults) {
   std::stringstream s;
   s << in.rdbuf();
   const std::string md = s.str();
-  for (const char* part : {"# xbarmc sweep report", "cost = timesteps/16 + adc_bits/6 + weight_bits/4",
-                           "## Chosen on val", "## Test (reported once)", "## Every combination on val",
-                           "| recommendation |"}) {
+  for (const char* part :
+       {"# xbarmc sweep report", "cost = timesteps/16 + adc_bits/6 + weight_bits/4",
+        "## Chosen on val", "## Test (reported once)", "## Every combination on val",
+        "| recommendation |"}) {
     EXPECT_NE(md.find(part), std::string::npos) << part;
   }
   EXPECT_EQ(std::count(md.begin(), md.end(), '\n') > 20, true);
@@ -215,15 +220,18 @@ TEST_F(SweepCli, ResumeReusesTheFinishedEvaluations) {
   EXPECT_EQ(after.read<std::uint32_t>("sweep/test/best/correct").data, correct);
   const std::vector<Row> again = read_table(after);
   ASSERT_EQ(again.size(), rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(again[i].objective, rows[i].objective) << i;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    EXPECT_EQ(again[i].objective, rows[i].objective) << i;
   EXPECT_FALSE(fs::exists(file("sweep.h5.runs")));  // no --keep-runs this time
 }
 
 TEST_F(SweepCli, RunConfigWithASweepSectionRunsTheSweep) {
   const std::string out = file("run/sweep.h5");
-  const std::string sweep = "[sweep]\ndata-dir = \"" + data() + "\"\nmodel-dir = \"" + file("models") +
+  const std::string sweep = "[sweep]\ndata-dir = \"" + data() + "\"\nmodel-dir = \"" +
+                            file("models") +
                             "\"\nweight-bits = [4]\ntimesteps = [4, 8]\nadc-bits = [5]\nchips = 3\n"
-                            "images = 30\ntest-images = 30\nepochs = 4\nout = \"" + out + "\"\n";
+                            "images = 30\ntest-images = 30\nepochs = 4\nout = \"" +
+                            out + "\"\n";
   std::ofstream(file("sweep.toml")) << sweep;
   const CliRun r = run("run " + file("sweep.toml") + " --quiet");
   ASSERT_EQ(r.status, 0) << r.err;
@@ -243,9 +251,12 @@ TEST_F(SweepCli, BadInputExitsTwoWithoutAnyFile) {
   const struct {
     std::string args, named;
   } cases[] = {
-      {" --scheme C", "C"},          {" --objective accuracy", "accuracy"},
-      {" --tolerance -1", "--tolerance"}, {" --method pixels", "pixels"},
-      {" --weight-bits 0", "--weight-bits"}, {" --c2c-sigma -1", "--c2c-sigma"},
+      {" --scheme C", "C"},
+      {" --objective accuracy", "accuracy"},
+      {" --tolerance -1", "--tolerance"},
+      {" --method pixels", "pixels"},
+      {" --weight-bits 0", "--weight-bits"},
+      {" --c2c-sigma -1", "--c2c-sigma"},
   };
   for (const auto& c : cases) {
     // An option the base arguments already set is replaced, not repeated.

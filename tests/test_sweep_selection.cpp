@@ -62,7 +62,8 @@ TEST(SweepSelection, BestTiesGoToTheLowerCostThenTheEarlierRow) {
 TEST(SweepSelection, RecommendationIsTheCheapestWithinTolerance) {
   // best 0.80 at cost 3; 0.795 at cost 2 and 0.79 at cost 1.5 are within 0.01;
   // 0.78 at cost 0.5 is not.
-  const std::vector<SweepRow> rows = {row(0.80, 3.0), row(0.795, 2.0), row(0.79, 1.5), row(0.78, 0.5)};
+  const std::vector<SweepRow> rows = {row(0.80, 3.0), row(0.795, 2.0), row(0.79, 1.5),
+                                      row(0.78, 0.5)};
   const std::size_t best = select_best(rows);
   ASSERT_EQ(best, 0u);
   EXPECT_EQ(select_recommendation(rows, best, 0.01), 2u);  // the edge 0.80 − 0.01 counts
@@ -72,7 +73,8 @@ TEST(SweepSelection, RecommendationIsTheCheapestWithinTolerance) {
 }
 
 TEST(SweepSelection, RecommendationTiesGoToTheHigherObjectiveThenTheEarlierRow) {
-  const std::vector<SweepRow> rows = {row(0.80, 3.0), row(0.792, 1.0), row(0.797, 1.0), row(0.797, 1.0)};
+  const std::vector<SweepRow> rows = {row(0.80, 3.0), row(0.792, 1.0), row(0.797, 1.0),
+                                      row(0.797, 1.0)};
   EXPECT_EQ(select_recommendation(rows, 0, 0.01), 2u);
 }
 

@@ -15,77 +15,123 @@ namespace xbarmc::cli {
 
 void add_sweep_command(CLI::App& app) {
   auto* sub = app.add_subcommand(
-      "sweep", "Sweep method x scheme x ADC bits x weight bits x timesteps (x reset) on val, "
-               "pick best and recommendation, evaluate them once on test");
+      "sweep",
+      "Sweep method x scheme x ADC bits x weight bits x timesteps (x reset) on val, "
+      "pick best and recommendation, evaluate them once on test");
   auto c = std::make_shared<study::SweepConfig>();
   c->base.split = "val";
   const char* grid = "Grid (comma-separated lists; every combination is evaluated)";
   sub->add_option("--method", c->methods, "feature methods (a model is trained per method x bits)")
-      ->delimiter(',')->group(grid)->capture_default_str();
+      ->delimiter(',')
+      ->group(grid)
+      ->capture_default_str();
   sub->add_option("--weight-bits", c->weight_bits, "bits per conductance level")
-      ->delimiter(',')->group(grid)->capture_default_str();
+      ->delimiter(',')
+      ->group(grid)
+      ->capture_default_str();
   sub->add_option("--scheme", c->schemes, "readout schemes: A, B")
-      ->delimiter(',')->group(grid)->capture_default_str();
+      ->delimiter(',')
+      ->group(grid)
+      ->capture_default_str();
   sub->add_option("--adc-bits", c->adc_bits, "ADC bits (0 = ideal)")
-      ->delimiter(',')->group(grid)->capture_default_str();
+      ->delimiter(',')
+      ->group(grid)
+      ->capture_default_str();
   sub->add_option("--timesteps", c->timesteps, "timesteps per image")
-      ->delimiter(',')->group(grid)->capture_default_str();
+      ->delimiter(',')
+      ->group(grid)
+      ->capture_default_str();
   sub->add_option("--reset", c->resets, "neuron resets: subtract, zero")
-      ->delimiter(',')->group(grid)->capture_default_str();
+      ->delimiter(',')
+      ->group(grid)
+      ->capture_default_str();
 
   const char* sel = "Selection (val only)";
   sub->add_option("--objective", c->objective,
                   "what is maximised on val: nominal, mc_mean, mc_p5, yield (first --yield-spec)")
-      ->group(sel)->capture_default_str();
+      ->group(sel)
+      ->capture_default_str();
   sub->add_option("--tolerance", c->tolerance,
                   std::string("recommendation: the cheapest combination within this of the best "
-                              "objective; ") + study::kCostModelText)
-      ->group(sel)->capture_default_str();
+                              "objective; ") +
+                      study::kCostModelText)
+      ->group(sel)
+      ->capture_default_str();
 
   const char* mc = "Monte Carlo";
   sub->add_option("--data-dir", c->base.data_dir, "folder with the four IDX files")
-      ->group(mc)->capture_default_str();
-  sub->add_option("--chips", c->base.chips, "chips per val evaluation")->group(mc)->capture_default_str();
+      ->group(mc)
+      ->capture_default_str();
+  sub->add_option("--chips", c->base.chips, "chips per val evaluation")
+      ->group(mc)
+      ->capture_default_str();
   sub->add_option("--images", c->base.images, "first K val images per evaluation (0 = all)")
-      ->group(mc)->capture_default_str();
+      ->group(mc)
+      ->capture_default_str();
   sub->add_option("--test-chips", c->test_chips, "chips of each test evaluation (0 = --chips)")
-      ->group(mc)->capture_default_str();
+      ->group(mc)
+      ->capture_default_str();
   sub->add_option("--test-images", c->test_images, "first K test images (0 = all)")
-      ->group(mc)->capture_default_str();
+      ->group(mc)
+      ->capture_default_str();
   auto time = std::make_shared<double>(1.0);
   sub->add_option("--time", *time, "time after programming of every evaluation, s")
-      ->group(mc)->capture_default_str();
-  sub->add_option("--seed", c->base.seed, "seed of every random stream")->group(mc)->capture_default_str();
+      ->group(mc)
+      ->capture_default_str();
+  sub->add_option("--seed", c->base.seed, "seed of every random stream")
+      ->group(mc)
+      ->capture_default_str();
   sub->add_option("--yield-spec", c->base.yield_specs,
                   "yield thresholds (the first is the objective 'yield')")
-      ->delimiter(',')->group(mc)->capture_default_str();
+      ->delimiter(',')
+      ->group(mc)
+      ->capture_default_str();
   add_device_options(sub, c->base.device);
-  const char* ro = "Readout and neurons (DESIGN 2.5; scheme, ADC bits, timesteps, reset are grid axes)";
-  sub->add_option("--encoding", c->base.readout.encoding, "input encoding: rate, deterministic, direct")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, Encoding>{
-          {"rate", Encoding::kRate}, {"deterministic", Encoding::kDeterministic},
-          {"direct", Encoding::kDirect}}))
-      ->group(ro)->default_str("rate");
+  const char* ro =
+      "Readout and neurons (DESIGN 2.5; scheme, ADC bits, timesteps, reset are grid axes)";
+  sub->add_option("--encoding", c->base.readout.encoding,
+                  "input encoding: rate, deterministic, direct")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, Encoding>{{"rate", Encoding::kRate},
+                                          {"deterministic", Encoding::kDeterministic},
+                                          {"direct", Encoding::kDirect}}))
+      ->group(ro)
+      ->default_str("rate");
   sub->add_option("--v-read", c->base.readout.v_read_v, "read (spike) voltage, V")
-      ->group(ro)->capture_default_str();
+      ->group(ro)
+      ->capture_default_str();
   sub->add_option("--dac-bits", c->base.readout.dac_bits, "DAC bits of direct encoding (0 = ideal)")
-      ->group(ro)->capture_default_str();
-  sub->add_option("--full-scale", c->base.full_scale, "ADC full scale: calibrated, max or a current in A")
-      ->group(ro)->capture_default_str();
-  sub->add_option("--leak", c->base.neuron.leak, "membrane leak beta")->group(ro)->capture_default_str();
+      ->group(ro)
+      ->capture_default_str();
+  sub->add_option("--full-scale", c->base.full_scale,
+                  "ADC full scale: calibrated, max or a current in A")
+      ->group(ro)
+      ->capture_default_str();
+  sub->add_option("--leak", c->base.neuron.leak, "membrane leak beta")
+      ->group(ro)
+      ->capture_default_str();
 
   const char* tr = "Training (one model per method x weight bits, cached)";
-  sub->add_flag("--qat", c->qat, "fine-tune every model with quantization-aware training")->group(tr);
+  sub->add_flag("--qat", c->qat, "fine-tune every model with quantization-aware training")
+      ->group(tr);
   sub->add_option("--epochs", c->epochs, "most float epochs (early stopping on val)")
-      ->group(tr)->capture_default_str();
-  sub->add_option("--train-seed", c->train_seed, "seed of training")->group(tr)->capture_default_str();
-  sub->add_option("--model-dir", c->model_dir, "model cache folder (default OUT.models)")->group(tr);
+      ->group(tr)
+      ->capture_default_str();
+  sub->add_option("--train-seed", c->train_seed, "seed of training")
+      ->group(tr)
+      ->capture_default_str();
+  sub->add_option("--model-dir", c->model_dir, "model cache folder (default OUT.models)")
+      ->group(tr);
 
   sub->add_option("--out", c->out_path, "results file (HDF5); the Markdown report is OUT.md")
       ->required();
   const char* run = "Running (never changes the results)";
-  sub->add_option("--threads", c->base.threads, "CPU threads (0 = all)")->group(run)->capture_default_str();
-  sub->add_option("--backend", c->base.backend, "auto, cpu or cuda")->group(run)->capture_default_str();
+  sub->add_option("--threads", c->base.threads, "CPU threads (0 = all)")
+      ->group(run)
+      ->capture_default_str();
+  sub->add_option("--backend", c->base.backend, "auto, cpu or cuda")
+      ->group(run)
+      ->capture_default_str();
   sub->add_flag("--quiet", c->base.quiet, "no progress lines, only the summary")->group(run);
   sub->add_flag("--resume", c->base.resume, "continue an interrupted sweep (reuses OUT.runs/)")
       ->group(run);

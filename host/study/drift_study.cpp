@@ -50,7 +50,8 @@ DriftSeries read_series(const h5::File& f, const std::string& group, std::size_t
 }  // namespace
 
 const std::vector<double>& default_drift_times() {
-  static const std::vector<double> times = {1.0, 3600.0, kDayS, 30.0 * kDayS, kYearS, 10.0 * kYearS};
+  static const std::vector<double> times = {1.0,          3600.0, kDayS,
+                                            30.0 * kDayS, kYearS, 10.0 * kYearS};
   return times;
 }
 
@@ -70,7 +71,8 @@ DriftOutcome run_drift_study(const McConfig& config) {
   for (McConfig& p : parts) {
     const bool compensated = p.device.drift_compensation;
     if (config.resume && reusable_part(p)) {
-      if (!config.quiet) std::fprintf(stderr, "drift: reusing the finished %s\n", p.out_path.c_str());
+      if (!config.quiet)
+        std::fprintf(stderr, "drift: reusing the finished %s\n", p.out_path.c_str());
       continue;
     }
     std::error_code ec;
@@ -121,11 +123,14 @@ DriftOutcome read_drift_outcome(const std::string& path) {
 
 void print_drift_table(const DriftOutcome& o, std::FILE* out) {
   const std::size_t n_specs = o.specs.size();
-  std::fprintf(out, "drift: %llu chips, %llu images; yN = yield, the fraction of chips with "
-               "accuracy >= spec N:", static_cast<unsigned long long>(o.n_chips),
+  std::fprintf(out,
+               "drift: %llu chips, %llu images; yN = yield, the fraction of chips with "
+               "accuracy >= spec N:",
+               static_cast<unsigned long long>(o.n_chips),
                static_cast<unsigned long long>(o.n_images));
   for (std::size_t s = 0; s < n_specs; ++s) {
-    std::fprintf(out, "%s y%zu %s (%.4f)", s ? "," : "", s + 1, o.specs[s].c_str(), o.thresholds[s]);
+    std::fprintf(out, "%s y%zu %s (%.4f)", s ? "," : "", s + 1, o.specs[s].c_str(),
+                 o.thresholds[s]);
   }
   std::fputc('\n', out);
   const int width = static_cast<int>(18 + 9 * n_specs);
@@ -134,7 +139,8 @@ void print_drift_table(const DriftOutcome& o, std::FILE* out) {
   std::fprintf(out, "%10s |", "time");
   for (int mode = 0; mode < 2; ++mode) {
     std::fprintf(out, " %8s %8s", "mean", "p5");
-    for (std::size_t s = 0; s < n_specs; ++s) std::fprintf(out, " %8s", ("y" + std::to_string(s + 1)).c_str());
+    for (std::size_t s = 0; s < n_specs; ++s)
+      std::fprintf(out, " %8s", ("y" + std::to_string(s + 1)).c_str());
     std::fprintf(out, mode == 0 ? " |" : "\n");
   }
   for (std::size_t k = 0; k < o.times_s.size(); ++k) {
@@ -143,7 +149,8 @@ void print_drift_table(const DriftOutcome& o, std::FILE* out) {
     for (int mode = 0; mode < 2; ++mode) {
       const DriftSeries& d = *modes[mode];
       std::fprintf(out, " %8.4f %8.4f", d.mean[k], d.p5[k]);
-      for (std::size_t s = 0; s < n_specs; ++s) std::fprintf(out, " %8.4f", d.yield[k * n_specs + s]);
+      for (std::size_t s = 0; s < n_specs; ++s)
+        std::fprintf(out, " %8.4f", d.yield[k * n_specs + s]);
       std::fprintf(out, mode == 0 ? " |" : "\n");
     }
   }

@@ -22,8 +22,8 @@ std::string drift_part_path(const std::string& out_path, bool compensated);
 
 // Per-time numbers of one mode, as read back from the results file.
 struct DriftSeries {
-  std::vector<double> mean, p5;   // [n_times]
-  std::vector<double> yield;      // [n_times × n_specs]
+  std::vector<double> mean, p5;  // [n_times]
+  std::vector<double> yield;     // [n_times × n_specs]
   std::string checksum;
 };
 

@@ -10,7 +10,8 @@ void copy_object(const h5::File& src, const std::string& src_path, const h5::Fil
                  const std::string& dst_path) {
   h5::Handle lcpl(H5Pcreate(H5P_LINK_CREATE));
   if (!lcpl.valid() || H5Pset_create_intermediate_group(lcpl.get(), 1) < 0 ||
-      H5Ocopy(src.id(), src_path.c_str(), dst.id(), dst_path.c_str(), H5P_DEFAULT, lcpl.get()) < 0) {
+      H5Ocopy(src.id(), src_path.c_str(), dst.id(), dst_path.c_str(), H5P_DEFAULT, lcpl.get()) <
+          0) {
     throw UserError("cannot copy " + src.file_name() + ":" + src_path + " to " + dst.file_name() +
                     ":" + dst_path);
   }

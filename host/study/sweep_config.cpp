@@ -31,7 +31,8 @@ template <class T>
 void require_values(const std::vector<T>& v, const char* option) {
   if (v.empty()) throw UserError(std::string(option) + " is empty: give at least one value");
   for (std::size_t i = 0; i < v.size(); ++i) {
-    if (std::find(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v[i]) != v.begin() + static_cast<std::ptrdiff_t>(i)) {
+    if (std::find(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v[i]) !=
+        v.begin() + static_cast<std::ptrdiff_t>(i)) {
       std::ostringstream s;
       s << option << " lists " << v[i] << " twice";
       throw UserError(s.str());
@@ -98,20 +99,24 @@ void validate_sweep_config(const SweepConfig& c) {
   }
   for (int t : c.timesteps) {
     if (t < 1 || t > kMaxTimesteps) {
-      throw UserError("--timesteps " + std::to_string(t) + ": must be 1.." + std::to_string(kMaxTimesteps));
+      throw UserError("--timesteps " + std::to_string(t) + ": must be 1.." +
+                      std::to_string(kMaxTimesteps));
     }
   }
   parse_objective(c.objective);
   if (!(c.tolerance >= 0.0) || !std::isfinite(c.tolerance)) {
     throw UserError("--tolerance " + std::to_string(c.tolerance) + ": must be a finite value ≥ 0");
   }
-  if (c.epochs < 1) throw UserError("--epochs " + std::to_string(c.epochs) + ": must be at least 1");
-  if (c.test_images < 0) throw UserError("--test-images " + std::to_string(c.test_images) + ": must be ≥ 0");
+  if (c.epochs < 1)
+    throw UserError("--epochs " + std::to_string(c.epochs) + ": must be at least 1");
+  if (c.test_images < 0)
+    throw UserError("--test-images " + std::to_string(c.test_images) + ": must be ≥ 0");
   if (c.base.times_s.size() != 1) throw UserError("--time: a sweep evaluates one time");
   validate_times(c.base.times_s);
   // The shared Monte Carlo settings, checked before any model is trained.
   if (c.base.chips == 0) throw UserError("--chips must be at least 1");
-  if (c.base.images < 0) throw UserError("--images " + std::to_string(c.base.images) + ": must be ≥ 0");
+  if (c.base.images < 0)
+    throw UserError("--images " + std::to_string(c.base.images) + ": must be ≥ 0");
   if (c.base.yield_specs.empty()) throw UserError("--yield-spec is empty: give at least one spec");
   parse_yield_specs(c.base.yield_specs);
   validate_device(c.base.device);
@@ -133,7 +138,9 @@ std::string sweep_model_dir(const SweepConfig& c) {
   return c.model_dir.empty() ? c.out_path + ".models" : c.model_dir;
 }
 
-std::string sweep_runs_dir(const SweepConfig& c) { return c.out_path + ".runs"; }
+std::string sweep_runs_dir(const SweepConfig& c) {
+  return c.out_path + ".runs";
+}
 
 std::string sweep_report_path(const SweepConfig& c) {
   return std::filesystem::path(c.out_path).replace_extension(".md").string();

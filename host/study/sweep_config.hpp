@@ -22,16 +22,16 @@ struct SweepConfig {
   std::vector<int> timesteps = {16};
   std::vector<std::string> resets = {"subtract"};
   std::string objective = "mc_p5";
-  double tolerance = 0.01;          // accuracy fraction (0.01 = 1 percentage point)
-  std::uint64_t test_chips = 0;     // chips of each test evaluation; 0 = --chips
-  std::int64_t test_images = 0;     // test images; 0 = the whole test split
+  double tolerance = 0.01;       // accuracy fraction (0.01 = 1 percentage point)
+  std::uint64_t test_chips = 0;  // chips of each test evaluation; 0 = --chips
+  std::int64_t test_images = 0;  // test images; 0 = the whole test split
   // Training of each (method, weight bits) model (xbarmc train's options).
   bool qat = false;
   int epochs = 60;
   std::uint64_t train_seed = 0;
-  std::string model_dir;            // "" = <out>.models
-  bool keep_runs = false;           // keep <out>.runs/ (every evaluation's mc file)
-  std::string out_path;             // HDF5; the Markdown report goes beside it (.md)
+  std::string model_dir;   // "" = <out>.models
+  bool keep_runs = false;  // keep <out>.runs/ (every evaluation's mc file)
+  std::string out_path;    // HDF5; the Markdown report goes beside it (.md)
 };
 
 // The grid in its fixed order: method, weight bits, scheme, ADC bits, timesteps, reset

@@ -44,14 +44,15 @@ SweepSelection run_sweep_protocol(const std::vector<Combination>& grid, SweepObj
 
   // The only test evaluations of the sweep.
   const SweepRow& best = s.rows[s.best];
-  s.test_best = evaluator.evaluate(best.combination, s.best, "test", ratio_text(best.threshold_ratio));
+  s.test_best =
+      evaluator.evaluate(best.combination, s.best, "test", ratio_text(best.threshold_ratio));
   s.test_evaluations = 1;
   if (s.recommendation == s.best) {
     s.test_recommendation = s.test_best;
   } else {
     const SweepRow& rec = s.rows[s.recommendation];
-    s.test_recommendation =
-        evaluator.evaluate(rec.combination, s.recommendation, "test", ratio_text(rec.threshold_ratio));
+    s.test_recommendation = evaluator.evaluate(rec.combination, s.recommendation, "test",
+                                               ratio_text(rec.threshold_ratio));
     s.test_evaluations = 2;
   }
   return s;

@@ -21,7 +21,7 @@ struct SplitEvaluation {
   double float_accuracy = 0.0;    // the float model on this split
   double nominal_accuracy = 0.0;  // the nominal chip
   double mc_mean = 0.0, mc_p5 = 0.0, yield = 0.0;
-  std::string results_path;       // its mc results file, when there is one
+  std::string results_path;  // its mc results file, when there is one
 };
 
 class SweepEvaluator {

@@ -78,7 +78,8 @@ void write_sweep_report(const SweepConfig& c, const SweepSelection& s, const std
     << test_line("recommendation", s.rows[s.recommendation], s.test_recommendation) << "\n\n"
     << "## Every combination on val\n\n"
     << "| row |" << (kTableHead + 1) << "\n|---" << kTableRule << "\n";
-  for (std::size_t i = 0; i < s.rows.size(); ++i) m << "| " << i << " | " << row_cells(s.rows[i]) << " |\n";
+  for (std::size_t i = 0; i < s.rows.size(); ++i)
+    m << "| " << i << " | " << row_cells(s.rows[i]) << " |\n";
 
   AtomicFile file(path);
   {
@@ -97,13 +98,14 @@ void print_sweep_summary(const SweepConfig& c, const SweepSelection& s, std::FIL
     const char* role;
     std::size_t row;
     const SplitEvaluation& test;
-  } chosen[] = {{"best", s.best, s.test_best}, {"recommendation", s.recommendation, s.test_recommendation}};
+  } chosen[] = {{"best", s.best, s.test_best},
+                {"recommendation", s.recommendation, s.test_recommendation}};
   std::fprintf(out, "%-15s %4s %-40s %6s %9s | %8s %8s %8s %8s %8s\n", "", "row", "configuration",
                "cost", "val obj", "test flt", "nominal", "mean", "p5", "yield");
   for (const auto& x : chosen) {
     const SweepRow& r = s.rows[x.row];
-    std::fprintf(out, "%-15s %4zu %-40s %6.3f %9.4f | %8.4f %8.4f %8.4f %8.4f %8.3f\n", x.role, x.row,
-                 describe(r.combination).c_str(), r.cost, r.objective, x.test.float_accuracy,
+    std::fprintf(out, "%-15s %4zu %-40s %6.3f %9.4f | %8.4f %8.4f %8.4f %8.4f %8.3f\n", x.role,
+                 x.row, describe(r.combination).c_str(), r.cost, r.objective, x.test.float_accuracy,
                  x.test.nominal_accuracy, x.test.mc_mean, x.test.mc_p5, x.test.yield);
   }
   std::fprintf(out, "test evaluations: %d%s\n", s.test_evaluations,

@@ -12,7 +12,8 @@
 namespace xbarmc::study {
 
 // Atomic: the report appears whole or not at all.
-void write_sweep_report(const SweepConfig& config, const SweepSelection& s, const std::string& path);
+void write_sweep_report(const SweepConfig& config, const SweepSelection& s,
+                        const std::string& path);
 
 void print_sweep_summary(const SweepConfig& config, const SweepSelection& s, std::FILE* out);
 

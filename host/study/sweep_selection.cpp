@@ -15,7 +15,8 @@ constexpr double kSlack = 1e-12;
 
 std::string describe(const Combination& c) {
   return c.method + " w" + std::to_string(c.weight_bits) + " " + scheme_name(c.scheme) + " adc" +
-         std::to_string(c.adc_bits) + " T" + std::to_string(c.timesteps) + " " + reset_name(c.reset);
+         std::to_string(c.adc_bits) + " T" + std::to_string(c.timesteps) + " " +
+         reset_name(c.reset);
 }
 
 double combination_cost(const Combination& c) {
@@ -32,20 +33,28 @@ SweepObjective parse_objective(const std::string& name) {
 
 const char* objective_name(SweepObjective o) {
   switch (o) {
-    case SweepObjective::kNominal: return "nominal";
-    case SweepObjective::kMcMean: return "mc_mean";
-    case SweepObjective::kYield: return "yield";
-    case SweepObjective::kMcP5: break;
+    case SweepObjective::kNominal:
+      return "nominal";
+    case SweepObjective::kMcMean:
+      return "mc_mean";
+    case SweepObjective::kYield:
+      return "yield";
+    case SweepObjective::kMcP5:
+      break;
   }
   return "mc_p5";
 }
 
 double objective_value(const SweepRow& row, SweepObjective o) {
   switch (o) {
-    case SweepObjective::kNominal: return row.val_nominal;
-    case SweepObjective::kMcMean: return row.val_mc_mean;
-    case SweepObjective::kYield: return row.val_yield;
-    case SweepObjective::kMcP5: break;
+    case SweepObjective::kNominal:
+      return row.val_nominal;
+    case SweepObjective::kMcMean:
+      return row.val_mc_mean;
+    case SweepObjective::kYield:
+      return row.val_yield;
+    case SweepObjective::kMcP5:
+      break;
   }
   return row.val_mc_p5;
 }

@@ -17,7 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-double first(const h5::Group& g, const std::string& name) { return g.read<double>(name).data.at(0); }
+double first(const h5::Group& g, const std::string& name) {
+  return g.read<double>(name).data.at(0);
+}
 
 SplitEvaluation read_evaluation(const std::string& path) {
   const h5::File f = h5::File::open(path);
@@ -57,7 +59,8 @@ SplitEvaluation McSweepEvaluator::evaluate(const Combination& c, std::size_t row
     m.chips = config_.test_chips ? config_.test_chips : config_.base.chips;
     m.images = config_.test_images;
   }
-  m.out_path = (fs::path(sweep_runs_dir(config_)) / (split + "-" + std::to_string(row) + ".h5")).string();
+  m.out_path =
+      (fs::path(sweep_runs_dir(config_)) / (split + "-" + std::to_string(row) + ".h5")).string();
   m.quiet = true;
   m.print_summary = false;
   std::error_code ec;
@@ -79,7 +82,8 @@ SweepSelection run_sweep_study(const SweepConfig& config) {
   std::error_code ec;
   const bool existed = fs::exists(runs, ec);
   if (existed && !config.base.resume) {
-    throw UserError(runs + " exists (an interrupted or --keep-runs sweep): continue it with "
+    throw UserError(runs +
+                    " exists (an interrupted or --keep-runs sweep): continue it with "
                     "--resume or delete it");
   }
   fs::create_directories(runs, ec);
@@ -110,17 +114,21 @@ SweepSelection run_in_runs_dir(const SweepConfig& config, const std::vector<Comb
 
   const bool quiet = config.base.quiet;
   if (!quiet) {
-    std::fprintf(stderr, "sweep: %zu combinations on val (%llu chips each), objective %s, "
-                 "tolerance %g\n", grid.size(), static_cast<unsigned long long>(config.base.chips),
+    std::fprintf(stderr,
+                 "sweep: %zu combinations on val (%llu chips each), objective %s, "
+                 "tolerance %g\n",
+                 grid.size(), static_cast<unsigned long long>(config.base.chips),
                  objective_name(objective), config.tolerance);
   }
   const RowCallback progress = [&](std::size_t i, const SweepRow& r) {
     if (quiet) return;
-    std::fprintf(stderr, "sweep: %3zu/%zu %-40s ratio %-5g nominal %.4f mean %.4f p5 %.4f yield %.3f\n",
+    std::fprintf(stderr,
+                 "sweep: %3zu/%zu %-40s ratio %-5g nominal %.4f mean %.4f p5 %.4f yield %.3f\n",
                  i + 1, grid.size(), describe(r.combination).c_str(), r.threshold_ratio,
                  r.val_nominal, r.val_mc_mean, r.val_mc_p5, r.val_yield);
   };
-  const SweepSelection s = run_sweep_protocol(grid, objective, config.tolerance, evaluator, progress);
+  const SweepSelection s =
+      run_sweep_protocol(grid, objective, config.tolerance, evaluator, progress);
 
   write_sweep_results(config, s);
   write_sweep_report(config, s, sweep_report_path(config));
