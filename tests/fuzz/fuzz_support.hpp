@@ -59,18 +59,10 @@ void expect_success_or_user_error(Fn read) {
 
 // Parses `args` (words after "xbarmc") with one subcommand added by `add`, mapping
 // errors as main() does: UserError and CLI11 parse errors are bad input (exit 2).
-// `run_commands` false clears the subcommands' callbacks: only the options are parsed.
-inline void run_cli(void (*add)(CLI::App&), const std::vector<std::string>& args,
-                    bool run_commands = true) {
+inline void run_cli(void (*add)(CLI::App&), const std::vector<std::string>& args) {
   CLI::App app;
   app.require_subcommand(1);
   add(app);
-  if (!run_commands) {
-    for (CLI::App* sub : app.get_subcommands({})) {
-      sub->callback(nullptr);
-      for (CLI::App* nested : sub->get_subcommands({})) nested->callback(nullptr);
-    }
-  }
   std::vector<const char*> argv = {"xbarmc"};
   for (const std::string& a : args) argv.push_back(a.c_str());
   expect_success_or_user_error([&] {
