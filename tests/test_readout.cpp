@@ -134,6 +134,46 @@ TEST(Kernels, SimdNormalsAreBitIdenticalToScalar) {
   }
 }
 
+// Every kernel's multi-step row sums equal single-step scalar sums, step by step, bit for
+// bit: steps of very different spike counts (empty, full, sparse), a step count that is
+// not a multiple of the interleaving width, with and without squares, signed values.
+TEST(Kernels, MultiStepRowSumsEqualScalarStepByStep) {
+  const int n_in = 100, stride = 24, n_words = 2, n_steps = 7;
+  std::vector<float> a(n_in * stride), a2(a.size()), a_a2(2 * a.size());
+  const Stream r = make_stream(5, Purpose::kInitialisation, 2);
+  for (int i = 0; i < n_in; ++i) {
+    for (int c = 0; c < stride; ++c) {
+      const float v = 3.0f * (uniform_float(stream_word(r, static_cast<std::uint32_t>(i * stride + c))) - 0.5f);
+      a[i * stride + c] = v;
+      a2[i * stride + c] = v * v;
+      a_a2[2 * i * stride + c] = v;
+      a_a2[2 * i * stride + stride + c] = v * v;
+    }
+  }
+  const std::uint64_t masks[n_steps * n_words] = {
+      0x9e3779b97f4a7c15ull, 0xfull,  0, 0,  ~0ull, 0xfffffffffull,  1, 0,
+      0x0123456789abcdefull, 0x5ull,  0, 0x800000000ull,  0xf0f0f0f0f0f0f0f0ull, 0x3ull};
+  for (const simd::Kernels* k : {&simd::scalar_kernels(), simd::avx2_kernels(), simd::avx512_kernels()}) {
+    if (!k) continue;
+    for (bool with_square : {true, false}) {
+      std::vector<float> out(static_cast<std::size_t>(n_steps) * 2 * stride, 7.0f);
+      k->accumulate_steps(a.data(), a2.data(), a_a2.data(), stride, masks, n_words, n_steps,
+                          with_square, out.data());
+      for (int t = 0; t < n_steps; ++t) {
+        std::vector<float> expect(2 * stride);
+        simd::scalar_kernels().accumulate_spikes(a.data(), a2.data(), a_a2.data(), stride,
+                                                 masks + t * n_words, n_words, expect.data(),
+                                                 expect.data() + stride);
+        for (int c = 0; c < (with_square ? 2 * stride : stride); ++c) {
+          const float got = out[static_cast<std::size_t>(t) * 2 * stride + c];
+          EXPECT_EQ(std::signbit(got), std::signbit(expect[c])) << k->name << " step " << t << " col " << c;
+          EXPECT_EQ(got, expect[c]) << k->name << " step " << t << " col " << c;
+        }
+      }
+    }
+  }
+}
+
 TEST(Kernels, SimdReadPathIsBitIdenticalToScalar) {
   const simd::Kernels* avx2 = simd::avx2_kernels();
   if (!avx2) GTEST_SKIP() << "no AVX2 on this CPU";

@@ -183,6 +183,19 @@ TEST(Rng, PortableMathIsAccurate) {
     ASSERT_NEAR(s, std::sin(2.0 * M_PI * u), 1e-15) << u;
     ASSERT_NEAR(c, std::cos(2.0 * M_PI * u), 1e-15) << u;
   }
+  // Float: every u = k·2^-24 that Box–Muller can draw, in steps of 2^-24·61.
+  for (std::uint32_t k = 0; k < (1u << 24); k += 61) {
+    const float u = static_cast<float>(k) * 0x1p-24f;
+    float s, c;
+    detail::portable_sincos_2pi(u, &s, &c);
+    const double a = 2.0 * M_PI * static_cast<double>(u);
+    ASSERT_NEAR(s, std::sin(a), 2e-7) << u;
+    ASSERT_NEAR(c, std::cos(a), 2e-7) << u;
+  }
+  for (float x = -85.0f; x < 85.0f; x += 0.37f) {
+    const double e = std::exp(static_cast<double>(x));
+    ASSERT_NEAR(detail::portable_exp(x), e, 2.5e-7 * e) << x;
+  }
 }
 
 }  // namespace

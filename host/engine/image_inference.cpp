@@ -30,7 +30,8 @@ InferenceSetup make_inference_setup(const StudyInputs& in) {
 }
 
 void InferenceWorkspace::prepare(const InferenceSetup& s) {
-  read.assign(2 * static_cast<std::size_t>(s.stride), 0.0f);
+  // [current | square] of every step (spike codes are summed for all steps at once).
+  read.assign(2 * static_cast<std::size_t>(s.stride) * s.timesteps, 0.0f);
   codes.assign(static_cast<std::size_t>(s.stride), 0.0f);
   // All normals of one image and time, plus a block of lead-in and a row of padding.
   const int n_ch = s.scheme == Scheme::kB ? s.n_cols : s.n_out;
@@ -68,15 +69,16 @@ ImageOutcome infer_image(const simd::Kernels& k, const InferenceSetup& s, const 
   nc.gain = m.gain;
   nc.compensate = s.compensate;
   nc.reset = s.reset;
-  float* current = w.read.data();
-  float* square = noisy ? current + s.stride : nullptr;
+  // The column sums do not depend on the neurons: for spike codes, every step's sums
+  // first (one kernel call, which may interleave the steps), then ADC and neurons.
+  if (!activations) {
+    k.accumulate_steps(m.a.data(), m.a2.data(), m.a_a2.data(), m.stride, plan.step_mask(image, 0),
+                       plan.words, s.timesteps, noisy, w.read.data());
+  }
   for (int t = 0; t < s.timesteps; ++t) {
-    if (activations) {
-      k.accumulate_dense(m.a.data(), m.stride, activations, s.n_in, current, square);
-    } else {
-      k.accumulate_spikes(m.a.data(), m.a2.data(), m.a_a2.data(), m.stride,
-                          plan.step_mask(image, t), plan.words, current, square);
-    }
+    float* current = activations ? w.read.data() : w.read.data() + static_cast<std::size_t>(t) * 2 * m.stride;
+    float* square = noisy ? current + m.stride : nullptr;
+    if (activations) k.accumulate_dense(m.a.data(), m.stride, activations, s.n_in, current, square);
     const float* zt = noisy ? z + static_cast<std::size_t>(t) * n_ch : nullptr;
     if (s.scheme == Scheme::kB) {
       out.saturated += k.adc_unipolar(current, square, zt, s.n_cols, m.stride, s.rc,

@@ -22,6 +22,13 @@ using NormalsFn = void (*)(const Stream& s, std::uint32_t first_block, std::uint
 using AccumulateSpikesFn = void (*)(const float* a, const float* a2, const float* a_a2,
                                     int stride, const std::uint64_t* mask, int n_words,
                                     float* current, float* square);
+// accumulate_spikes for n_steps consecutive steps: step k's mask is mask + k·n_words, its
+// current is out + k·2·stride and its square (when with_square) out + k·2·stride + stride.
+// Each step's sums keep accumulate_spikes' order; a kernel may interleave the steps
+// (independent dependency chains: the single-step sum is add-latency bound).
+using AccumulateStepsFn = void (*)(const float* a, const float* a2, const float* a_a2,
+                                   int stride, const std::uint64_t* mask, int n_words,
+                                   int n_steps, bool with_square, float* out);
 // current[c] = Σ_i s_i·a[i·stride + c], square[c] = Σ_i (s_i·a)² (skipped when null).
 using AccumulateDenseFn = void (*)(const float* a, int stride, const float* s, int n_in,
                                    float* current, float* square);
@@ -46,6 +53,7 @@ struct Kernels {
   const char* name;
   NormalsFn normals;
   AccumulateSpikesFn accumulate_spikes;
+  AccumulateStepsFn accumulate_steps;
   AccumulateDenseFn accumulate_dense;
   AdcUnipolarFn adc_unipolar;
   NeuronsFn neurons;

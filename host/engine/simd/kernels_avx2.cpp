@@ -3,13 +3,9 @@
 //    only in the block counter), the 32×32→64 products by _mm256_mul_epu32 on the even
 //    and odd lanes; Box–Muller with portable_log / portable_sincos_2pi (float) lane-wise.
 //    Every operation is an IEEE-exact + − × ÷ sqrt floor or a bit manipulation, so the
-//    lanes equal the scalar results bit for bit. The sincos polynomial divides by small
-//    integer constants c; that correctly rounded x/c is computed as q = x·rc,
-//    r = fma(−q, c, x) (exact), q' = fma(r, rc, q) with rc = RN(1/c), which is correctly
-//    rounded for these c whenever |x| ≥ 1e−37 (checked exhaustively over every float
-//    x in [0, 2] for each c: the only mismatches have x < 9.5e−38, where the quotient
-//    is subnormal). Here x = p·r² is either 0 or ≥ 1e−13 (r is a multiple of
-//    2^−22·π/2), so the result is exact; tests also compare lane by lane with scalar.
+//    lanes equal the scalar results bit for bit (no FMA: each a·b + c is a multiply and
+//    an add, as in the scalar code). The sincos polynomial multiplies by the constants
+//    detail::Reciprocal<float, c>::value = RN(1/c), in the scalar code's order.
 //  - Row accumulation and the scheme-B ADC keep the per-column order of the scalar code.
 #include "engine/simd/kernels.hpp"
 
@@ -63,13 +59,15 @@ XBARMC_AVX2 inline void philox8(const Stream& s, std::uint32_t block, __m256i* x
   *w = cw;
 }
 
-// Correctly rounded x / c for a constant c (see the file comment).
-XBARMC_AVX2 inline __m256 div_const(__m256 x, float c) {
-  const __m256 vc = _mm256_set1_ps(c);
-  const __m256 rc = _mm256_set1_ps(1.0f / c);
-  const __m256 q = _mm256_mul_ps(x, rc);
-  const __m256 r = _mm256_fnmadd_ps(q, vc, x);
-  return _mm256_fmadd_ps(r, rc, q);
+// detail::alternating_horner<float, D...>: p ← 1 − (p·r2)·RN(1/D).
+template <int... D>
+XBARMC_AVX2 inline __m256 alternating_horner8(__m256 r2) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  __m256 p = one;
+  ((p = _mm256_sub_ps(one, _mm256_mul_ps(_mm256_mul_ps(p, r2),
+                                         _mm256_set1_ps(detail::Reciprocal<float, D>::value)))),
+   ...);
+  return p;
 }
 
 // detail::portable_log<float>, lane-wise.
@@ -101,12 +99,8 @@ XBARMC_AVX2 inline void sincos8(__m256 u, __m256* s_out, __m256* c_out) {
   const __m256 q = _mm256_floor_ps(_mm256_add_ps(w, _mm256_set1_ps(0.5f)));
   const __m256 r = _mm256_mul_ps(_mm256_sub_ps(w, q), _mm256_set1_ps(static_cast<float>(1.57079632679489661923)));
   const __m256 r2 = _mm256_mul_ps(r, r);
-  const __m256 one = _mm256_set1_ps(1.0f);
-  __m256 ps = one, pc = one;
-  for (int n = 5; n >= 1; --n) {
-    ps = _mm256_sub_ps(one, div_const(_mm256_mul_ps(ps, r2), static_cast<float>((2 * n) * (2 * n + 1))));
-    pc = _mm256_sub_ps(one, div_const(_mm256_mul_ps(pc, r2), static_cast<float>((2 * n - 1) * (2 * n))));
-  }
+  const __m256 ps = alternating_horner8<110, 72, 42, 20, 6>(r2);
+  const __m256 pc = alternating_horner8<90, 56, 30, 12, 2>(r2);
   const __m256 sr = _mm256_mul_ps(r, ps);
   const __m256 cr = pc;
   const __m256i qi = _mm256_and_si256(_mm256_cvttps_epi32(q), _mm256_set1_epi32(3));
@@ -218,6 +212,16 @@ void accumulate_spikes_avx2(const float* a, const float* a2, const float*, int s
   }
 }
 
+void accumulate_steps_avx2(const float* a, const float* a2, const float* a_a2, int stride,
+                           const std::uint64_t* mask, int n_words, int n_steps, bool with_square,
+                           float* out) {
+  for (int k = 0; k < n_steps; ++k) {
+    float* current = out + static_cast<std::size_t>(k) * 2 * stride;
+    accumulate_spikes_avx2(a, a2, a_a2, stride, mask + static_cast<std::size_t>(k) * n_words,
+                           n_words, current, with_square ? current + stride : nullptr);
+  }
+}
+
 XBARMC_AVX2 void accumulate_dense_avx2(const float* a, int stride, const float* s, int n_in,
                                        float* current, float* square) {
   for (int c = 0; c < stride; c += 8) {
@@ -283,8 +287,8 @@ XBARMC_AVX2 void neurons_avx2(const float* codes, const int* col_pos, const int*
 }  // namespace
 
 const Kernels* avx2_kernels() {
-  static const Kernels k{"avx2", normals_avx2, accumulate_spikes_avx2, accumulate_dense_avx2,
-                         adc_unipolar_avx2, neurons_avx2};
+  static const Kernels k{"avx2", normals_avx2, accumulate_spikes_avx2, accumulate_steps_avx2,
+                         accumulate_dense_avx2, adc_unipolar_avx2, neurons_avx2};
   static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return supported ? &k : nullptr;
 }

@@ -1,9 +1,10 @@
-// AVX-512 kernels: the AVX2 kernels' operation sequences on sixteen lanes, for the two
+// AVX-512 kernels: the AVX2 kernels' operation sequences on sixteen lanes, for the
 // pieces that dominate the engine's time: read-noise normals (sixteen Philox blocks
 // per vector) and row accumulation (a row of [a | a2] is 2·stride contiguous floats,
-// three zmm adds for a 64×20 array instead of six ymm adds). Bit-identical to the
-// scalar path for the same reasons as kernels_avx2.cpp; the ADC and dense kernels are
-// the AVX2 ones.
+// three zmm adds for a 64×20 array instead of six ymm adds), plus the scheme-B ADC
+// (two zmm passes instead of three ymm ones for 20 columns). Bit-identical to the
+// scalar path for the same reasons as kernels_avx2.cpp; the dense and neuron kernels
+// are the AVX2 ones.
 #include "engine/simd/kernels.hpp"
 
 #if defined(XBARMC_X86)
@@ -14,6 +15,7 @@
 #include <immintrin.h>
 
 #include <cstring>
+#include <vector>
 
 namespace xbarmc::simd {
 namespace {
@@ -59,13 +61,15 @@ XBARMC_AVX512 inline void philox16(const Stream& s, std::uint32_t block, __m512i
   *w = cw;
 }
 
-// Correctly rounded x / c (see kernels_avx2.cpp for the argument and its range).
-XBARMC_AVX512 inline __m512 div_const(__m512 x, float c) {
-  const __m512 vc = _mm512_set1_ps(c);
-  const __m512 rc = _mm512_set1_ps(1.0f / c);
-  const __m512 q = _mm512_mul_ps(x, rc);
-  const __m512 r = _mm512_fnmadd_ps(q, vc, x);
-  return _mm512_fmadd_ps(r, rc, q);
+// detail::alternating_horner<float, D...>: p ← 1 − (p·r2)·RN(1/D).
+template <int... D>
+XBARMC_AVX512 inline __m512 alternating_horner16(__m512 r2) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  __m512 p = one;
+  ((p = _mm512_sub_ps(one, _mm512_mul_ps(_mm512_mul_ps(p, r2),
+                                         _mm512_set1_ps(detail::Reciprocal<float, D>::value)))),
+   ...);
+  return p;
 }
 
 XBARMC_AVX512 inline __m512 log16(__m512 x) {
@@ -97,12 +101,8 @@ XBARMC_AVX512 inline void sincos16(__m512 u, __m512* s_out, __m512* c_out) {
                                         _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
   const __m512 r = _mm512_mul_ps(_mm512_sub_ps(w, q), _mm512_set1_ps(static_cast<float>(1.57079632679489661923)));
   const __m512 r2 = _mm512_mul_ps(r, r);
-  const __m512 one = _mm512_set1_ps(1.0f);
-  __m512 ps = one, pc = one;
-  for (int n = 5; n >= 1; --n) {
-    ps = _mm512_sub_ps(one, div_const(_mm512_mul_ps(ps, r2), static_cast<float>((2 * n) * (2 * n + 1))));
-    pc = _mm512_sub_ps(one, div_const(_mm512_mul_ps(pc, r2), static_cast<float>((2 * n - 1) * (2 * n))));
-  }
+  const __m512 ps = alternating_horner16<110, 72, 42, 20, 6>(r2);
+  const __m512 pc = alternating_horner16<90, 56, 30, 12, 2>(r2);
   const __m512 sr = _mm512_mul_ps(r, ps);
   const __m512 cr = pc;
   const __m512i qi = _mm512_and_si512(_mm512_cvttps_epi32(q), _mm512_set1_epi32(3));
@@ -201,14 +201,126 @@ void accumulate_spikes_avx512(const float* a, const float* a2, const float* a_a2
   }
 }
 
+// Rows of kSteps consecutive steps at once: each step's active rows as a list of row
+// pointers, padded to the longest list with a row of −0.0 (x + (−0) = x exactly for every
+// x, so padding leaves each step's ordered sum unchanged); then one pass adds row r of
+// every step, kSteps·NZ independent add chains instead of NZ.
+constexpr int kSteps = 4;
+constexpr int kMaxRowFloats = 16 * 6;
+
+template <int NZ>
+XBARMC_AVX512 void accumulate_rows_steps(const float* rows, int row_floats, const std::uint64_t* mask,
+                                         int n_words, __mmask16 last, float* out, std::size_t out_step,
+                                         const float** lists) {
+  alignas(64) static const float kNegZero[kMaxRowFloats] = {
+      -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f,
+      -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f,
+      -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f,
+      -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f,
+      -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f,
+      -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f,
+      -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f};
+  const int capacity = 64 * n_words;
+  int longest = 0, count[kSteps];
+  for (int k = 0; k < kSteps; ++k) {
+    const float** list = lists + static_cast<std::size_t>(k) * capacity;
+    int n = 0;
+    for (int word = 0; word < n_words; ++word) {
+      for (std::uint64_t m = mask[k * n_words + word]; m != 0; m &= m - 1) {
+        list[n++] = rows + static_cast<std::size_t>(64 * word + __builtin_ctzll(m)) * row_floats;
+      }
+    }
+    count[k] = n;
+    longest = n > longest ? n : longest;
+  }
+  for (int k = 0; k < kSteps; ++k) {
+    const float** list = lists + static_cast<std::size_t>(k) * capacity;
+    for (int n = count[k]; n < longest; ++n) list[n] = kNegZero;
+  }
+  __m512 acc[kSteps][NZ];
+  for (int k = 0; k < kSteps; ++k) {
+    for (int v = 0; v < NZ; ++v) acc[k][v] = _mm512_setzero_ps();
+  }
+  for (int n = 0; n < longest; ++n) {
+    for (int k = 0; k < kSteps; ++k) {
+      const float* row = lists[static_cast<std::size_t>(k) * capacity + n];
+      for (int v = 0; v < NZ - 1; ++v) acc[k][v] = _mm512_add_ps(acc[k][v], _mm512_loadu_ps(row + 16 * v));
+      acc[k][NZ - 1] = _mm512_add_ps(acc[k][NZ - 1], _mm512_maskz_loadu_ps(last, row + 16 * (NZ - 1)));
+    }
+  }
+  for (int k = 0; k < kSteps; ++k) {
+    float* o = out + static_cast<std::size_t>(k) * out_step;
+    for (int v = 0; v < NZ - 1; ++v) _mm512_storeu_ps(o + 16 * v, acc[k][v]);
+    _mm512_mask_storeu_ps(o + 16 * (NZ - 1), last, acc[k][NZ - 1]);
+  }
+}
+
+void accumulate_steps_avx512(const float* a, const float* a2, const float* a_a2, int stride,
+                             const std::uint64_t* mask, int n_words, int n_steps, bool with_square,
+                             float* out) {
+  const float* rows = with_square ? a_a2 : a;
+  const int row_floats = with_square ? 2 * stride : stride;
+  const int nz = (row_floats + 15) / 16;
+  const int tail = row_floats - 16 * (nz - 1);
+  const auto last = static_cast<__mmask16>((1u << tail) - 1u);
+  const auto out_step = static_cast<std::size_t>(2 * stride);
+  thread_local std::vector<const float*> lists;
+  lists.resize(static_cast<std::size_t>(kSteps) * 64 * n_words);
+  int k = 0;
+  for (; k + kSteps <= n_steps && nz <= 3; k += kSteps) {
+    const std::uint64_t* m = mask + static_cast<std::size_t>(k) * n_words;
+    float* o = out + k * out_step;
+    switch (nz) {
+      case 1: accumulate_rows_steps<1>(rows, row_floats, m, n_words, last, o, out_step, lists.data()); break;
+      case 2: accumulate_rows_steps<2>(rows, row_floats, m, n_words, last, o, out_step, lists.data()); break;
+      default: accumulate_rows_steps<3>(rows, row_floats, m, n_words, last, o, out_step, lists.data()); break;
+    }
+  }
+  for (; k < n_steps; ++k) {
+    float* current = out + k * out_step;
+    accumulate_spikes_avx512(a, a2, a_a2, stride, mask + static_cast<std::size_t>(k) * n_words, n_words,
+                             current, with_square ? current + stride : nullptr);
+  }
+}
+
+// adc_unipolar_avx2 on sixteen lanes (stride is a multiple of 8: the last vector may
+// be half full, masked), the same per-column operations.
+XBARMC_AVX512 std::uint32_t adc_unipolar_avx512(const float* current, const float* square,
+                                                const float* z, int n_cols, int stride,
+                                                const ReadConstants& rc, int adc_bits, float* codes) {
+  std::uint32_t clamped_count = 0;
+  const __m512 sr2 = _mm512_set1_ps(rc.sr2), sa2 = _mm512_set1_ps(rc.sa2);
+  const __m512 top = _mm512_set1_ps(static_cast<float>(code_full_scale(Scheme::kB, adc_bits)));
+  const __m512 zero = _mm512_setzero_ps(), half = _mm512_set1_ps(0.5f);
+  for (int c = 0; c < stride; c += 16) {
+    const __mmask16 lanes = stride - c >= 16 ? __mmask16(0xFFFF) : __mmask16(0xFF);
+    __m512 y = _mm512_maskz_loadu_ps(lanes, current + c);
+    if (z) {
+      const __m512 var = _mm512_add_ps(_mm512_mul_ps(sr2, _mm512_maskz_loadu_ps(lanes, square + c)), sa2);
+      y = _mm512_add_ps(y, _mm512_mul_ps(_mm512_sqrt_ps(var), _mm512_maskz_loadu_ps(lanes, z + c)));
+    }
+    if (adc_bits == 0) {
+      _mm512_mask_storeu_ps(codes + c, lanes, y);
+      continue;
+    }
+    const __m512 q = _mm512_roundscale_ps(_mm512_add_ps(y, half), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    const auto out = static_cast<unsigned>(_mm512_cmp_ps_mask(q, top, _CMP_GT_OQ) |
+                                           _mm512_cmp_ps_mask(q, zero, _CMP_LT_OQ));
+    const unsigned valid = n_cols - c >= 16 ? 0xFFFFu : (n_cols > c ? (1u << (n_cols - c)) - 1u : 0u);
+    clamped_count += static_cast<std::uint32_t>(__builtin_popcount(out & valid));
+    _mm512_mask_storeu_ps(codes + c, lanes, _mm512_min_ps(_mm512_max_ps(q, zero), top));
+  }
+  return clamped_count;
+}
+
 }  // namespace
 
 const Kernels* avx512_kernels() {
   static const bool supported = __builtin_cpu_supports("avx512f") &&
                                 __builtin_cpu_supports("avx512dq") && avx2_kernels() != nullptr;
   if (!supported) return nullptr;
-  static const Kernels k{"avx512", normals_avx512, accumulate_spikes_avx512,
-                         avx2_kernels()->accumulate_dense, avx2_kernels()->adc_unipolar,
+  static const Kernels k{"avx512", normals_avx512, accumulate_spikes_avx512, accumulate_steps_avx512,
+                         avx2_kernels()->accumulate_dense, adc_unipolar_avx512,
                          avx2_kernels()->neurons};
   return &k;
 }

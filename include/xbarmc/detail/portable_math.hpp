@@ -2,6 +2,9 @@
 // sqrt, exponent bit manipulation), so that host and device produce bit-identical
 // values (nvcc must compile with --fmad=false, g++ with -ffp-contract=off).
 // Accuracy: a few ulp in float, ~1e-15 relative in double, ample for sampling.
+// Polynomial coefficients 1/n are compile-time constants (Reciprocal), so the Horner
+// loops multiply instead of dividing at run time (a division costs ~10× a multiply on
+// CPU and GPU alike); the SIMD kernels (host/engine/simd) use the same constants.
 #pragma once
 
 #include <cmath>
@@ -26,6 +29,30 @@ struct FloatBits<double> {
   static constexpr int kMantissa = 52;
   static constexpr int kBias = 1023;
 };
+
+// RN(1/D) in T, evaluated by the compiler (IEEE division of two exact integers, so the
+// host and device compilers agree).
+template <class T, int D>
+struct Reciprocal {
+  static constexpr T value = T(1) / T(D);
+};
+
+// p ← 1 − (p·r2)·(1/D) for each D in turn, from p = 1: Horner form of the sine / cosine
+// series with the ratios of consecutive coefficients.
+template <class T, int... D>
+XBARMC_HD T alternating_horner(T r2) {
+  T p = T(1);
+  ((p = T(1) - p * r2 * Reciprocal<T, D>::value), ...);
+  return p;
+}
+
+// p ← 1 + (p·r)·(1/N) for each N in turn, from p = 1: e^r = 1 + r(1 + r/2(1 + r/3(…))).
+template <class T, int... N>
+XBARMC_HD T exp_horner(T r) {
+  T p = T(1);
+  ((p = T(1) + p * r * Reciprocal<T, N>::value), ...);
+  return p;
+}
 
 template <class T>
 XBARMC_HD typename FloatBits<T>::U to_bits(T x) {
@@ -75,9 +102,13 @@ XBARMC_HD T portable_exp(T x) {
   const T ln2_hi = sizeof(T) == 4 ? T(0.693145751953125) : T(0.693147180369123816490);
   const T ln2_lo = sizeof(T) == 4 ? T(1.428606765330187045e-06) : T(1.90821492927058770002e-10);
   const T r = (x - kf * ln2_hi) - kf * ln2_lo;
-  constexpr int kDegree = sizeof(T) == 4 ? 8 : 14;
-  T poly = T(1);
-  for (int n = kDegree; n >= 1; --n) poly = T(1) + poly * r / T(n);
+  // Degree 8 for float, 14 for double.
+  T poly;
+  if constexpr (sizeof(T) == 4) {
+    poly = exp_horner<T, 8, 7, 6, 5, 4, 3, 2, 1>(r);
+  } else {
+    poly = exp_horner<T, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1>(r);
+  }
   int k = static_cast<int>(kf);
   // Scale by 2^k in two steps so that large |k| stays representable.
   const int k1 = k / 2;
@@ -94,13 +125,15 @@ XBARMC_HD void portable_sincos_2pi(T u, T* s, T* c) {
   const T q = std::floor(w + T(0.5));  // nearest quadrant 0..4
   const T r = (w - q) * T(1.57079632679489661923);  // |r| ≤ π/4
   const T r2 = r * r;
-  constexpr int kTerms = sizeof(T) == 4 ? 5 : 9;
-  // sin r = r·Σ (−r²)^n/(2n+1)!, cos r = Σ (−r²)^n/(2n)!, evaluated by Horner.
-  T ps = T(1);
-  T pc = T(1);
-  for (int n = kTerms; n >= 1; --n) {
-    ps = T(1) - ps * r2 / T((2 * n) * (2 * n + 1));
-    pc = T(1) - pc * r2 / T((2 * n - 1) * (2 * n));
+  // sin r = r·Σ (−r²)^n/(2n+1)!, cos r = Σ (−r²)^n/(2n)!, evaluated by Horner with the
+  // ratios 1/((2n)(2n+1)) and 1/((2n−1)(2n)), n = 5..1 (float) or 9..1 (double).
+  T ps, pc;
+  if constexpr (sizeof(T) == 4) {
+    ps = alternating_horner<T, 110, 72, 42, 20, 6>(r2);
+    pc = alternating_horner<T, 90, 56, 30, 12, 2>(r2);
+  } else {
+    ps = alternating_horner<T, 342, 272, 210, 156, 110, 72, 42, 20, 6>(r2);
+    pc = alternating_horner<T, 306, 240, 182, 132, 90, 56, 30, 12, 2>(r2);
   }
   const T sr = r * ps;
   const T cr = pc;
