@@ -22,6 +22,7 @@ struct SplitEvaluation {
   double nominal_accuracy = 0.0;  // the nominal chip
   double mc_mean = 0.0, mc_p5 = 0.0, yield = 0.0;
   std::string results_path;  // its mc results file, when there is one
+  std::string checksum;      // of its correct counts (outcome.hpp), when known
 };
 
 class SweepEvaluator {

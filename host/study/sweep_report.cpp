@@ -108,8 +108,11 @@ void print_sweep_summary(const SweepConfig& c, const SweepSelection& s, std::FIL
                  x.row, describe(r.combination).c_str(), r.cost, r.objective, x.test.float_accuracy,
                  x.test.nominal_accuracy, x.test.mc_mean, x.test.mc_p5, x.test.yield);
   }
-  std::fprintf(out, "test evaluations: %d%s\n", s.test_evaluations,
-               s.recommendation == s.best ? " (the recommendation is the best case)" : "");
+  std::fprintf(out,
+               "test evaluations: %d%s; checksums of the test counts: best %s, recommendation %s\n",
+               s.test_evaluations,
+               s.recommendation == s.best ? " (the recommendation is the best case)" : "",
+               s.test_best.checksum.c_str(), s.test_recommendation.checksum.c_str());
 }
 
 }  // namespace xbarmc::study

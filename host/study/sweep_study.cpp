@@ -33,6 +33,7 @@ SplitEvaluation read_evaluation(const std::string& path) {
   e.mc_p5 = first(mc, "summary/p5");
   e.yield = first(mc, "yield/fraction");  // time 0, the first spec
   e.results_path = path;
+  e.checksum = mc.string_attribute("checksum");
   return e;
 }
 
