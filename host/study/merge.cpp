@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -250,6 +251,9 @@ ShardInfo read_shard(const std::string& path) {
   const std::int64_t from = mc.has_attribute("chip_from") ? mc.int_attribute("chip_from") : 0;
   if (from < 0) throw UserError(path + ": /mc chip_from is negative");
   s.chips_from = static_cast<std::uint64_t>(from);
+  if (shape[1] > std::numeric_limits<std::uint64_t>::max() - s.chips_from) {
+    throw UserError(path + ": /mc chip_from + n_chips overflows the chip index");
+  }
   s.chips_to = s.chips_from + shape[1];
   if (key_value(s.study_key, "chips-from", path) != s.chips_from ||
       key_value(s.study_key, "chips-to", path) != s.chips_to) {
