@@ -134,41 +134,40 @@ TEST(Kernels, SimdNormalsAreBitIdenticalToScalar) {
   }
 }
 
-// Every kernel's multi-step row sums equal single-step scalar sums, step by step, bit for
-// bit: steps of very different spike counts (empty, full, sparse), a step count that is
-// not a multiple of the interleaving width, with and without squares, signed values.
-TEST(Kernels, MultiStepRowSumsEqualScalarStepByStep) {
-  const int n_in = 100, stride = 24, n_words = 2, n_steps = 7;
-  std::vector<float> a(n_in * stride), a2(a.size()), a_a2(2 * a.size());
-  const Stream r = make_stream(5, Purpose::kInitialisation, 2);
-  for (int i = 0; i < n_in; ++i) {
-    for (int c = 0; c < stride; ++c) {
-      const float v = 3.0f * (uniform_float(stream_word(r, static_cast<std::uint32_t>(i * stride + c))) - 0.5f);
-      a[i * stride + c] = v;
-      a2[i * stride + c] = v * v;
-      a_a2[2 * i * stride + c] = v;
-      a_a2[2 * i * stride + stride + c] = v * v;
-    }
-  }
-  const std::uint64_t masks[n_steps * n_words] = {
-      0x9e3779b97f4a7c15ull, 0xfull,  0, 0,  ~0ull, 0xfffffffffull,  1, 0,
-      0x0123456789abcdefull, 0x5ull,  0, 0x800000000ull,  0xf0f0f0f0f0f0f0f0ull, 0x3ull};
-  for (const simd::Kernels* k : {&simd::scalar_kernels(), simd::avx2_kernels(), simd::avx512_kernels()}) {
+// The SIMD neuron kernels, with and without the interleaved-layout hint, against the
+// scalar kernel over many steps of random codes (spikes, resets, leaks, gain).
+TEST(Kernels, SimdNeuronsAreBitIdenticalToScalar) {
+  const Stream r = make_stream(9, Purpose::kInitialisation, 4);
+  for (const simd::Kernels* k : {simd::avx2_kernels(), simd::avx512_kernels()}) {
     if (!k) continue;
-    for (bool with_square : {true, false}) {
-      std::vector<float> out(static_cast<std::size_t>(n_steps) * 2 * stride, 7.0f);
-      k->accumulate_steps(a.data(), a2.data(), a_a2.data(), stride, masks, n_words, n_steps,
-                          with_square, out.data());
-      for (int t = 0; t < n_steps; ++t) {
-        std::vector<float> expect(2 * stride);
-        simd::scalar_kernels().accumulate_spikes(a.data(), a2.data(), a_a2.data(), stride,
-                                                 masks + t * n_words, n_words, expect.data(),
-                                                 expect.data() + stride);
-        for (int c = 0; c < (with_square ? 2 * stride : stride); ++c) {
-          const float got = out[static_cast<std::size_t>(t) * 2 * stride + c];
-          EXPECT_EQ(std::signbit(got), std::signbit(expect[c])) << k->name << " step " << t << " col " << c;
-          EXPECT_EQ(got, expect[c]) << k->name << " step " << t << " col " << c;
+    for (int n_out : {10, 13, 16}) {
+      const int padded = (n_out + 7) / 8 * 8;
+      std::vector<int> pos(padded, 0), neg(padded, 0);
+      for (int j = 0; j < n_out; ++j) {
+        pos[j] = 2 * j;
+        neg[j] = 2 * j + 1;
+      }
+      for (bool hint : {false, true}) {
+        simd::NeuronConstants nc;
+        nc.leak = 0.9f;
+        nc.threshold = 20.0f;
+        nc.gain = 1.1f;
+        nc.compensate = true;
+        nc.interleaved = hint;
+        std::vector<float> codes(2 * padded), v1(padded, 0.0f), v2(padded, 0.0f);
+        std::vector<std::uint32_t> n1(padded, 0), n2(padded, 0);
+        for (int t = 0; t < 50; ++t) {
+          for (std::size_t c = 0; c < codes.size(); ++c) {
+            codes[c] = std::floor(63.0f * uniform_float(stream_word(r, static_cast<std::uint32_t>(t * 64 + c))));
+          }
+          simd::scalar_kernels().neurons(codes.data(), pos.data(), neg.data(), n_out, nc, v1.data(), n1.data());
+          k->neurons(codes.data(), pos.data(), neg.data(), n_out, nc, v2.data(), n2.data());
         }
+        for (int j = 0; j < n_out; ++j) {
+          EXPECT_EQ(v1[j], v2[j]) << k->name << " n_out " << n_out << " hint " << hint << " j " << j;
+          EXPECT_EQ(n1[j], n2[j]) << k->name << " n_out " << n_out << " hint " << hint << " j " << j;
+        }
+        EXPECT_GT(n1[0], 0u);  // the case exercises spikes
       }
     }
   }

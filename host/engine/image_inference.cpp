@@ -1,5 +1,7 @@
 #include "engine/image_inference.hpp"
 
+#include <algorithm>
+
 #include "xbarmc/neuron.hpp"
 
 namespace xbarmc {
@@ -22,17 +24,19 @@ InferenceSetup make_inference_setup(const StudyInputs& in) {
   // Padded to a multiple of 8 with index 0 for the SIMD neuron kernel.
   s.col_pos.assign(static_cast<std::size_t>(padded_stride(s.n_out)), 0);
   s.col_neg.assign(s.col_pos.size(), 0);
+  s.interleaved = true;
   for (int j = 0; j < s.n_out; ++j) {
     s.col_pos[j] = column_pos(in.layout, j, s.n_out);
     s.col_neg[j] = column_neg(in.layout, j, s.n_out);
+    s.interleaved = s.interleaved && s.col_pos[j] == 2 * j && s.col_neg[j] == 2 * j + 1;
   }
   return s;
 }
 
 void InferenceWorkspace::prepare(const InferenceSetup& s) {
-  // [current | square] of every step (spike codes are summed for all steps at once).
-  read.assign(2 * static_cast<std::size_t>(s.stride) * s.timesteps, 0.0f);
-  codes.assign(static_cast<std::size_t>(s.stride), 0.0f);
+  read.assign(2 * static_cast<std::size_t>(s.stride), 0.0f);
+  // Interleaved neuron loads read 2·padded(n_out) codes (simd::NeuronConstants).
+  codes.assign(static_cast<std::size_t>(std::max(s.stride, 2 * padded_stride(s.n_out))), 0.0f);
   // All normals of one image and time, plus a block of lead-in and a row of padding.
   const int n_ch = s.scheme == Scheme::kB ? s.n_cols : s.n_out;
   z.assign(static_cast<std::size_t>(s.timesteps) * n_ch + 4 + s.stride + 32, 0.0f);
@@ -69,16 +73,16 @@ ImageOutcome infer_image(const simd::Kernels& k, const InferenceSetup& s, const 
   nc.gain = m.gain;
   nc.compensate = s.compensate;
   nc.reset = s.reset;
-  // The column sums do not depend on the neurons: for spike codes, every step's sums
-  // first (one kernel call, which may interleave the steps), then ADC and neurons.
-  if (!activations) {
-    k.accumulate_steps(m.a.data(), m.a2.data(), m.a_a2.data(), m.stride, plan.step_mask(image, 0),
-                       plan.words, s.timesteps, noisy, w.read.data());
-  }
+  nc.interleaved = s.interleaved;
+  float* current = w.read.data();
+  float* square = noisy ? current + s.stride : nullptr;
   for (int t = 0; t < s.timesteps; ++t) {
-    float* current = activations ? w.read.data() : w.read.data() + static_cast<std::size_t>(t) * 2 * m.stride;
-    float* square = noisy ? current + m.stride : nullptr;
-    if (activations) k.accumulate_dense(m.a.data(), m.stride, activations, s.n_in, current, square);
+    if (activations) {
+      k.accumulate_dense(m.a.data(), m.stride, activations, s.n_in, current, square);
+    } else {
+      k.accumulate_spikes(m.a.data(), m.a2.data(), m.a_a2.data(), m.stride,
+                          plan.step_mask(image, t), plan.words, current, square);
+    }
     const float* zt = noisy ? z + static_cast<std::size_t>(t) * n_ch : nullptr;
     if (s.scheme == Scheme::kB) {
       out.saturated += k.adc_unipolar(current, square, zt, s.n_cols, m.stride, s.rc,

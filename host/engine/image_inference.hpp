@@ -23,12 +23,13 @@ struct InferenceSetup {
   bool compensate = false;
   std::uint64_t seed = 0;
   std::vector<int> col_pos, col_neg;
+  bool interleaved = false;  // col_pos[j] = 2j, col_neg[j] = 2j + 1 (simd::NeuronConstants)
 };
 InferenceSetup make_inference_setup(const StudyInputs& in);
 
 // Per-thread scratch, sized once by prepare().
 struct InferenceWorkspace {
-  std::vector<float> read;  // [current | square] per step, T·2·stride floats
+  std::vector<float> read;  // [current | square], 2·stride floats
   std::vector<float> codes, z, v;
   std::vector<std::uint32_t> counts;
   void prepare(const InferenceSetup& s);

@@ -22,13 +22,6 @@ using NormalsFn = void (*)(const Stream& s, std::uint32_t first_block, std::uint
 using AccumulateSpikesFn = void (*)(const float* a, const float* a2, const float* a_a2,
                                     int stride, const std::uint64_t* mask, int n_words,
                                     float* current, float* square);
-// accumulate_spikes for n_steps consecutive steps: step k's mask is mask + k·n_words, its
-// current is out + k·2·stride and its square (when with_square) out + k·2·stride + stride.
-// Each step's sums keep accumulate_spikes' order; a kernel may interleave the steps
-// (independent dependency chains: the single-step sum is add-latency bound).
-using AccumulateStepsFn = void (*)(const float* a, const float* a2, const float* a_a2,
-                                   int stride, const std::uint64_t* mask, int n_words,
-                                   int n_steps, bool with_square, float* out);
 // current[c] = Σ_i s_i·a[i·stride + c], square[c] = Σ_i (s_i·a)² (skipped when null).
 using AccumulateDenseFn = void (*)(const float* a, int stride, const float* s, int n_in,
                                    float* current, float* square);
@@ -45,6 +38,10 @@ struct NeuronConstants {
   float leak = 1.0f, threshold = 1.0f, gain = 1.0f;
   bool compensate = false;
   Reset reset = Reset::kSubtract;
+  // A hint that col_pos[j] = 2j, col_neg[j] = 2j + 1 (interleaved layout), so a kernel
+  // may load the pairs contiguously; codes must then hold 2·(n_out rounded up to 8)
+  // readable floats.
+  bool interleaved = false;
 };
 using NeuronsFn = void (*)(const float* codes, const int* col_pos, const int* col_neg, int n_out,
                            const NeuronConstants& nc, float* v, std::uint32_t* counts);
@@ -53,7 +50,6 @@ struct Kernels {
   const char* name;
   NormalsFn normals;
   AccumulateSpikesFn accumulate_spikes;
-  AccumulateStepsFn accumulate_steps;
   AccumulateDenseFn accumulate_dense;
   AdcUnipolarFn adc_unipolar;
   NeuronsFn neurons;

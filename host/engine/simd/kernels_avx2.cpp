@@ -212,16 +212,6 @@ void accumulate_spikes_avx2(const float* a, const float* a2, const float*, int s
   }
 }
 
-void accumulate_steps_avx2(const float* a, const float* a2, const float* a_a2, int stride,
-                           const std::uint64_t* mask, int n_words, int n_steps, bool with_square,
-                           float* out) {
-  for (int k = 0; k < n_steps; ++k) {
-    float* current = out + static_cast<std::size_t>(k) * 2 * stride;
-    accumulate_spikes_avx2(a, a2, a_a2, stride, mask + static_cast<std::size_t>(k) * n_words,
-                           n_words, current, with_square ? current + stride : nullptr);
-  }
-}
-
 XBARMC_AVX2 void accumulate_dense_avx2(const float* a, int stride, const float* s, int n_in,
                                        float* current, float* square) {
   for (int c = 0; c < stride; c += 8) {
@@ -264,16 +254,28 @@ XBARMC_AVX2 std::uint32_t adc_unipolar_avx2(const float* current, const float* s
 
 // if_step on eight neurons at once, without branches (spikes are unpredictable):
 // x = leak·v + d; spike = x ≥ θ; x = spike ? (subtract ? x − θ : 0) : x. The diffs are
-// formed with scalar loads (vgatherdps is slow on CPUs with the GDS mitigation).
+// formed with scalar loads (vgatherdps is slow on CPUs with the GDS mitigation), or for
+// the interleaved layout with two contiguous loads and a deinterleave.
 XBARMC_AVX2 void neurons_avx2(const float* codes, const int* col_pos, const int* col_neg, int n_out,
                               const NeuronConstants& nc, float* v, std::uint32_t* counts) {
   const __m256 leak = _mm256_set1_ps(nc.leak), theta = _mm256_set1_ps(nc.threshold);
   const __m256 gain = _mm256_set1_ps(nc.gain);
   const bool subtract = nc.reset == Reset::kSubtract;
   for (int j = 0; j < n_out; j += 8) {
-    alignas(32) float diff[8];
-    for (int l = 0; l < 8; ++l) diff[l] = codes[col_pos[j + l]] - codes[col_neg[j + l]];
-    __m256 d = _mm256_load_ps(diff);
+    __m256 d;
+    if (nc.interleaved) {
+      // codes[2j .. 2j+15] = p0 n0 p1 n1 …: even and odd lanes, back in order.
+      const __m256 lo = _mm256_loadu_ps(codes + 2 * j), hi = _mm256_loadu_ps(codes + 2 * j + 8);
+      const __m256 pos = _mm256_castpd_ps(_mm256_permute4x64_pd(
+          _mm256_castps_pd(_mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0))), 0xD8));
+      const __m256 neg = _mm256_castpd_ps(_mm256_permute4x64_pd(
+          _mm256_castps_pd(_mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 3, 1))), 0xD8));
+      d = _mm256_sub_ps(pos, neg);
+    } else {
+      alignas(32) float diff[8];
+      for (int l = 0; l < 8; ++l) diff[l] = codes[col_pos[j + l]] - codes[col_neg[j + l]];
+      d = _mm256_load_ps(diff);
+    }
     if (nc.compensate) d = _mm256_mul_ps(d, gain);
     const __m256 x = _mm256_add_ps(_mm256_mul_ps(leak, _mm256_loadu_ps(v + j)), d);
     const __m256 spike = _mm256_cmp_ps(x, theta, _CMP_GE_OQ);
@@ -287,8 +289,8 @@ XBARMC_AVX2 void neurons_avx2(const float* codes, const int* col_pos, const int*
 }  // namespace
 
 const Kernels* avx2_kernels() {
-  static const Kernels k{"avx2", normals_avx2, accumulate_spikes_avx2, accumulate_steps_avx2,
-                         accumulate_dense_avx2, adc_unipolar_avx2, neurons_avx2};
+  static const Kernels k{"avx2", normals_avx2, accumulate_spikes_avx2, accumulate_dense_avx2,
+                         adc_unipolar_avx2, neurons_avx2};
   static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return supported ? &k : nullptr;
 }

@@ -15,7 +15,6 @@
 #include <immintrin.h>
 
 #include <cstring>
-#include <vector>
 
 namespace xbarmc::simd {
 namespace {
@@ -201,88 +200,6 @@ void accumulate_spikes_avx512(const float* a, const float* a2, const float* a_a2
   }
 }
 
-// Rows of kSteps consecutive steps at once: each step's active rows as a list of row
-// pointers, padded to the longest list with a row of −0.0 (x + (−0) = x exactly for every
-// x, so padding leaves each step's ordered sum unchanged); then one pass adds row r of
-// every step, kSteps·NZ independent add chains instead of NZ.
-constexpr int kSteps = 4;
-constexpr int kMaxRowFloats = 16 * 6;
-
-template <int NZ>
-XBARMC_AVX512 void accumulate_rows_steps(const float* rows, int row_floats, const std::uint64_t* mask,
-                                         int n_words, __mmask16 last, float* out, std::size_t out_step,
-                                         const float** lists) {
-  alignas(64) static const float kNegZero[kMaxRowFloats] = {
-      -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f,
-      -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f,
-      -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f,
-      -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f,
-      -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f,
-      -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f,
-      -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f, -0.0f};
-  const int capacity = 64 * n_words;
-  int longest = 0, count[kSteps];
-  for (int k = 0; k < kSteps; ++k) {
-    const float** list = lists + static_cast<std::size_t>(k) * capacity;
-    int n = 0;
-    for (int word = 0; word < n_words; ++word) {
-      for (std::uint64_t m = mask[k * n_words + word]; m != 0; m &= m - 1) {
-        list[n++] = rows + static_cast<std::size_t>(64 * word + __builtin_ctzll(m)) * row_floats;
-      }
-    }
-    count[k] = n;
-    longest = n > longest ? n : longest;
-  }
-  for (int k = 0; k < kSteps; ++k) {
-    const float** list = lists + static_cast<std::size_t>(k) * capacity;
-    for (int n = count[k]; n < longest; ++n) list[n] = kNegZero;
-  }
-  __m512 acc[kSteps][NZ];
-  for (int k = 0; k < kSteps; ++k) {
-    for (int v = 0; v < NZ; ++v) acc[k][v] = _mm512_setzero_ps();
-  }
-  for (int n = 0; n < longest; ++n) {
-    for (int k = 0; k < kSteps; ++k) {
-      const float* row = lists[static_cast<std::size_t>(k) * capacity + n];
-      for (int v = 0; v < NZ - 1; ++v) acc[k][v] = _mm512_add_ps(acc[k][v], _mm512_loadu_ps(row + 16 * v));
-      acc[k][NZ - 1] = _mm512_add_ps(acc[k][NZ - 1], _mm512_maskz_loadu_ps(last, row + 16 * (NZ - 1)));
-    }
-  }
-  for (int k = 0; k < kSteps; ++k) {
-    float* o = out + static_cast<std::size_t>(k) * out_step;
-    for (int v = 0; v < NZ - 1; ++v) _mm512_storeu_ps(o + 16 * v, acc[k][v]);
-    _mm512_mask_storeu_ps(o + 16 * (NZ - 1), last, acc[k][NZ - 1]);
-  }
-}
-
-void accumulate_steps_avx512(const float* a, const float* a2, const float* a_a2, int stride,
-                             const std::uint64_t* mask, int n_words, int n_steps, bool with_square,
-                             float* out) {
-  const float* rows = with_square ? a_a2 : a;
-  const int row_floats = with_square ? 2 * stride : stride;
-  const int nz = (row_floats + 15) / 16;
-  const int tail = row_floats - 16 * (nz - 1);
-  const auto last = static_cast<__mmask16>((1u << tail) - 1u);
-  const auto out_step = static_cast<std::size_t>(2 * stride);
-  thread_local std::vector<const float*> lists;
-  lists.resize(static_cast<std::size_t>(kSteps) * 64 * n_words);
-  int k = 0;
-  for (; k + kSteps <= n_steps && nz <= 3; k += kSteps) {
-    const std::uint64_t* m = mask + static_cast<std::size_t>(k) * n_words;
-    float* o = out + k * out_step;
-    switch (nz) {
-      case 1: accumulate_rows_steps<1>(rows, row_floats, m, n_words, last, o, out_step, lists.data()); break;
-      case 2: accumulate_rows_steps<2>(rows, row_floats, m, n_words, last, o, out_step, lists.data()); break;
-      default: accumulate_rows_steps<3>(rows, row_floats, m, n_words, last, o, out_step, lists.data()); break;
-    }
-  }
-  for (; k < n_steps; ++k) {
-    float* current = out + k * out_step;
-    accumulate_spikes_avx512(a, a2, a_a2, stride, mask + static_cast<std::size_t>(k) * n_words, n_words,
-                             current, with_square ? current + stride : nullptr);
-  }
-}
-
 // adc_unipolar_avx2 on sixteen lanes (stride is a multiple of 8: the last vector may
 // be half full, masked), the same per-column operations.
 XBARMC_AVX512 std::uint32_t adc_unipolar_avx512(const float* current, const float* square,
@@ -319,7 +236,7 @@ const Kernels* avx512_kernels() {
   static const bool supported = __builtin_cpu_supports("avx512f") &&
                                 __builtin_cpu_supports("avx512dq") && avx2_kernels() != nullptr;
   if (!supported) return nullptr;
-  static const Kernels k{"avx512", normals_avx512, accumulate_spikes_avx512, accumulate_steps_avx512,
+  static const Kernels k{"avx512", normals_avx512, accumulate_spikes_avx512,
                          avx2_kernels()->accumulate_dense, adc_unipolar_avx512,
                          avx2_kernels()->neurons};
   return &k;

@@ -36,16 +36,6 @@ void accumulate_spikes_scalar(const float* a, const float* a2, const float*, int
   }
 }
 
-void accumulate_steps_scalar(const float* a, const float* a2, const float* a_a2, int stride,
-                             const std::uint64_t* mask, int n_words, int n_steps, bool with_square,
-                             float* out) {
-  for (int k = 0; k < n_steps; ++k) {
-    float* current = out + static_cast<std::size_t>(k) * 2 * stride;
-    accumulate_spikes_scalar(a, a2, a_a2, stride, mask + static_cast<std::size_t>(k) * n_words,
-                             n_words, current, with_square ? current + stride : nullptr);
-  }
-}
-
 void accumulate_dense_scalar(const float* a, int stride, const float* s, int n_in, float* current,
                              float* square) {
   for (int c = 0; c < stride; ++c) {
@@ -88,7 +78,7 @@ void neurons_scalar(const float* codes, const int* col_pos, const int* col_neg, 
 }  // namespace
 
 const Kernels& scalar_kernels() {
-  static const Kernels k{"scalar", normals_scalar, accumulate_spikes_scalar, accumulate_steps_scalar,
+  static const Kernels k{"scalar", normals_scalar, accumulate_spikes_scalar,
                          accumulate_dense_scalar, adc_unipolar_scalar, neurons_scalar};
   return k;
 }
