@@ -5,8 +5,9 @@
 // Instruction costs are counts of the kernel's operations (inference_kernel.cu), not
 // measurements; they are per warp instruction, i.e. 32 lanes at once:
 //   Philox4x32-10 block      ~100  10 rounds × (2 mul.lo + 2 mul.hi + 4 xor) + 18 key adds
-//   Box–Muller pair (float)  ~170  portable_log (~30), IEEE sqrt (~10), portable_sincos_2pi
-//                                  (~130: 10 IEEE divisions, --fmad=false keeps them exact)
+//   Box–Muller pair (float)  ~90   portable_log (~30, one IEEE division), IEEE sqrt (~10),
+//                                  portable_sincos_2pi (~45: two 5-term Horner series that
+//                                  multiply by reciprocal constants, quadrant selection)
 //   active row, per step     ~7    ffs + and + address + LDS.64 {a, a2} + 2 FADD + branch
 //   step overhead            ~60   noise scale (sqrt), ADC floor/clamp, shared-memory
 //                                  exchange of codes, IF neuron, __syncwarp
@@ -34,7 +35,7 @@ struct NapkinCost {
 };
 
 inline NapkinCost napkin_cost(const NapkinWorkload& w) {
-  constexpr double kPhilox = 100.0, kBoxMullerPair = 170.0, kRow = 7.0, kStep = 60.0;
+  constexpr double kPhilox = 100.0, kBoxMullerPair = 90.0, kRow = 7.0, kStep = 60.0;
   constexpr double kImagesPerTile = 128.0;
   NapkinCost c;
   const double lanes_of_columns = std::ceil(w.n_cols / 32.0);
