@@ -161,45 +161,54 @@ std::vector<double> parse_times(const std::vector<std::string>& texts) {
   return times;
 }
 
-void add_mc_command(CLI::App& app) {
-  auto* sub = app.add_subcommand("mc", "Monte Carlo yield study: accuracy of N sampled chips");
-  auto c = std::make_shared<study::McConfig>();
-  sub->add_option("--model", c->model_path, "model file from xbarmc train")->required();
-  sub->add_option("--data-dir", c->data_dir, "folder with the four IDX files")
+void add_study_options(CLI::App* sub, study::McConfig& c, std::vector<std::string>& times,
+                       const StudyOptionTexts& texts) {
+  sub->add_option("--model", c.model_path, "model file from xbarmc train")->required();
+  sub->add_option("--data-dir", c.data_dir, "folder with the four IDX files")
       ->capture_default_str();
-  sub->add_option("--chips", c->chips, "number of chip instances")->capture_default_str();
-  add_chip_range_options(sub, *c);
-  sub->add_option("--split", c->split, "data split: val or test")->capture_default_str();
-  sub->add_option("--images", c->images, "first K images of the split (0 = all)")
+  sub->add_option("--chips", c.chips, "number of chip instances")->capture_default_str();
+  if (texts.chip_range) add_chip_range_options(sub, c);
+  sub->add_option("--split", c.split, "data split: val or test")->capture_default_str();
+  sub->add_option("--images", c.images, "first K images of the split (0 = all)")
       ->capture_default_str();
-  auto times = std::make_shared<std::vector<std::string>>();
-  sub->add_option("--times", *times, "times after programming, s (comma separated) [1]")
-      ->delimiter(',');
-  sub->add_option("--seed", c->seed, "seed of every random stream")->capture_default_str();
-  sub->add_option("--yield-spec", c->yield_specs,
+  sub->add_option("--times", times, texts.times)->delimiter(',');
+  sub->add_option("--seed", c.seed, "seed of every random stream")->capture_default_str();
+  sub->add_option("--yield-spec", c.yield_specs,
                   "yield thresholds: accuracies (0.75) or float-1pp, mapped-1pp, nominal-1pp")
       ->delimiter(',')
       ->capture_default_str();
-  sub->add_option("--out", c->out_path, "results file (HDF5)")->required();
-  add_device_options(sub, c->device);
-  add_readout_options(sub, *c);
+  sub->add_option("--out", c.out_path, "results file (HDF5)")->required();
+  add_device_options(sub, c.device);
+  add_readout_options(sub, c);
   const char* g = "Running (never changes the results)";
-  sub->add_option("--threads", c->threads, "CPU threads (0 = all)")
+  sub->add_option("--threads", c.threads, "CPU threads (0 = all)")
       ->group(g)
       ->capture_default_str();
-  sub->add_option("--backend", c->backend, "auto, cpu or cuda")->group(g)->capture_default_str();
-  sub->add_option("--batch", c->batch_chips, "chips per batch written to the file (0 = adaptive)")
+  sub->add_option("--backend", c.backend, "auto, cpu or cuda")->group(g)->capture_default_str();
+  sub->add_option("--batch", c.batch_chips, "chips per batch written to the file (0 = adaptive)")
       ->group(g)
       ->capture_default_str();
-  sub->add_option("--progress-interval", c->progress_interval_s,
+  sub->add_option("--progress-interval", c.progress_interval_s,
                   "seconds between progress lines when stderr is not a terminal")
       ->group(g)
       ->capture_default_str();
-  sub->add_flag("--quiet", c->quiet, "no progress, only the summary table")->group(g);
-  sub->add_flag("--resume", c->resume, "continue OUT.partial left by an interrupted run")->group(g);
-  sub->add_option("--stop-after-batches", c->stop_after_batches,
+  sub->add_flag("--quiet", c.quiet, texts.quiet)->group(g);
+  sub->add_flag("--resume", c.resume, texts.resume)->group(g);
+  sub->add_option("--stop-after-batches", c.stop_after_batches,
                   "testing: stop as if interrupted after N batches")
       ->group("");
+}
+
+void add_mc_command(CLI::App& app) {
+  auto* sub = app.add_subcommand("mc", "Monte Carlo yield study: accuracy of N sampled chips");
+  auto c = std::make_shared<study::McConfig>();
+  auto times = std::make_shared<std::vector<std::string>>();
+  StudyOptionTexts texts;
+  texts.times = "times after programming, s (comma separated) [1]";
+  texts.quiet = "no progress, only the summary table";
+  texts.resume = "continue OUT.partial left by an interrupted run";
+  texts.chip_range = true;
+  add_study_options(sub, *c, *times, texts);
   sub->callback([c, times, sub] {
     if (sub->count("--times") > 0) c->times_s = parse_times(*times);
     study::run_mc_command(*c);
