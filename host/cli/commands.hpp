@@ -50,5 +50,4 @@ struct StudyOptionTexts {
 void add_study_options(CLI::App* sub, study::McConfig& c, std::vector<std::string>& times,
                        const StudyOptionTexts& texts);
 
-
 }  // namespace xbarmc::cli

@@ -181,9 +181,7 @@ void add_study_options(CLI::App* sub, study::McConfig& c, std::vector<std::strin
   add_device_options(sub, c.device);
   add_readout_options(sub, c);
   const char* g = "Running (never changes the results)";
-  sub->add_option("--threads", c.threads, "CPU threads (0 = all)")
-      ->group(g)
-      ->capture_default_str();
+  sub->add_option("--threads", c.threads, "CPU threads (0 = all)")->group(g)->capture_default_str();
   sub->add_option("--backend", c.backend, "auto, cpu or cuda")->group(g)->capture_default_str();
   sub->add_option("--batch", c.batch_chips, "chips per batch written to the file (0 = adaptive)")
       ->group(g)
