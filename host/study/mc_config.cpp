@@ -151,4 +151,17 @@ void validate_study_settings(const McConfig& c) {
   parse_yield_specs(c.yield_specs);
 }
 
+LineDifference first_line_difference(const std::string& a, const std::string& b) {
+  std::istringstream sa(a), sb(b);
+  std::string la, lb;
+  while (true) {
+    const bool ga = static_cast<bool>(std::getline(sa, la));
+    const bool gb = static_cast<bool>(std::getline(sb, lb));
+    if (!ga && !gb) return {};
+    if (!ga) la = "(nothing)";
+    if (!gb) lb = "(nothing)";
+    if (la != lb) return {true, la, lb};
+  }
+}
+
 }  // namespace xbarmc::study

@@ -29,25 +29,27 @@ struct McConfig {
   std::uint64_t seed = 1;
   std::vector<std::string> yield_specs = {"float-1pp", "float-2pp", "float-5pp"};
   DeviceParams device;
-  ReadoutParams readout;          // i_fs_a comes from full_scale
-  NeuronParams neuron;            // threshold comes from threshold_ratio
-  std::string full_scale = "calibrated";    // calibrated | max | <amperes>
+  ReadoutParams readout;                      // i_fs_a comes from full_scale
+  NeuronParams neuron;                        // threshold comes from threshold_ratio
+  std::string full_scale = "calibrated";      // calibrated | max | <amperes>
   std::string threshold_ratio = "calibrate";  // calibrate | <ratio>
 
   // How it is run: these settings never change the results (DESIGN §4).
   std::string out_path;
-  int threads = 0;                 // 0 = all hardware threads
-  std::string backend = "auto";    // auto | cpu | cuda
-  std::uint64_t batch_chips = 0;   // chips per batch; 0 = adaptive (about 2 s per batch)
+  int threads = 0;                // 0 = all hardware threads
+  std::string backend = "auto";   // auto | cpu | cuda
+  std::uint64_t batch_chips = 0;  // chips per batch; 0 = adaptive (about 2 s per batch)
   bool quiet = false;
-  bool print_summary = true;       // false: no summary table (drift and sweep print their own)
+  bool print_summary = true;  // false: no summary table (drift and sweep print their own)
   bool resume = false;
   double progress_interval_s = 10.0;  // plain progress lines when stderr is not a terminal
-  int stop_after_batches = 0;      // tests: stop as if interrupted after N batches (0 = never)
+  int stop_after_batches = 0;         // tests: stop as if interrupted after N batches (0 = never)
 };
 
 // End of the chip range [chips_from, chip_range_end(c)).
-inline std::uint64_t chip_range_end(const McConfig& c) { return c.chips_to ? c.chips_to : c.chips; }
+inline std::uint64_t chip_range_end(const McConfig& c) {
+  return c.chips_to ? c.chips_to : c.chips;
+}
 
 // Names of the enumerations as the CLI and TOML spell them.
 const char* c2c_model_name(C2cModel m);
@@ -63,6 +65,15 @@ std::string study_toml(const McConfig& c, const std::string& model_checksum);
 // study_toml plus the run settings (out, threads, backend, batch) as a [run]-free
 // tail of the same keys: the provenance text stored in the results file.
 std::string full_toml(const McConfig& c, const std::string& model_checksum);
+
+// The first line where two settings texts (study_toml) differ, as that line of each
+// ("(nothing)" past the end of one); `any` is false when the texts are equal. Used by
+// --resume and merge to name the setting that differs.
+struct LineDifference {
+  bool any = false;
+  std::string a, b;
+};
+LineDifference first_line_difference(const std::string& a, const std::string& b);
 
 // Checks what the engine's parameter validation does not: split, chips and the chip
 // range (chips_from < chip_range_end ≤ chips), images,

@@ -10,6 +10,7 @@
 #include "common/errors.hpp"
 #include "io/h5.hpp"
 #include "study/checksum.hpp"
+#include "study/mc_config.hpp"
 #include "study/provenance.hpp"
 #include "study/results_file.hpp"
 #include "xbarmc/build_info.hpp"
@@ -49,22 +50,12 @@ std::uint64_t key_value(const std::string& toml, const std::string& key, const s
   while (std::getline(in, line)) {
     if (line.compare(0, key.size() + 3, key + " = ") == 0) {
       const std::string v = line.substr(key.size() + 3);
-      if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 19) break;
+      if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 19)
+        break;
       return std::stoull(v);
     }
   }
   throw UserError(path + ": study_key has no valid '" + key + "' (not a chip-range results file)");
-}
-
-std::string first_key_difference(const std::string& a, const std::string& b) {
-  std::istringstream sa(a), sb(b);
-  std::string la, lb;
-  while (true) {
-    const bool ga = static_cast<bool>(std::getline(sa, la));
-    const bool gb = static_cast<bool>(std::getline(sb, lb));
-    if (!ga && !gb) return "";
-    if (la != lb) return "'" + (ga ? la : "(nothing)") + "' vs '" + (gb ? lb : "(nothing)") + "'";
-  }
 }
 
 std::string string_attr(const h5::Object& o, const char* name) {
@@ -80,10 +71,17 @@ void require_shape(const h5::Group& mc, const std::string& name, const h5::Shape
 
 // The datasets that follow from the study key and must agree between shards
 // (calibration is deterministic, so a difference means different builds or a damaged file).
-const char* const kDerivedDatasets[] = {
-    "mc/times", "mc/yield/threshold", "reference/float_accuracy", "reference/mapped_accuracy",
-    "reference/nominal_accuracy", "reference/threshold_ratio", "reference/threshold",
-    "reference/i_fs_a", "mapping/g_target", "mapping/levels_pos", "mapping/levels_neg"};
+const char* const kDerivedDatasets[] = {"mc/times",
+                                        "mc/yield/threshold",
+                                        "reference/float_accuracy",
+                                        "reference/mapped_accuracy",
+                                        "reference/nominal_accuracy",
+                                        "reference/threshold_ratio",
+                                        "reference/threshold",
+                                        "reference/i_fs_a",
+                                        "mapping/g_target",
+                                        "mapping/levels_pos",
+                                        "mapping/levels_neg"};
 
 void check_same_derived(const ShardInfo& a, const ShardInfo& b) {
   if (a.n_images != b.n_images || a.n_times != b.n_times) {
@@ -129,11 +127,13 @@ ResultsHeader merged_header(const std::vector<ShardInfo>& shards, const std::str
   };
   p.backend = join(backends);
   p.device_name = join(devices);
-  p.config_toml = "# merged by xbarmc merge from " + std::to_string(shards.size()) +
-                  " shards (their provenance: /merge)\n" +
-                  with_value(with_value(s0.config_toml, "chips-to", to), "out", "\"" + out_path + "\"");
+  p.config_toml =
+      "# merged by xbarmc merge from " + std::to_string(shards.size()) +
+      " shards (their provenance: /merge)\n" +
+      with_value(with_value(s0.config_toml, "chips-to", to), "out", "\"" + out_path + "\"");
 
-  const h5::Group mc = f.open_group("mc"), ref = f.open_group("reference"), map = f.open_group("mapping");
+  const h5::Group mc = f.open_group("mc"), ref = f.open_group("reference"),
+                  map = f.open_group("mapping");
   h.times_s = mc.read<double>("times").data;
   h.n_images = s0.n_images;
   h.split = mc.string_attribute("split");
@@ -296,9 +296,10 @@ std::vector<ShardInfo> check_shards(std::vector<ShardInfo> shards) {
   for (std::size_t i = 1; i < shards.size(); ++i) {
     const ShardInfo& prev = shards[i - 1];
     const ShardInfo& s = shards[i];
-    const std::string diff = first_key_difference(key, key_without_range(s.study_key));
-    if (!diff.empty()) {
-      throw UserError(s.path + " is another study than " + shards.front().path + ": " + diff);
+    const LineDifference d = first_line_difference(key, key_without_range(s.study_key));
+    if (d.any) {
+      throw UserError(s.path + " is another study than " + shards.front().path + ": '" + d.a +
+                      "' vs '" + d.b + "'");
     }
     if (s.chips_from > prev.chips_to) {
       throw UserError("merge: chips " + range_text(prev.chips_to, s.chips_from) +

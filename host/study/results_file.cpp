@@ -9,26 +9,13 @@
 
 #include "common/errors.hpp"
 #include "study/checksum.hpp"
+#include "study/mc_config.hpp"
 
 namespace xbarmc::study {
 namespace {
 
 constexpr const char* kChipsDone = "chips_done";
 constexpr const char* kStudyKey = "study_key";
-
-// The first line where two TOML texts differ, for the --resume error message.
-std::string first_difference(const std::string& a, const std::string& b) {
-  std::istringstream sa(a), sb(b);
-  std::string la, lb;
-  while (true) {
-    const bool ga = static_cast<bool>(std::getline(sa, la));
-    const bool gb = static_cast<bool>(std::getline(sb, lb));
-    if (!ga && !gb) return "";
-    if (!ga) la = "(nothing)";
-    if (!gb) lb = "(nothing)";
-    if (la != lb) return "partial file has '" + la + "', this run has '" + lb + "'";
-  }
-}
 
 template <class T>
 void write_scalar(const h5::Group& g, const std::string& name, T value) {
@@ -143,9 +130,10 @@ ResultsFile ResultsFile::resume(const std::string& out_path, const std::string& 
   }
   const std::string saved = rf.file_.string_attribute(kStudyKey);
   if (saved != study_key) {
-    throw UserError("--resume: " + partial + " was started with other settings (" +
-                    first_difference(saved, study_key) +
-                    "); rerun with the same settings or delete it");
+    const LineDifference d = first_line_difference(saved, study_key);
+    throw UserError("--resume: " + partial +
+                    " was started with other settings (partial file has '" + d.a +
+                    "', this run has '" + d.b + "'); rerun with the same settings or delete it");
   }
   rf.load_layout();
   return rf;
