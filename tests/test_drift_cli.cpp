@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli_run.hpp"
 #include "io/h5.hpp"
 #include "test_train_data.hpp"
 
@@ -19,12 +20,10 @@ namespace xbarmc {
 namespace {
 
 namespace fs = std::filesystem;
+using testing_cli::CliRun;
+using testing_cli::run_xbarmc;
+using testing_cli::slurp;
 using testing_data::TempDir;
-
-struct CliRun {
-  int status = -1;
-  std::string out, err;
-};
 
 class DriftCli : public ::testing::Test {
  protected:
@@ -40,20 +39,7 @@ class DriftCli : public ::testing::Test {
   static std::string model() { return dir_->file("model.h5"); }
   static std::string file(const std::string& name) { return dir_->file(name); }
 
-  static CliRun run(const std::string& args) {
-    const std::string out = file("stdout.txt"), err = file("stderr.txt");
-    const int raw =
-        std::system((std::string(XBARMC_BINARY) + " " + args + " >" + out + " 2>" + err).c_str());
-    CliRun r;
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    std::ifstream o(out), e(err);
-    std::stringstream so, se;
-    so << o.rdbuf();
-    se << e.rdbuf();
-    r.out = so.str();
-    r.err = se.str();
-    return r;
-  }
+  static CliRun run(const std::string& args) { return run_xbarmc(*dir_, args); }
 
   // Drift with cell-to-cell spread of ν, so chips lose accuracy over time.
   static std::string chip_args() {

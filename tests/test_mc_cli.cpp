@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "cli_run.hpp"
 #include "io/h5.hpp"
 #include "test_train_data.hpp"
 
@@ -26,19 +27,10 @@ namespace xbarmc {
 namespace {
 
 namespace fs = std::filesystem;
+using testing_cli::CliRun;
+using testing_cli::run_xbarmc;
+using testing_cli::slurp;
 using testing_data::TempDir;
-
-struct CliRun {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class McCli : public ::testing::Test {
  protected:
@@ -56,16 +48,7 @@ class McCli : public ::testing::Test {
   static std::string model() { return dir_->file("model.h5"); }
   static std::string file(const std::string& name) { return dir_->file(name); }
 
-  static CliRun run(const std::string& args) {
-    const std::string out = file("stdout.txt"), err = file("stderr.txt");
-    const std::string cmd = std::string(XBARMC_BINARY) + " " + args + " >" + out + " 2>" + err;
-    const int raw = std::system(cmd.c_str());
-    CliRun r;
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
-  }
+  static CliRun run(const std::string& args) { return run_xbarmc(*dir_, args); }
 
   // A study with enough variation that chips differ: 15 chips, two times.
   static std::string study(const std::string& out) {

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli_run.hpp"
 #include "io/h5.hpp"
 #include "study/mpi_rounds.hpp"
 #include "test_train_data.hpp"
@@ -20,21 +21,14 @@ namespace xbarmc {
 namespace {
 
 namespace fs = std::filesystem;
+using testing_cli::CliRun;
+using testing_cli::run_xbarmc;
+using testing_cli::slurp;
 using testing_data::TempDir;
 
-struct CliRun {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+bool have_mpirun() {
+  return std::system("command -v mpirun >/dev/null 2>&1") == 0;
 }
-
-bool have_mpirun() { return std::system("command -v mpirun >/dev/null 2>&1") == 0; }
 
 // OpenMPI refuses root without --allow-run-as-root and more ranks than cores without
 // --oversubscribe; containers often forbid the cross-memory attach of its shared-memory
@@ -61,21 +55,15 @@ class Mpi : public ::testing::Test {
   static std::string file(const std::string& name) { return dir_->file(name); }
 
   static CliRun run(const std::string& launcher, const std::string& args) {
-    const std::string out = file("stdout.txt"), err = file("stderr.txt");
-    const std::string cmd = launcher + XBARMC_BINARY + " " + args + " >" + out + " 2>" + err;
-    const int raw = std::system(cmd.c_str());
-    CliRun r;
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
+    return run_xbarmc(*dir_, args, launcher);
   }
 
   static std::string study(const std::string& out, const std::string& extra = "") {
     return "mc --model " + model() + " --data-dir " + data() +
            " --chips 13 --times 1,86400 --c2c-sigma 0.6 --read-sigma 0.3 --nu-mean 0.05 "
            "--nu-std 0.05 --p-stuck-off 0.05 --yield-spec 0.9,float-2pp --timesteps 8 --quiet "
-           "--threads 1 --out " + out + " " + extra;
+           "--threads 1 --out " +
+           out + " " + extra;
   }
 
   static std::unique_ptr<TempDir> dir_;

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli_run.hpp"
 #include "io/h5.hpp"
 #include "test_train_data.hpp"
 
@@ -16,30 +17,10 @@ namespace xbarmc {
 namespace {
 
 namespace fs = std::filesystem;
+using testing_cli::CliRun;
+using testing_cli::run_xbarmc;
+using testing_cli::slurp;
 using testing_data::TempDir;
-
-struct CliRun {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-CliRun run_xbarmc(const TempDir& dir, const std::string& args) {
-  const std::string out = dir.file("stdout.txt"), err = dir.file("stderr.txt");
-  const std::string cmd = std::string(XBARMC_BINARY) + " " + args + " >" + out + " 2>" + err;
-  const int raw = std::system(cmd.c_str());
-  CliRun r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
 
 // A study config on the generated data in `dir`; `epochs` is a [train] key.
 std::string study_config(const TempDir& dir, int epochs, const std::string& extra_mc = "") {

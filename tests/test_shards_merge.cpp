@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli_run.hpp"
 #include "common/errors.hpp"
 #include "io/h5.hpp"
 #include "study/merge.hpp"
@@ -22,19 +23,10 @@ namespace xbarmc {
 namespace {
 
 namespace fs = std::filesystem;
+using testing_cli::CliRun;
+using testing_cli::run_xbarmc;
+using testing_cli::slurp;
 using testing_data::TempDir;
-
-struct CliRun {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class ShardsMerge : public ::testing::Test {
  protected:
@@ -51,25 +43,18 @@ class ShardsMerge : public ::testing::Test {
   static std::string model() { return dir_->file("model.h5"); }
   static std::string file(const std::string& name) { return dir_->file(name); }
 
-  static CliRun run(const std::string& args) {
-    const std::string out = file("stdout.txt"), err = file("stderr.txt");
-    const std::string cmd = std::string(XBARMC_BINARY) + " " + args + " >" + out + " 2>" + err;
-    const int raw = std::system(cmd.c_str());
-    CliRun r;
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
-  }
+  static CliRun run(const std::string& args) { return run_xbarmc(*dir_, args); }
 
   // 12 chips with enough variation that they differ; `extra` picks the shard.
   static std::string study(const std::string& out, const std::string& extra = "") {
     return "mc --model " + model() + " --data-dir " + data() +
            " --chips 12 --times 1,86400 --c2c-sigma 0.6 --read-sigma 0.3 --nu-mean 0.05 "
            "--nu-std 0.05 --p-stuck-off 0.05 --yield-spec 0.9,float-2pp --timesteps 8 --quiet "
-           "--out " + out + " " + extra;
+           "--out " +
+           out + " " + extra;
   }
-  static std::string shard(const std::string& name, int from, int to, const std::string& extra = "") {
+  static std::string shard(const std::string& name, int from, int to,
+                           const std::string& extra = "") {
     const std::string out = file(name);
     if (!fs::exists(out)) {
       const CliRun r = run(study(out, "--chips-from " + std::to_string(from) + " --chips-to " +
@@ -80,12 +65,14 @@ class ShardsMerge : public ::testing::Test {
   }
 
   // Exit 2 with one line containing every `needle`, and no merged file.
-  static void expect_merge_refused(const std::string& args, std::initializer_list<const char*> needles) {
+  static void expect_merge_refused(const std::string& args,
+                                   std::initializer_list<const char*> needles) {
     const std::string out = file("refused.h5");
     const CliRun r = run("merge --out " + out + " " + args);
     EXPECT_EQ(r.status, 2) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    for (const char* n : needles) EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
+    for (const char* n : needles)
+      EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
     EXPECT_FALSE(fs::exists(out));
     EXPECT_FALSE(fs::exists(out + ".partial"));
   }
@@ -94,15 +81,30 @@ class ShardsMerge : public ::testing::Test {
 };
 std::unique_ptr<TempDir> ShardsMerge::dir_;
 
-const char* const kPerChipDatasets[] = {"mc/chip_index", "mc/correct", "mc/accuracy",
-                                        "mc/no_spike", "mc/saturated"};
-const char* const kStatisticDatasets[] = {
-    "mc/times",          "mc/summary/mean",    "mc/summary/std",      "mc/summary/min",
-    "mc/summary/max",    "mc/summary/p1",      "mc/summary/p5",       "mc/summary/p10",
-    "mc/summary/p50",    "mc/yield/threshold", "mc/yield/fraction",   "mc/yield/wilson_low",
-    "mc/yield/wilson_high", "reference/float_accuracy", "reference/mapped_accuracy",
-    "reference/nominal_accuracy", "reference/threshold_ratio", "reference/threshold",
-    "reference/i_fs_a", "mapping/g_target", "mapping/levels_pos", "mapping/levels_neg"};
+const char* const kPerChipDatasets[] = {"mc/chip_index", "mc/correct", "mc/accuracy", "mc/no_spike",
+                                        "mc/saturated"};
+const char* const kStatisticDatasets[] = {"mc/times",
+                                          "mc/summary/mean",
+                                          "mc/summary/std",
+                                          "mc/summary/min",
+                                          "mc/summary/max",
+                                          "mc/summary/p1",
+                                          "mc/summary/p5",
+                                          "mc/summary/p10",
+                                          "mc/summary/p50",
+                                          "mc/yield/threshold",
+                                          "mc/yield/fraction",
+                                          "mc/yield/wilson_low",
+                                          "mc/yield/wilson_high",
+                                          "reference/float_accuracy",
+                                          "reference/mapped_accuracy",
+                                          "reference/nominal_accuracy",
+                                          "reference/threshold_ratio",
+                                          "reference/threshold",
+                                          "reference/i_fs_a",
+                                          "mapping/g_target",
+                                          "mapping/levels_pos",
+                                          "mapping/levels_neg"};
 
 void expect_same_results(const std::string& a, const std::string& b) {
   const h5::File fa = h5::File::open(a), fb = h5::File::open(b);
@@ -179,8 +181,7 @@ TEST_F(ShardsMerge, GapIsRefusedNamingTheMissingChips) {
 }
 
 TEST_F(ShardsMerge, OverlapIsRefusedNamingTheDoubledChips) {
-  expect_merge_refused(shard("s0_6.h5", 0, 6) + " " + shard("s5_12.h5", 5, 12),
-                       {"[5, 6)", "both"});
+  expect_merge_refused(shard("s0_6.h5", 0, 6) + " " + shard("s5_12.h5", 5, 12), {"[5, 6)", "both"});
   expect_merge_refused(shard("s0_5.h5", 0, 5) + " " + shard("s0_5.h5", 0, 5), {"[0, 5)", "both"});
 }
 

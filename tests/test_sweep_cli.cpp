@@ -16,6 +16,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli_run.hpp"
 #include "io/h5.hpp"
 #include "test_train_data.hpp"
 
@@ -23,12 +24,10 @@ namespace xbarmc {
 namespace {
 
 namespace fs = std::filesystem;
+using testing_cli::CliRun;
+using testing_cli::run_xbarmc;
+using testing_cli::slurp;
 using testing_data::TempDir;
-
-struct CliRun {
-  int status = -1;
-  std::string out, err;
-};
 
 struct Row {
   char method[16];
@@ -71,20 +70,7 @@ class SweepCli : public ::testing::Test {
   static std::string data() { return dir_->path().string(); }
   static std::string file(const std::string& name) { return dir_->file(name); }
 
-  static CliRun run(const std::string& args) {
-    const std::string out = file("stdout.txt"), err = file("stderr.txt");
-    const int raw =
-        std::system((std::string(XBARMC_BINARY) + " " + args + " >" + out + " 2>" + err).c_str());
-    CliRun r;
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    std::ifstream o(out), e(err);
-    std::stringstream so, se;
-    so << o.rdbuf();
-    se << e.rdbuf();
-    r.out = so.str();
-    r.err = se.str();
-    return r;
-  }
+  static CliRun run(const std::string& args) { return run_xbarmc(*dir_, args); }
 
   // 2 weight bits × 2 schemes × 2 timesteps = 8 combinations, two models.
   static std::string sweep_args(const std::string& out) {
