@@ -8,7 +8,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "common/errors.hpp"
 #include "io/h5.hpp"
@@ -201,6 +203,133 @@ TEST_F(H5Test, ErrorsAreOneLineUserErrorsNamingTheFileAndPrintNothing) {
   EXPECT_EQ(printed, "");
 }
 
+std::string slurp(const std::string& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void spit(const std::string& p, const std::string& bytes) {
+  std::ofstream(p, std::ios::binary) << bytes;
+}
+
+// True if `name` (an attribute of the root when `attribute`, else a dataset) is
+// stored as fixed-length UTF-8 strings.
+bool stored_fixed_utf8(const h5::File& f, const std::string& name, bool attribute) {
+  const h5::Handle obj(attribute ? H5Aopen(f.id(), name.c_str(), H5P_DEFAULT)
+                                 : H5Dopen2(f.id(), name.c_str(), H5P_DEFAULT));
+  const h5::Handle type(attribute ? H5Aget_type(obj.get()) : H5Dget_type(obj.get()));
+  return H5Tget_class(type.get()) == H5T_STRING && H5Tis_variable_str(type.get()) == 0 &&
+         H5Tget_cset(type.get()) == H5T_CSET_UTF8;
+}
+
+// Superblock version 3 (HDF5 1.10 format: checksummed metadata) and fixed-length
+// strings (no global heap, which has no checksum).
+TEST_F(H5Test, FilesUseTheChecksummedFormatAndFixedLengthStrings) {
+  {
+    h5::File f = h5::File::create(path("fmt.h5"));
+    f.set_attribute("version", "0.1.0");
+    f.set_attribute("empty", "");
+    f.write_strings("names", {"a", "", "σ_c2c"});
+    f.close();
+  }
+  EXPECT_EQ(static_cast<int>(slurp(path("fmt.h5")).at(8)), 3);
+  const h5::File f = h5::File::open(path("fmt.h5"));
+  EXPECT_TRUE(stored_fixed_utf8(f, "version", true));
+  EXPECT_TRUE(stored_fixed_utf8(f, "empty", true));
+  EXPECT_TRUE(stored_fixed_utf8(f, "names", false));
+  EXPECT_EQ(f.string_attribute("empty"), "");
+  EXPECT_EQ(f.read_strings("names"), (std::vector<std::string>{"a", "", "σ_c2c"}));
+}
+
+// A superblock older than version 2 (no checksums anywhere in the file) is refused
+// before HDF5 decodes it; so is a file cut inside its signature or right after it.
+TEST_F(H5Test, OlderFormatsAndTruncatedSuperblocksAreRefused) {
+  h5::File::create(path("ok.h5")).close();
+  const std::string whole = slurp(path("ok.h5"));
+  for (const char version : {'\0', '\1'}) {
+    std::string bytes = whole;
+    bytes[8] = version;
+    spit(path("old.h5"), bytes);
+    EXPECT_EQ(user_error([&] { h5::File::open(path("old.h5")); }),
+              path("old.h5") +
+                  ": written by an older xbarmc or another tool: HDF5 superblock version " +
+                  std::to_string(static_cast<int>(version)) + "; regenerate it");
+    EXPECT_NE(user_error([&] { h5::File::open_rw(path("old.h5")); }), "");
+  }
+  spit(path("cut.h5"), whole.substr(0, 5));
+  EXPECT_EQ(user_error([&] { h5::File::open(path("cut.h5")); }),
+            path("cut.h5") + ": not an HDF5 file");
+  spit(path("cut.h5"), whole.substr(0, 8));
+  EXPECT_EQ(user_error([&] { h5::File::open(path("cut.h5")); }),
+            path("cut.h5") + ": truncated HDF5 file");
+  // Version 2 is accepted by us, but the superblock's checksum covers that byte.
+  std::string v2 = whole;
+  v2[8] = '\2';
+  spit(path("v2.h5"), v2);
+  const std::string msg = user_error([&] { h5::File::open(path("v2.h5")); });
+  EXPECT_EQ(msg.rfind(path("v2.h5") + ": cannot open HDF5 file", 0), 0u) << msg;
+}
+
+// Variable-length strings (written by older xbarmc, or h5py's default str) live in
+// the unchecksummed global heap: refused, naming the attribute or dataset.
+TEST_F(H5Test, VariableLengthStringsAreRefused) {
+  {
+    h5::File f = h5::File::create(path("vlen.h5"));
+    const h5::Handle type(H5Tcopy(H5T_C_S1));
+    H5Tset_size(type.get(), H5T_VARIABLE);
+    const h5::Handle scalar(H5Screate(H5S_SCALAR));
+    const h5::Handle attr(
+        H5Acreate2(f.id(), "old", type.get(), scalar.get(), H5P_DEFAULT, H5P_DEFAULT));
+    const char* text = "0.0.1";
+    ASSERT_GE(H5Awrite(attr.get(), type.get(), &text), 0);
+    const hsize_t n = 1;
+    const h5::Handle space(H5Screate_simple(1, &n, nullptr));
+    const h5::Handle set(H5Dcreate2(f.id(), "specs", type.get(), space.get(), H5P_DEFAULT,
+                                    H5P_DEFAULT, H5P_DEFAULT));
+    ASSERT_GE(H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), 0);
+    f.close();
+  }
+  const h5::File f = h5::File::open(path("vlen.h5"));
+  EXPECT_EQ(user_error([&] { f.string_attribute("old"); }),
+            path("vlen.h5") +
+                ": attribute old of / is a variable-length string: written by an older xbarmc or "
+                "another tool; regenerate it");
+  EXPECT_EQ(user_error([&] { f.read_strings("specs"); }),
+            path("vlen.h5") +
+                ": dataset /specs is a variable-length string: written by an older xbarmc or "
+                "another tool; regenerate it");
+}
+
+// Compressed chunks carry a Fletcher32 checksum: a flipped byte in one is a read
+// error, not wrong values.
+TEST_F(H5Test, CorruptCompressedChunksFailToRead) {
+  std::vector<double> values(4096);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<double>(i % 7);
+  haddr_t chunk_at = 0;
+  {
+    h5::File f = h5::File::create(path("z.h5"));
+    const h5::Dataset d = f.write("z", {values.size()}, values, h5::WriteOptions{4});
+    const h5::Handle dcpl(H5Dget_create_plist(d.id()));
+    unsigned flags = 0;
+    std::size_t n_values = 0;
+    ASSERT_GE(H5Pget_filter_by_id2(dcpl.get(), H5Z_FILTER_FLETCHER32, &flags, &n_values, nullptr, 0,
+                                   nullptr, nullptr),
+              0);
+    ASSERT_GE(H5Fflush(f.id(), H5F_SCOPE_LOCAL), 0);
+    const h5::Handle space(H5Dget_space(d.id()));
+    hsize_t chunk_bytes = 0;
+    ASSERT_GE(H5Dget_chunk_info(d.id(), space.get(), 0, nullptr, nullptr, &chunk_at, &chunk_bytes),
+              0);
+    ASSERT_GT(chunk_bytes, 16u);
+    f.close();
+  }
+  std::string bytes = slurp(path("z.h5"));
+  bytes.at(chunk_at + 8) ^= 0x40;
+  spit(path("z.h5"), bytes);
+  const std::string msg = user_error([&] { h5::File::open(path("z.h5")).read<double>("z"); });
+  EXPECT_EQ(msg.rfind(path("z.h5") + ": cannot read dataset /z", 0), 0u) << msg;
+}
+
 TEST_F(H5Test, NameForErrorsStandsForATemporaryPath) {
   h5::File f = h5::File::create(path("tmp.partial"), "final.h5");
   EXPECT_EQ(f.file_name(), "final.h5");
@@ -222,7 +351,7 @@ TEST_F(H5Test, FilesAreReadableByH5py) {
   const std::string script =
       "import h5py,sys\n"
       "f=h5py.File(sys.argv[1],'r')\n"
-      "assert f.attrs['version']=='0.1.0', f.attrs['version']\n"
+      "assert f.attrs['version'].decode()=='0.1.0', f.attrs['version']\n"
       "assert int(f.attrs['seed'])==7\n"
       "c=f['mc/correct']\n"
       "assert c.shape==(2,3) and c.dtype=='uint32' and c[1,2]==6\n"

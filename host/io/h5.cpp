@@ -2,7 +2,9 @@
 #include "io/h5.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "common/errors.hpp"
 #include "io/detail/h5_support.hpp"
@@ -45,6 +47,9 @@ Handle dataset_creation(const Shape& shape, std::size_t element_bytes, const Wri
   if (opt.gzip_level > 0 && !shape.empty() && !has_zero) {
     const std::vector<hsize_t> chunk = chunk_shape(shape, element_bytes);
     H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data());
+    // Chunks are raw data, which HDF5 does not checksum unless asked: a corrupt
+    // chunk then fails to read instead of inflating to wrong values.
+    H5Pset_fletcher32(dcpl.get());
     H5Pset_deflate(dcpl.get(), static_cast<unsigned>(std::min(opt.gzip_level, 9)));
   }
   return dcpl;
@@ -59,32 +64,64 @@ herr_t collect_link_name(hid_t, const char* name, const H5L_info_t*, void* out) 
 
 // --- Files
 
-File File::create(const std::string& path, const std::string& name_for_errors) {
-  silence_hdf5_errors();
-  const std::string name = name_for_errors.empty() ? path : name_for_errors;
+namespace {
+
+// Strong close, and objects in the HDF5 1.10 format (both bounds: no older
+// encoding is ever chosen): superblock v3, v2 object headers, checksummed indexes.
+Handle file_access() {
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
   H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
-  Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()));
-  if (!file.valid()) detail::fail_at(name, "cannot create HDF5 file");
-  return File(std::move(file), name, "/");
+  H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_V110);
+  return fapl;
 }
 
-namespace {
+// What File::open checks before H5Fopen. Superblock versions 0 and 1 (and every
+// object header and B-tree of such a file) carry no checksums, so HDF5 would decode
+// corrupt metadata as it finds it; from version 2 on, HDF5 verifies the
+// superblock's checksum (which covers these bytes) and that of each metadata block.
+void check_superblock(const std::string& path) {
+  constexpr char kSignature[] = "\x89HDF\r\n\x1a\n";
+  constexpr std::size_t kSignatureBytes = sizeof(kSignature) - 1;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UserError("cannot open " + path + ": cannot read the file");
+  char head[kSignatureBytes + 1] = {};
+  in.read(head, sizeof(head));
+  if (static_cast<std::size_t>(in.gcount()) < kSignatureBytes ||
+      std::memcmp(head, kSignature, kSignatureBytes) != 0) {
+    throw UserError(path + ": not an HDF5 file");
+  }
+  if (in.gcount() < static_cast<std::streamsize>(sizeof(head))) {
+    throw UserError(path + ": truncated HDF5 file");
+  }
+  const int version = static_cast<unsigned char>(head[kSignatureBytes]);
+  if (version < 2) {
+    throw UserError(path +
+                    ": written by an older xbarmc or another tool: HDF5 superblock version " +
+                    std::to_string(version) + "; regenerate it");
+  }
+}
+
 Handle open_file(const std::string& path, unsigned flags) {
   silence_hdf5_errors();
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw UserError("cannot open " + path + ": no such file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) {
-    H5Eclear2(H5E_DEFAULT);
-    throw UserError(path + ": not an HDF5 file");
-  }
-  Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
-  H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
+  check_superblock(path);
+  Handle fapl = file_access();
   Handle file(H5Fopen(path.c_str(), flags, fapl.get()));
   if (!file.valid()) detail::fail_at(path, "cannot open HDF5 file");
   return file;
 }
+
 }  // namespace
+
+File File::create(const std::string& path, const std::string& name_for_errors) {
+  silence_hdf5_errors();
+  const std::string name = name_for_errors.empty() ? path : name_for_errors;
+  Handle fapl = file_access();
+  Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()));
+  if (!file.valid()) detail::fail_at(name, "cannot create HDF5 file");
+  return File(std::move(file), name, "/");
+}
 
 File File::open(const std::string& path) {
   return File(open_file(path, H5F_ACC_RDONLY), path, "/");
@@ -181,17 +218,21 @@ Dataset Group::write(const std::string& name, const Shape& shape, const std::vec
 
 Dataset Group::write_strings(const std::string& name,
                              const std::vector<std::string>& values) const {
-  Handle type = detail::vlen_string_type();
+  std::size_t longest = 0;
+  for (const std::string& v : values) longest = std::max(longest, v.size());
+  const std::size_t size = longest + 1;  // each element NUL-terminated
+  Handle type = detail::fixed_string_type(size);
   Handle space = make_space({values.size()});
   Handle lcpl = intermediate_groups_lcpl();
   Handle set(H5Dcreate2(id(), name.c_str(), type.get(), space.get(), lcpl.get(), H5P_DEFAULT,
                         H5P_DEFAULT));
   if (!set.valid()) fail("cannot create dataset " + child_path(name));
-  std::vector<const char*> pointers;
-  pointers.reserve(values.size());
-  for (const std::string& v : values) pointers.push_back(v.c_str());
+  std::vector<char> buffer(values.size() * size, '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    std::memcpy(buffer.data() + i * size, values[i].data(), values[i].size());
+  }
   if (!values.empty() &&
-      H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()) < 0) {
+      H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) < 0) {
     fail("cannot write dataset " + child_path(name));
   }
   return Dataset(std::move(set), file_name_, child_path(name));
@@ -246,11 +287,11 @@ Array<T> Dataset::read() const {
 std::vector<std::string> Dataset::read_strings() const {
   Handle type(H5Dget_type(id()));
   if (H5Tget_class(type.get()) != H5T_STRING) fail("dataset " + path_ + " does not hold strings");
-  Handle space(H5Dget_space(id()));
   const std::size_t n = element_count(shape());
+  const std::size_t size = checked_string_size(type.get(), n, "dataset " + path_);
   std::vector<std::string> values;
   if (n > 0 && !detail::read_string_elements(
-                   type.get(), space.get(), n,
+                   type.get(), size, n,
                    [&](hid_t mem_type, void* buffer) {
                      return H5Dread(id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
                    },

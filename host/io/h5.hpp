@@ -11,7 +11,12 @@
 //
 // Element types: double, float, int8/16/32/64, uint8/16/32/64 (host byte order;
 // reading converts from whatever numeric type the file holds). Strings are UTF-8,
-// variable length when written; fixed-length strings (numpy 'S') can be read too.
+// fixed length (h5py gives them as bytes); variable-length strings are refused when
+// reading, since HDF5 keeps them in its global heap, which carries no checksum.
+//
+// Files are written in the HDF5 1.10 format (superblock version 3, version 2 object
+// headers): HDF5 checksums all metadata and verifies it before decoding. Opening a
+// file checks its superblock first and refuses older formats (File::open).
 #pragma once
 
 #include <hdf5.h>
@@ -92,6 +97,12 @@ class Object {
   // Throws UserError "<file>: <what>: <HDF5 reason>".
   [[noreturn]] void fail(const std::string& what) const;
   std::string attribute_name(const std::string& name) const;  // "attribute <name> of <path>"
+  // Fails unless `n` elements of `item_bytes` each fit in the file: a corrupt
+  // dataspace must not make a reader allocate more than the file holds.
+  void check_fits_in_file(std::size_t n, std::size_t item_bytes, const std::string& what) const;
+  // The element size of `n` strings of file type `type`, which must be fixed-length
+  // strings that fit in the file; fails naming `what` otherwise.
+  std::size_t checked_string_size(hid_t type, std::size_t n, const std::string& what) const;
 
   Handle handle_;
   std::string file_name_;
@@ -179,6 +190,9 @@ class File : public Group {
   // Creates (truncating) `path`. `name_for_errors` is what messages call the file,
   // e.g. the final path when writing to an AtomicFile's temporary path.
   static File create(const std::string& path, const std::string& name_for_errors = "");
+  // Both check the superblock before HDF5 decodes anything: a file that is not
+  // HDF5, or HDF5 older than the 1.10 format (superblock version < 2, whose
+  // metadata carries no checksums), is refused with a UserError naming the file.
   static File open(const std::string& path);     // read-only
   static File open_rw(const std::string& path);  // read-write
   // Flushes and closes; objects opened from this file become invalid (strong close).

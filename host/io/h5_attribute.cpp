@@ -1,4 +1,4 @@
-// Attributes of io/h5.hpp objects: scalar strings (variable-length UTF-8), scalar
+// Attributes of io/h5.hpp objects: scalar strings (fixed-length UTF-8), scalar
 // doubles and int64s, and 1-D double arrays.
 #include <vector>
 
@@ -27,6 +27,29 @@ std::string Object::attribute_name(const std::string& name) const {
   return "attribute " + name + " of " + path_;
 }
 
+void Object::check_fits_in_file(std::size_t n, std::size_t item_bytes,
+                                const std::string& what) const {
+  const std::size_t file_bytes = detail::file_size_of(id());
+  if (item_bytes != 0 && n > file_bytes / item_bytes) {
+    fail(what + " is larger than the file: truncated or corrupt");
+  }
+}
+
+std::size_t Object::checked_string_size(hid_t type, std::size_t n, const std::string& what) const {
+  if (H5Tget_class(type) != H5T_STRING) fail(what + " is not a string");
+  const htri_t is_variable = H5Tis_variable_str(type);
+  if (is_variable < 0) fail("cannot read " + what);
+  if (is_variable > 0) {
+    fail(what +
+         " is a variable-length string: written by an older xbarmc or another tool; "
+         "regenerate it");
+  }
+  const std::size_t size = H5Tget_size(type);
+  if (size == 0) fail("cannot read " + what);
+  check_fits_in_file(n, size, what);
+  return size;
+}
+
 bool Object::has_attribute(const std::string& name) const {
   const htri_t exists = H5Aexists(id(), name.c_str());
   if (exists < 0) fail("cannot look up " + attribute_name(name));
@@ -34,11 +57,10 @@ bool Object::has_attribute(const std::string& name) const {
 }
 
 void Object::set_attribute(const std::string& name, const std::string& value) const {
-  Handle type = detail::vlen_string_type();
+  Handle type = detail::fixed_string_type(value.size() + 1);
   Handle space(H5Screate(H5S_SCALAR));
-  const char* text = value.c_str();
   if (!replace_attribute(id(), name, type.get(), space.get(),
-                         [&](hid_t a) { return H5Awrite(a, type.get(), &text); })) {
+                         [&](hid_t a) { return H5Awrite(a, type.get(), value.c_str()); })) {
     fail("cannot write " + attribute_name(name));
   }
 }
@@ -81,9 +103,10 @@ std::string Object::string_attribute(const std::string& name) const {
   if (H5Sget_simple_extent_npoints(space.get()) != 1) {
     fail(attribute_name(name) + " is not a single string");
   }
+  const std::size_t size = checked_string_size(type.get(), 1, attribute_name(name));
   std::vector<std::string> values;
   if (!detail::read_string_elements(
-          type.get(), space.get(), 1,
+          type.get(), size, 1,
           [&](hid_t mem_type, void* buffer) { return H5Aread(attr.get(), mem_type, buffer); },
           &values)) {
     fail("cannot read " + attribute_name(name));
@@ -100,6 +123,7 @@ std::vector<double> Object::double_array_attribute(const std::string& name) cons
   Handle space(H5Aget_space(attr.get()));
   const hssize_t n = H5Sget_simple_extent_npoints(space.get());
   if (n < 0) fail("cannot read " + attribute_name(name));
+  check_fits_in_file(static_cast<std::size_t>(n), H5Tget_size(type.get()), attribute_name(name));
   std::vector<double> values(static_cast<std::size_t>(n));
   if (H5Aread(attr.get(), H5T_NATIVE_DOUBLE, values.data()) < 0) {
     fail("cannot read " + attribute_name(name));

@@ -1,5 +1,7 @@
 #include "io/detail/h5_support.hpp"
 
+#include <algorithm>
+
 #include "common/errors.hpp"
 
 namespace xbarmc::h5 {
@@ -110,11 +112,22 @@ hid_t native_type<std::uint64_t>() {
   return H5T_NATIVE_UINT64;
 }
 
-Handle vlen_string_type() {
+Handle fixed_string_type(std::size_t bytes) {
   Handle type(H5Tcopy(H5T_C_S1));
-  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_size(type.get(), std::max<std::size_t>(bytes, 1));
+  H5Tset_strpad(type.get(), H5T_STR_NULLTERM);
   H5Tset_cset(type.get(), H5T_CSET_UTF8);
   return type;
+}
+
+std::size_t file_size_of(hid_t obj) {
+  const Handle file(H5Iget_file_id(obj));
+  hsize_t bytes = 0;
+  if (!file.valid() || H5Fget_filesize(file.get(), &bytes) < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return 0;
+  }
+  return static_cast<std::size_t>(bytes);
 }
 
 }  // namespace detail

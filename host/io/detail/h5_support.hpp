@@ -21,14 +21,21 @@ std::string take_hdf5_reason();
 template <class T>
 hid_t native_type();
 
-// A variable-length UTF-8 string type (what h5py reads as str).
-Handle vlen_string_type();
+// A fixed-length UTF-8 string type of `bytes` bytes per element (at least 1),
+// NUL-terminated. Fixed length keeps strings out of the global heap, the one HDF5
+// metadata structure that carries no checksum.
+Handle fixed_string_type(std::size_t bytes);
 
-// Reads a string-typed dataset or attribute of `n` elements whose file type is
-// `file_type`; `read(mem_type, buffer)` performs the H5Dread/H5Aread and returns
-// its status. Returns false if the read failed.
+// Bytes the file of `obj` occupies on disk, 0 if unknown. No stored object can be
+// larger, so it bounds what a (possibly corrupt) header may make a reader allocate.
+std::size_t file_size_of(hid_t obj);
+
+// Reads a fixed-length string dataset or attribute of `n` elements of file type
+// `file_type`, `size` bytes each; `read(mem_type, buffer)` performs the H5Dread/H5Aread and returns
+// its status. The caller has checked `size` and `n` (Object::checked_string_size). Returns false if
+// the read failed.
 template <class ReadFn>
-bool read_string_elements(hid_t file_type, hid_t space, std::size_t n, ReadFn read,
+bool read_string_elements(hid_t file_type, std::size_t size, std::size_t n, ReadFn read,
                           std::vector<std::string>* out);
 
 }  // namespace xbarmc::h5::detail

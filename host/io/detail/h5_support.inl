@@ -7,26 +7,14 @@
 namespace xbarmc::h5::detail {
 
 template <class ReadFn>
-bool read_string_elements(hid_t file_type, hid_t space, std::size_t n, ReadFn read,
+bool read_string_elements(hid_t file_type, std::size_t size, std::size_t n, ReadFn read,
                           std::vector<std::string>* out) {
   out->clear();
   out->reserve(n);
-  const htri_t is_variable = H5Tis_variable_str(file_type);
-  if (is_variable < 0) return false;
-  if (is_variable > 0) {
-    Handle mem_type = vlen_string_type();
-    std::vector<char*> buffer(n, nullptr);
-    if (read(mem_type.get(), static_cast<void*>(buffer.data())) < 0) return false;
-    for (char* s : buffer) out->emplace_back(s != nullptr ? s : "");
-    H5Dvlen_reclaim(mem_type.get(), space, H5P_DEFAULT, buffer.data());
-    return true;
-  }
-  // Fixed length (numpy 'S' arrays): each element is `size` bytes, NUL-padded.
-  const std::size_t size = H5Tget_size(file_type);
-  if (size == 0) return false;
-  Handle mem_type(H5Tcopy(H5T_C_S1));
-  if (!mem_type.valid() || H5Tset_size(mem_type.get(), size) < 0 ||
-      H5Tset_strpad(mem_type.get(), H5T_STR_NULLPAD) < 0) {
+  // The file's type (same size and character set: HDF5 converts between neither),
+  // read NUL-padded: each element is `size` bytes and ends at its first NUL.
+  Handle mem_type(H5Tcopy(file_type));
+  if (!mem_type.valid() || H5Tset_strpad(mem_type.get(), H5T_STR_NULLPAD) < 0) {
     return false;
   }
   std::vector<char> buffer(n * size, '\0');
