@@ -134,15 +134,14 @@ TEST_F(FuzzRegression, NpyDimensionAboveIntMaxIsRejected) {
 // A header key or dtype holding a line break was quoted as is: a two-line message.
 TEST_F(FuzzRegression, NpyMessagesQuotingHeaderTextStayOnOneLine) {
   const auto npy = [](const std::string& dict) {
-    return std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(dict.size() + 1) + '\0' +
-           dict + '\n' + std::string(8, '\0');
+    return std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(dict.size() + 1) + '\0' + dict +
+           '\n' + std::string(8, '\0');
   };
   const std::string bad_key = "{'descr': '<f8', 'bad\nkey': 1}";
   EXPECT_EQ(user_error([&] { parse_npy_matrix(npy(bad_key), "w.npy"); }),
             "w.npy: malformed .npy header: unexpected key 'bad key'");
   const std::string msg = user_error([&] {
-    parse_npy_matrix(npy("{'descr': '<f\n8', 'fortran_order': False, 'shape': (1, 1), }"),
-                     "w.npy");
+    parse_npy_matrix(npy("{'descr': '<f\n8', 'fortran_order': False, 'shape': (1, 1), }"), "w.npy");
   });
   EXPECT_EQ(msg.rfind("w.npy: dtype '<f 8' is not supported", 0), 0u) << msg;
 }
@@ -155,6 +154,36 @@ TEST_F(FuzzRegression, ModelDatasetOfAbsurdShapeIsRejectedBeforeReading) {
   replace_with_unwritten(path("m.h5"), "features/lo", {100000000000});
   EXPECT_EQ(user_error([&] { load_model(path("m.h5")); }),
             path("m.h5") + ": dataset /features/lo has shape 100000000000, expected 64");
+}
+
+// Files of the format xbarmc wrote before (superblock version 0, variable-length
+// string attributes in the global heap): libhdf5 1.10 decoded a corrupt global heap
+// unchecked, then looped forever or crashed inside H5Aread (fuzz_model_file). Such
+// files are now refused from their superblock, before HDF5 reads anything.
+TEST_F(FuzzRegression, OldFormatModelWithACorruptGlobalHeapIsRefusedUnread) {
+  {
+    const h5::Handle file(H5Fcreate(path("old.h5").c_str(), H5F_ACC_TRUNC, H5P_DEFAULT,
+                                    H5P_DEFAULT));  // the library's default: oldest format
+    const h5::Handle type(H5Tcopy(H5T_C_S1));
+    H5Tset_size(type.get(), H5T_VARIABLE);
+    const h5::Handle scalar(H5Screate(H5S_SCALAR));
+    const h5::Handle attr(
+        H5Acreate2(file.get(), "format", type.get(), scalar.get(), H5P_DEFAULT, H5P_DEFAULT));
+    const char* text = "xbarmc-model";
+    ASSERT_GE(H5Awrite(attr.get(), type.get(), &text), 0);
+  }
+  std::string bytes = slurp(path("old.h5"));
+  ASSERT_EQ(bytes.at(8), '\0');  // superblock version 0
+  // The first heap object's size (collection header of 16 bytes, then index,
+  // reference count, reserved, size) becomes absurd.
+  const std::size_t heap = bytes.find("GCOL");
+  ASSERT_NE(heap, std::string::npos);
+  bytes.replace(heap + 24, 8, std::string(8, '\xff'));
+  spit(path("old.h5"), bytes);
+  EXPECT_EQ(user_error([&] { load_model(path("old.h5")); }),
+            path("old.h5") +
+                ": written by an older xbarmc or another tool: HDF5 superblock version 0; "
+                "regenerate it");
 }
 
 // --- results file given to --resume (fuzz_results_file)

@@ -28,6 +28,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing_cli::CliRun;
+using testing_cli::Damage;
+using testing_cli::damage_hdf5;
 using testing_cli::run_xbarmc;
 using testing_cli::slurp;
 using testing_data::TempDir;
@@ -218,6 +220,34 @@ TEST_F(McCli, ResumeRefusesAStudyWithOtherSettings) {
   EXPECT_NE(r.err.find("seed"), std::string::npos) << r.err;
   EXPECT_TRUE(fs::exists(out + ".partial"));  // kept for a correct resume
   EXPECT_FALSE(fs::exists(out));
+}
+
+// The contract for HDF5 files handed back to xbarmc: a damaged OUT.partial
+// or model (cut short, or a byte flipped in its checksummed metadata) exits 2 with
+// one line naming the file, and writes no results file.
+TEST_F(McCli, DamagedPartialFileOrModelExitsTwoNamingIt) {
+  for (const Damage how : {Damage::kTruncated, Damage::kFlipped}) {
+    const std::string out = file("damaged.h5"), partial = out + ".partial";
+    fs::remove(partial);
+    ASSERT_EQ(run(study(out) + " --batch 4 --stop-after-batches 1").status, 130);
+    ASSERT_TRUE(damage_hdf5(partial, how));
+    const CliRun r = run(study(out) + " --resume");
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find(partial), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+
+    const std::string bad_model = file("damaged_model.h5"), out2 = file("from_damaged.h5");
+    fs::copy_file(model(), bad_model, fs::copy_options::overwrite_existing);
+    ASSERT_TRUE(damage_hdf5(bad_model, how));
+    const CliRun m = run("mc --model " + bad_model + " --data-dir " + data() +
+                         " --chips 3 --quiet --out " + out2);
+    EXPECT_EQ(m.status, 2) << m.err;
+    EXPECT_EQ(std::count(m.err.begin(), m.err.end(), '\n'), 1) << m.err;
+    EXPECT_NE(m.err.find(bad_model), std::string::npos) << m.err;
+    EXPECT_FALSE(fs::exists(out2));
+    EXPECT_FALSE(fs::exists(out2 + ".partial"));
+  }
 }
 
 TEST_F(McCli, SigintLeavesAResumablePartialFile) {

@@ -24,6 +24,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing_cli::CliRun;
+using testing_cli::Damage;
+using testing_cli::damage_hdf5;
 using testing_cli::run_xbarmc;
 using testing_cli::slurp;
 using testing_data::TempDir;
@@ -206,6 +208,13 @@ TEST_F(ShardsMerge, DamagedShardIsRefusedNamingTheFile) {
   std::ofstream(garbage) << "not an HDF5 file\n";
   expect_merge_refused(shard("s0_5.h5", 0, 5) + " " + garbage, {"garbage.h5"});
   expect_merge_refused(shard("s0_5.h5", 0, 5) + " " + model(), {"model.h5", "not an xbarmc mc"});
+  // Cut short, or a byte flipped in its metadata (which HDF5 checksums).
+  for (const Damage how : {Damage::kTruncated, Damage::kFlipped}) {
+    const std::string cut = file("cut_5_12.h5");
+    fs::copy_file(shard("s5_12.h5", 5, 12), cut, fs::copy_options::overwrite_existing);
+    ASSERT_TRUE(damage_hdf5(cut, how));
+    expect_merge_refused(shard("s0_5.h5", 0, 5) + " " + cut, {"cut_5_12.h5"});
+  }
 }
 
 TEST_F(ShardsMerge, UnfinishedShardIsRefused) {
