@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -153,6 +154,29 @@ TEST_F(McCli, WritesTheDocumentedResultsLayout) {
   EXPECT_NEAR(f.read<double>("mc/yield/threshold").data[1], float_acc - 0.02, 1e-12);
   EXPECT_EQ(f.read<std::int32_t>("mapping/levels_neg").shape, (h5::Shape{64, 10}));
   EXPECT_EQ(f.read<double>("mapping/g_target").shape, (h5::Shape{64, 20}));
+}
+
+// The analysis package (h5py) reads what xbarmc writes: fixed-length strings
+// arrive as bytes and are decoded to str.
+TEST_F(McCli, AnalysisReadsTheResultsFileStrings) {
+  if (std::system("python3 -c 'import h5py, numpy' >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "python3 with h5py not available";
+  }
+  const std::string out = file("for_analysis.h5");
+  ASSERT_EQ(run(study(out)).status, 0);
+  const std::string script =
+      "import sys\n"
+      "sys.path.insert(0, sys.argv[1])\n"
+      "from xbarmc_analysis import io\n"
+      "r = io.load(sys.argv[2])\n"
+      "g = r.groups['mc']\n"
+      "assert r.study == 'mc' and r.root['backend'] == 'cpu', r.root\n"
+      "assert g.split == 'test' and g.yields.spec == ['0.9', 'float-2pp'], (g.split, g.yields)\n"
+      "assert 'c2c-sigma = 0.6' in r.root['config_toml']\n";
+  std::ofstream(file("check_analysis.py")) << script;
+  const std::string cmd = "python3 " + file("check_analysis.py") + " " +
+                          std::string(XBARMC_SOURCE_DIR) + "/analysis " + out;
+  EXPECT_EQ(std::system(cmd.c_str()), 0);
 }
 
 TEST_F(McCli, IdealChipsAllMatchTheNominalChip) {
