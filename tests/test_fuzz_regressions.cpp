@@ -218,5 +218,48 @@ TEST_F(FuzzRegression, ResumeOfATruncatedPartialFileIsAUserError) {
   }
 }
 
+// Flips each byte of the HDF5 file at `file` in turn and calls `open` on the result:
+// it must succeed or throw a one-line UserError. Metadata carries checksums (HDF5
+// 1.10 format), so a flip there is a UserError; a flip in raw data or unused space
+// either fails the reader's checks or reads (possibly a wrong value), never
+// anything else. Returns how many flips inside the superblock were refused.
+// The superblock (version 3: 48 bytes with 8-byte addresses) is checksummed whole.
+constexpr std::size_t kSuperblockBytes = 48;
+
+template <class Open>
+std::size_t refusals_in_superblock_over_every_byte_flip(const std::string& file, Open open) {
+  const std::string whole = slurp(file);
+  std::size_t refused = 0;
+  for (std::size_t at = 0; at < whole.size(); ++at) {
+    std::string bytes = whole;
+    bytes[at] = static_cast<char>(bytes[at] ^ 0x10);
+    spit(file, bytes);
+    try {
+      open();
+    } catch (const UserError& e) {
+      if (at < kSuperblockBytes) ++refused;
+      EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << e.what();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "byte " << at << ": not a UserError: " << e.what();
+    }
+  }
+  return refused;
+}
+
+TEST_F(FuzzRegression, ResumeOfAPartialFileWithAnyByteFlippedResumesOrIsAUserError) {
+  write_partial(path("r.h5"), "k");
+  EXPECT_EQ(refusals_in_superblock_over_every_byte_flip(
+                study::partial_path_for(path("r.h5")),
+                [&] { study::ResultsFile::resume(path("r.h5"), "k").close(); }),
+            kSuperblockBytes);
+}
+
+TEST_F(FuzzRegression, ModelWithAnyByteFlippedLoadsOrIsAUserError) {
+  save_model(path("m.h5"), small_model());
+  EXPECT_EQ(
+      refusals_in_superblock_over_every_byte_flip(path("m.h5"), [&] { load_model(path("m.h5")); }),
+      kSuperblockBytes);
+}
+
 }  // namespace
 }  // namespace xbarmc
