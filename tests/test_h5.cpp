@@ -2,6 +2,7 @@
 // compound tables, blocks and compression; one-line UserErrors naming the file;
 // nothing printed by HDF5 itself; files readable by h5py.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -268,6 +269,34 @@ TEST_F(H5Test, OlderFormatsAndTruncatedSuperblocksAreRefused) {
   spit(path("v2.h5"), v2);
   const std::string msg = user_error([&] { h5::File::open(path("v2.h5")); });
   EXPECT_EQ(msg.rfind(path("v2.h5") + ": cannot open HDF5 file", 0), 0u) << msg;
+}
+
+// A writer killed before closing leaves the superblock's "open for writing" flag
+// set; the file still opens (this is what --resume after a SIGKILL needs), and
+// writing clears the flag. Two writers at once are still kept apart by the lock.
+TEST_F(H5Test, FileOfAKilledWriterOpens) {
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    h5::File f = h5::File::create(path("killed.h5"));
+    f.write<double>("x", {1}, std::vector<double>{4.0});
+    H5Fflush(f.id(), H5F_SCOPE_GLOBAL);
+    ::_exit(0);  // as if killed: never closed
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_NE(slurp(path("killed.h5")).at(11), '\0');  // the flag is set
+  EXPECT_EQ(h5::File::open(path("killed.h5")).read<double>("x").data, std::vector<double>{4.0});
+  {
+    h5::File f = h5::File::open_rw(path("killed.h5"));
+    // libhdf5 holds the file's lock meanwhile: another process cannot take it.
+    const std::string lock =
+        "flock --nonblock --conflict-exit-code 9 " + path("killed.h5") + " true";
+    const int raw = std::system(lock.c_str());
+    EXPECT_TRUE(WIFEXITED(raw) && WEXITSTATUS(raw) == 9) << raw;
+    f.close();
+  }
+  EXPECT_EQ(slurp(path("killed.h5")).at(11), '\0');
 }
 
 // Variable-length strings (written by older xbarmc, or h5py's default str) live in

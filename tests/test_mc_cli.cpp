@@ -274,14 +274,11 @@ TEST_F(McCli, DamagedPartialFileOrModelExitsTwoNamingIt) {
   }
 }
 
-TEST_F(McCli, SigintLeavesAResumablePartialFile) {
-  const std::string out = file("sigint.h5");
-  // Far more chips than finish before the signal, one per batch.
-  const std::string common =
-      "mc --model " + model() + " --data-dir " + data() + " --c2c-sigma 0.3 --threads 1 --quiet";
-  const std::string args = common + " --chips 1000000 --batch 1 --out " + out;
+// Starts `xbarmc args` (which writes `out`), waits until its partial file exists and
+// some batches have landed, sends `signal` and returns the raw wait status.
+int run_until_signalled(const std::string& args, const std::string& out, int signal) {
   const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
+  if (pid < 0) return -1;
   if (pid == 0) {
     const int devnull = ::open("/dev/null", O_WRONLY);
     ::dup2(devnull, STDOUT_FILENO);
@@ -290,15 +287,23 @@ TEST_F(McCli, SigintLeavesAResumablePartialFile) {
     ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  // Wait until the partial file exists, let some batches land, then interrupt.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (!fs::exists(out + ".partial") && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  ::kill(pid, SIGINT);
+  ::kill(pid, signal);
   int raw = 0;
-  ASSERT_EQ(::waitpid(pid, &raw, 0), pid);
+  return ::waitpid(pid, &raw, 0) == pid ? raw : -1;
+}
+
+TEST_F(McCli, SigintLeavesAResumablePartialFile) {
+  const std::string out = file("sigint.h5");
+  // Far more chips than finish before the signal, one per batch.
+  const std::string common =
+      "mc --model " + model() + " --data-dir " + data() + " --c2c-sigma 0.3 --threads 1 --quiet";
+  const std::string args = common + " --chips 1000000 --batch 1 --out " + out;
+  const int raw = run_until_signalled(args, out, SIGINT);
   ASSERT_TRUE(WIFEXITED(raw));
   EXPECT_EQ(WEXITSTATUS(raw), 130);
   EXPECT_FALSE(fs::exists(out));
@@ -320,6 +325,24 @@ TEST_F(McCli, SigintLeavesAResumablePartialFile) {
             want);
 
   // --resume picks it up where it stopped (stopped again after one more batch).
+  const CliRun more = run(args + " --resume --stop-after-batches 1");
+  EXPECT_EQ(more.status, 130) << more.err;
+  EXPECT_EQ(h5::File::open(out + ".partial").int_attribute("chips_done"), done + 1);
+}
+
+// A run killed without warning (SIGKILL: out of memory, a lost node) never closes
+// its partial file, which still records "open for writing": --resume goes on from
+// the last batch that was flushed.
+TEST_F(McCli, SigkillLeavesAResumablePartialFile) {
+  const std::string out = file("sigkill.h5");
+  const std::string args = "mc --model " + model() + " --data-dir " + data() +
+                           " --c2c-sigma 0.3 --threads 1 --quiet --chips 1000000 --batch 1 --out " +
+                           out;
+  const int raw = run_until_signalled(args, out, SIGKILL);
+  ASSERT_TRUE(WIFSIGNALED(raw));
+  ASSERT_TRUE(fs::exists(out + ".partial"));
+  const std::int64_t done = h5::File::open(out + ".partial").int_attribute("chips_done");
+  ASSERT_GT(done, 0);
   const CliRun more = run(args + " --resume --stop-after-batches 1");
   EXPECT_EQ(more.status, 130) << more.err;
   EXPECT_EQ(h5::File::open(out + ".partial").int_attribute("chips_done"), done + 1);

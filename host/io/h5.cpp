@@ -107,6 +107,19 @@ Handle open_file(const std::string& path, unsigned flags) {
   if (!std::filesystem::exists(path, ec)) throw UserError("cannot open " + path + ": no such file");
   check_superblock(path);
   Handle fapl = file_access();
+  // A version 3 superblock says "open for writing" until its writer closes the
+  // file, so a run killed hard (SIGKILL, out of memory, a lost node) leaves a
+  // partial file that libhdf5 refuses ("already open for write"): the very file
+  // --resume is for. libhdf5's file lock (flock, released when a process dies)
+  // keeps two writers apart, so opening ignores the stale flag (and clears it
+  // when writing), as h5clear does through the same file-access property; a
+  // libhdf5 without that property keeps checking the flag.
+  const char* const kClearStatusFlags = "clear_status_flags";
+  if (H5Pexist(fapl.get(), kClearStatusFlags) > 0) {
+    hbool_t clear = 1;
+    H5Pset(fapl.get(), kClearStatusFlags, &clear);
+  }
+  H5Eclear2(H5E_DEFAULT);
   Handle file(H5Fopen(path.c_str(), flags, fapl.get()));
   if (!file.valid()) detail::fail_at(path, "cannot open HDF5 file");
   return file;
