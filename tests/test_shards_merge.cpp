@@ -2,7 +2,7 @@
 // a shard holds exactly the whole study's chips of its range, merged shards equal one
 // run of the union in every per-chip dataset and statistic, and merge refuses gaps,
 // overlaps, other studies and damaged or unfinished shards (exit 2, one line naming
-// the range, setting or file, no output file).
+// the range, setting or file, no output file). Drift shards merge the same way.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -221,6 +221,59 @@ TEST_F(ShardsMerge, UnfinishedShardIsRefused) {
   const std::string out = file("unfinished.h5");
   ASSERT_EQ(run(study(out, "--chips-from 5 --batch 2 --stop-after-batches 1")).status, 130);
   expect_merge_refused(shard("s0_5.h5", 0, 5) + " " + out + ".partial", {"unfinished"});
+}
+
+// Drift shards: each compensation mode is an mc study of its own.
+std::string drift_study(const std::string& model, const std::string& data, const std::string& out,
+                        const std::string& extra = "") {
+  return "drift --model " + model + " --data-dir " + data +
+         " --chips 6 --times 1,86400 --c2c-sigma 0.6 --read-sigma 0.3 --nu-mean 0.05 "
+         "--nu-std 0.05 --yield-spec 0.9,float-2pp --timesteps 8 --images 60 --quiet --out " +
+         out + " " + extra;
+}
+
+void expect_same_drift(const std::string& a, const std::string& b) {
+  const h5::File fa = h5::File::open(a), fb = h5::File::open(b);
+  EXPECT_EQ(fa.string_attribute("study"), "drift");
+  std::vector<std::string> names(std::begin(kPerChipDatasets), std::end(kPerChipDatasets));
+  names.insert(names.end(), std::begin(kStatisticDatasets), std::end(kStatisticDatasets));
+  for (const std::string group : {"drift/uncompensated/", "drift/compensated/"}) {
+    for (const std::string& name : names) {
+      const std::string path = name.compare(0, 3, "mc/") == 0 ? group + name.substr(3) : name;
+      const h5::Array<double> da = fa.read<double>(path), db = fb.read<double>(path);
+      EXPECT_EQ(da.shape, db.shape) << path;
+      EXPECT_EQ(da.data, db.data) << path;
+    }
+    EXPECT_EQ(fa.open_group(group).string_attribute("checksum"),
+              fb.open_group(group).string_attribute("checksum"));
+  }
+  EXPECT_EQ(fa.string_attribute("study_key"), fb.string_attribute("study_key"));
+}
+
+TEST_F(ShardsMerge, MergedDriftShardsEqualOneDriftRun) {
+  const std::string one = file("drift_one.h5"), a = file("drift_0_2.h5"), b = file("drift_2_6.h5"),
+                    out = file("drift_merged.h5");
+  ASSERT_EQ(run(drift_study(model(), data(), one)).status, 0);
+  ASSERT_EQ(run(drift_study(model(), data(), a, "--chips-to 2")).status, 0);
+  ASSERT_EQ(run(drift_study(model(), data(), b, "--chips-from 2")).status, 0);
+  EXPECT_NE(h5::File::open(b).string_attribute("study_key").find("chips-from = 2\n"),
+            std::string::npos);
+  const CliRun r = run("merge --out " + out + " " + b + " " + a);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("with global compensation"), std::string::npos) << r.out;
+  expect_same_drift(out, one);
+  const h5::File f = h5::File::open(out);
+  EXPECT_EQ(f.read_strings("merge/file"), (std::vector<std::string>{a, b}));
+  EXPECT_EQ(f.read<std::uint64_t>("merge/chips_to").data, (std::vector<std::uint64_t>{2, 6}));
+  EXPECT_FALSE(fs::exists(out + ".uncompensated"));
+  EXPECT_FALSE(fs::exists(out + ".shard0.compensated"));
+
+  // Only shards of one kind, and drift shards tile one range too.
+  expect_merge_refused(a + " " + shard("s5_12.h5", 5, 12), {"drift", "mc", "one study"});
+  const std::string c = file("drift_3_6.h5");
+  ASSERT_EQ(run(drift_study(model(), data(), c, "--chips-from 3")).status, 0);
+  expect_merge_refused(a + " " + c, {"[2, 3)", "missing", "drift_3_6.h5 (/drift/"});
+  expect_merge_refused(b + " " + c, {"[3, 6)", "both"});
 }
 
 TEST_F(ShardsMerge, BadChipRangeIsRefused) {

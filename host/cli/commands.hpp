@@ -45,7 +45,7 @@ std::vector<double> parse_times(const std::vector<std::string>& texts);
 // the texts are the ones that differ between the two commands.
 struct StudyOptionTexts {
   std::string times, quiet, resume;
-  bool chip_range = false;  // --chips-from/--chips-to (mergeable shards: mc only)
+  bool chip_range = false;  // --chips-from/--chips-to (shards for xbarmc merge)
 };
 void add_study_options(CLI::App* sub, study::McConfig& c, std::vector<std::string>& times,
                        const StudyOptionTexts& texts);

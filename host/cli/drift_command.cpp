@@ -1,6 +1,7 @@
 // `xbarmc drift`: a drift-over-time report (DESIGN §2.6). The options are `xbarmc mc`'s
 // (same names, same TOML keys) except that --times defaults to the log grid 1 s … 10 y
-// and both compensation modes always run.
+// and both compensation modes always run. Under mpirun rank 0 runs it and every rank
+// computes chips of both modes (study/mpi_study.hpp).
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -10,6 +11,7 @@
 #include "common/errors.hpp"
 #include "study/drift_study.hpp"
 #include "study/mc_config.hpp"
+#include "study/mpi_study.hpp"
 
 namespace xbarmc::cli {
 
@@ -25,6 +27,7 @@ void add_drift_command(CLI::App& app) {
   texts.times = "times after programming, s (comma separated) [1 s, 1 h, 1 d, 30 d, 1 y, 10 y]";
   texts.quiet = "no progress, only the drift table";
   texts.resume = "continue a drift study that was interrupted";
+  texts.chip_range = true;
   add_study_options(sub, *c, *times, texts);
   sub->callback([c, times, sub] {
     if (sub->count("--drift-compensation") > 0) {
@@ -32,9 +35,11 @@ void add_drift_command(CLI::App& app) {
           "--drift-compensation: xbarmc drift always runs both modes (without and with)");
     }
     if (sub->count("--times") > 0) c->times_s = parse_times(*times);
-    const study::DriftOutcome o = study::run_drift_study(*c);
-    study::print_drift_table(o, stdout);
-    std::printf("wrote %s\n", c->out_path.c_str());
+    study::run_study_command([&] {
+      const study::DriftOutcome o = study::run_drift_study(*c);
+      study::print_drift_table(o, stdout);
+      std::printf("wrote %s\n", c->out_path.c_str());
+    });
   });
 }
 

@@ -1,12 +1,13 @@
-// `xbarmc merge --out OUT.h5 SHARD.h5 ...` (DESIGN §6): the shards of one yield study
-// (xbarmc mc --chips-from A --chips-to B) combined into the file one run of the whole
-// range would write; the checks and the merging live in study/merge.hpp.
+// `xbarmc merge --out OUT.h5 SHARD.h5 ...` (DESIGN §6): the shards of one yield or drift
+// study (xbarmc mc|drift --chips-from A --chips-to B) combined into the file one run of
+// the whole range would write; the checks and the merging live in study/merge.hpp.
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "study/drift_study.hpp"
 #include "study/merge.hpp"
 #include "study/yield_spec.hpp"
 
@@ -14,7 +15,7 @@ namespace xbarmc::cli {
 
 void add_merge_command(CLI::App& app) {
   auto* sub = app.add_subcommand(
-      "merge", "Merge the results files of mc shards (--chips-from/--chips-to) into one");
+      "merge", "Merge the results files of mc or drift shards (--chips-from/--chips-to) into one");
   auto out = std::make_shared<std::string>();
   auto shards = std::make_shared<std::vector<std::string>>();
   auto quiet = std::make_shared<bool>(false);
@@ -22,6 +23,15 @@ void add_merge_command(CLI::App& app) {
   sub->add_option("shards", *shards, "shard results files, in any order")->required();
   sub->add_flag("--quiet", *quiet, "no summary table");
   sub->callback([out, shards, quiet] {
+    if (study::shards_kind(*shards) == "drift") {
+      study::merge_drift_shards(*shards, *out);
+      if (!*quiet) {
+        std::printf("merged %zu drift shards\n", shards->size());
+        study::print_drift_table(study::read_drift_outcome(*out), stdout);
+        std::printf("wrote %s\n", out->c_str());
+      }
+      return;
+    }
     study::ReferenceAccuracies refs;
     const study::StudyOutcome o = study::merge_shards(*shards, *out, &refs);
     if (!*quiet) {

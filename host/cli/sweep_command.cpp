@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
 #include "study/mc_config.hpp"
+#include "study/mpi_study.hpp"
 #include "study/sweep_results_file.hpp"
 #include "study/sweep_study.hpp"
 
@@ -137,9 +138,13 @@ void add_sweep_command(CLI::App& app) {
       ->group(run);
   sub->add_flag("--keep-runs", c->keep_runs, "keep OUT.runs/: every evaluation's mc results file")
       ->group(run);
+  sub->footer(
+      "No --chips-from/--chips-to: selecting the best combination needs every chip of "
+      "every combination, so a sweep is not split into shards for xbarmc merge. Scale it "
+      "out with mpirun -n K xbarmc sweep instead (every mc run spread over the ranks).");
   sub->callback([c, time, sub] {
     c->base.times_s = {*time};
-    study::run_sweep_study(*c);
+    study::run_study_command([&] { study::run_sweep_study(*c); });
   });
 }
 

@@ -7,6 +7,7 @@
 #include "io/h5.hpp"
 #include "study/group_copy.hpp"
 #include "study/mc_study.hpp"
+#include "study/mpi_study.hpp"
 #include "study/outcome.hpp"
 #include "study/provenance.hpp"
 #include "study/results_file.hpp"
@@ -49,6 +50,8 @@ DriftSeries read_series(const h5::File& f, const std::string& group, std::size_t
 
 }  // namespace
 
+const char* const kDriftGroups[2] = {"uncompensated", "compensated"};
+
 const std::vector<double>& default_drift_times() {
   static const std::vector<double> times = {1.0,          3600.0, kDayS,
                                             30.0 * kDayS, kYearS, 10.0 * kYearS};
@@ -82,29 +85,42 @@ DriftOutcome run_drift_study(const McConfig& config) {
       std::fprintf(stderr, "drift: %s\n",
                    compensated ? "with global drift compensation" : "without compensation");
     }
-    run_mc_study(p);
+    run_mc_on_ranks(p);
   }
 
-  AtomicFile out(config.out_path);
-  {
-    const h5::File unc = h5::File::open(parts[0].out_path);
-    const h5::File comp = h5::File::open(parts[1].out_path);
-    h5::File f = h5::File::create(out.temp_path(), config.out_path);
-    copy_provenance(unc, f);
-    f.set_attribute("study", "drift");
-    f.set_attribute("config_toml", drift_toml(unc.string_attribute("config_toml")));
-    copy_object(unc, "/mc", f, "/drift/uncompensated");
-    copy_object(comp, "/mc", f, "/drift/compensated");
-    copy_object(unc, "/reference", f, "/reference");
-    copy_object(unc, "/mapping", f, "/mapping");
-    f.close();
-  }
-  out.commit();
+  write_drift_file(parts[0].out_path, parts[1].out_path, config.out_path);
   for (const McConfig& p : parts) {
     std::error_code ec;
     fs::remove(p.out_path, ec);
   }
   return read_drift_outcome(config.out_path);
+}
+
+void write_drift_file(const std::string& uncompensated, const std::string& compensated,
+                      const std::string& out_path,
+                      const std::function<void(const h5::File&)>& more) {
+  AtomicFile out(out_path);
+  {
+    const h5::File unc = h5::File::open(uncompensated);
+    const h5::File comp = h5::File::open(compensated);
+    h5::File f = h5::File::create(out.temp_path(), out_path);
+    copy_provenance(unc, f);
+    f.set_attribute("study", "drift");
+    f.set_attribute("config_toml", drift_toml(unc.string_attribute("config_toml")));
+    f.set_attribute("study_key", drift_toml(unc.string_attribute("study_key")));
+    const h5::File* sources[2] = {&unc, &comp};
+    for (int k = 0; k < 2; ++k) {
+      const std::string group = std::string("/drift/") + kDriftGroups[k];
+      copy_object(*sources[k], "/mc", f, group);
+      // What merge needs to treat the group as the mc study it came from.
+      f.open_group(group).set_attribute("study_key", sources[k]->string_attribute("study_key"));
+    }
+    copy_object(unc, "/reference", f, "/reference");
+    copy_object(unc, "/mapping", f, "/mapping");
+    if (more) more(f);
+    f.close();
+  }
+  out.commit();
 }
 
 DriftOutcome read_drift_outcome(const std::string& path) {

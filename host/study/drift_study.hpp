@@ -3,14 +3,21 @@
 // (same seed, so the same chips, inputs and noise; only the digital gain differs), run
 // by the mc driver into <out>.uncompensated / <out>.compensated and then assembled
 // into one drift results file: /drift/uncompensated, /drift/compensated (mc layout),
-// /reference and /mapping. An interrupted drift study continues with --resume.
+// /reference and /mapping. An interrupted drift study continues with --resume. Like an
+// mc study it may be a shard of chips [chips-from, chips-to) that `xbarmc merge`
+// combines with the others (study/merge.hpp).
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "study/mc_config.hpp"
+
+namespace xbarmc::h5 {
+class File;
+}
 
 namespace xbarmc::study {
 
@@ -38,6 +45,17 @@ struct DriftOutcome {
 // Runs both modes (config.device.drift_compensation is ignored) and writes
 // config.out_path. Bad settings throw UserError before any file is made.
 DriftOutcome run_drift_study(const McConfig& config);
+
+// The groups under /drift, without and with compensation.
+extern const char* const kDriftGroups[2];
+
+// Assembles the drift results file `out_path` (written whole or not at all) from the
+// finished mc results files of the two modes; the root study_key is the
+// uncompensated study's without its mode, each /drift group keeps its mc study_key.
+// `more` (may be empty) adds to the file before it is closed.
+void write_drift_file(const std::string& uncompensated, const std::string& compensated,
+                      const std::string& out_path,
+                      const std::function<void(const h5::File&)>& more = {});
 
 // Reads the per-time numbers of a drift results file.
 DriftOutcome read_drift_outcome(const std::string& path);

@@ -156,7 +156,8 @@ ResultsHeader merged_header(const std::vector<ShardInfo>& shards, const std::str
   return h;
 }
 
-// /merge: one entry per shard, in chip order.
+}  // namespace
+
 void write_shard_provenance(const h5::File& f, const std::vector<ShardInfo>& shards) {
   const h5::Group g = f.create_group("merge");
   std::vector<std::uint64_t> from, to;
@@ -181,6 +182,8 @@ void write_shard_provenance(const h5::File& f, const std::vector<ShardInfo>& sha
   column("git_describe", &ShardInfo::git_describe);
   column("checksum", &ShardInfo::checksum);
 }
+
+namespace {
 
 // Appends the shard's per-chip rows to `rf` (one shard in memory at a time).
 void append_shard(const ShardInfo& s, ResultsFile& rf) {
@@ -315,8 +318,7 @@ std::vector<ShardInfo> check_shards(std::vector<ShardInfo> shards) {
   return shards;
 }
 
-StudyOutcome merge_shards(const std::vector<std::string>& shard_paths, const std::string& out_path,
-                          ReferenceAccuracies* refs) {
+void check_merge_output(const std::vector<std::string>& shard_paths, const std::string& out_path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   for (const std::string& p : shard_paths) {
@@ -326,21 +328,52 @@ StudyOutcome merge_shards(const std::vector<std::string>& shard_paths, const std
   if (!parent.empty() && !fs::is_directory(parent, ec)) {
     throw UserError("--out " + out_path + ": folder " + parent.string() + " does not exist");
   }
-  std::vector<ShardInfo> shards;
-  for (const std::string& p : shard_paths) shards.push_back(read_shard(p));
-  shards = check_shards(std::move(shards));
+}
 
+std::string shards_kind(const std::vector<std::string>& shard_paths) {
+  if (shard_paths.empty()) throw UserError("merge: no shard files given");
+  std::string kind, first;
+  for (const std::string& p : shard_paths) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(p, ec)) throw UserError(p + ": no such file");
+    const std::string k = string_attr(h5::File::open(p), "study");
+    if (k != "mc" && k != "drift") {
+      throw UserError(p + ": not an xbarmc mc or drift results file (root attribute study is \"" +
+                      k + "\"; a sweep is scaled out with mpirun, not merged)");
+    }
+    if (kind.empty()) {
+      kind = k;
+      first = p;
+    } else if (k != kind) {
+      throw UserError("merge: " + first + " is " + kind + " results and " + p + " " + k +
+                      " results; merge the shards of one study");
+    }
+  }
+  return kind;
+}
+
+StudyOutcome write_merged(const std::vector<ShardInfo>& shards, const std::string& out_path,
+                          ReferenceAccuracies* refs, bool with_provenance) {
+  std::error_code ec;
   const std::string partial = partial_path_for(out_path);
   try {
     ResultsFile rf = ResultsFile::create(out_path, merged_header(shards, out_path));
-    write_shard_provenance(rf.file(), shards);
+    if (with_provenance) write_shard_provenance(rf.file(), shards);
     for (const ShardInfo& s : shards) append_shard(s, rf);
     if (refs) *refs = rf.references();
     return rf.finish();
   } catch (...) {
-    fs::remove(partial, ec);
+    std::filesystem::remove(partial, ec);
     throw;
   }
+}
+
+StudyOutcome merge_shards(const std::vector<std::string>& shard_paths, const std::string& out_path,
+                          ReferenceAccuracies* refs) {
+  check_merge_output(shard_paths, out_path);
+  std::vector<ShardInfo> shards;
+  for (const std::string& p : shard_paths) shards.push_back(read_shard(p));
+  return write_merged(check_shards(std::move(shards)), out_path, refs, true);
 }
 
 }  // namespace xbarmc::study

@@ -60,9 +60,13 @@ void broadcast(Command& c) {
 template <class T>
 MPI_Datatype mpi_type();
 template <>
-MPI_Datatype mpi_type<std::uint32_t>() { return MPI_UINT32_T; }
+MPI_Datatype mpi_type<std::uint32_t>() {
+  return MPI_UINT32_T;
+}
 template <>
-MPI_Datatype mpi_type<std::uint64_t>() { return MPI_UINT64_T; }
+MPI_Datatype mpi_type<std::uint64_t>() {
+  return MPI_UINT64_T;
+}
 
 // Gathers every rank's [n_times × share] block into rank 0's [n_times × n] `out`.
 template <class T>
@@ -112,12 +116,10 @@ void compute_share(Engine& engine, const StudyInputs& in, const Share& s, ChipBa
 Coordinator* g_active = nullptr;
 
 // std::exit from the study driver (an interrupted run keeps its partial file) skips
-// destructors: release the other ranks and finalize here.
+// destructors: release the other ranks from this study here (the session's own exit
+// handler, registered earlier and so run later, ends the command and finalizes).
 void release_at_exit() {
   if (g_active) g_active->stop(130);
-  int finalized = 0;
-  MPI_Finalized(&finalized);
-  if (!finalized) MPI_Finalize();
 }
 
 class MpiEngine final : public Engine {

@@ -1,16 +1,18 @@
 #include "study/mpi_study.hpp"
 
 #include <algorithm>
-#include <cstdio>
+#include <cstdint>
 #include <cstdlib>
+#include <exception>
 #include <string>
 #include <thread>
 
 #include "common/errors.hpp"
 #include "study/mc_study.hpp"
-#include "study/mpi_rounds.hpp"
 #ifdef XBARMC_WITH_MPI
 #include "study/mpi_api.hpp"
+#include "study/mpi_rounds.hpp"
+#include "study/mpi_wire.hpp"
 #endif
 
 namespace xbarmc::study {
@@ -22,19 +24,6 @@ int env_int(const char* name) {
 }
 
 #ifdef XBARMC_WITH_MPI
-// MPI_Init / MPI_Finalize around one study.
-class MpiSession {
- public:
-  MpiSession() { MPI_Init(nullptr, nullptr); }
-  ~MpiSession() {
-    int finalized = 0;
-    MPI_Finalized(&finalized);
-    if (!finalized) MPI_Finalize();
-  }
-  MpiSession(const MpiSession&) = delete;
-  MpiSession& operator=(const MpiSession&) = delete;
-};
-
 // This rank's index and the rank count on its node (for the GPU and the threads).
 void node_local(int* local_rank, int* local_size) {
   MPI_Comm node;
@@ -44,30 +33,118 @@ void node_local(int* local_rank, int* local_size) {
   MPI_Comm_free(&node);
 }
 
-void run_mpi(const McConfig& config) {
-  MpiSession session;
-  int rank = 0, n_ranks = 1, local_rank = 0, local_size = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &n_ranks);
-  node_local(&local_rank, &local_size);
-  McConfig c = config;
-  if (c.threads == 0) {  // share the node's cores between its ranks
-    const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    c.threads = std::max(1, hw / local_size);
+// What rank 0 broadcasts between mc studies: the next study's settings (`size` bytes
+// of serialize_config follow) or the end of the command with its exit status.
+enum MessageKind : std::int32_t { kStudy = 1, kDone = 2 };
+struct Message {
+  std::int32_t kind = kDone;
+  std::int32_t status = 0;
+  std::uint64_t size = 0;
+};
+
+void broadcast(Message& m) {
+  MPI_Bcast(&m, static_cast<int>(sizeof m), MPI_BYTE, 0, MPI_COMM_WORLD);
+}
+
+// MPI_Init / MPI_Finalize once per process, around the whole command.
+class Session {
+ public:
+  Session() {
+    MPI_Init(nullptr, nullptr);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &n_ranks_);
+    node_local(&local_rank_, &local_size_);
   }
-  if (rank != 0) {
-    const int status = mpi::run_worker(c, rank, local_rank);
+  ~Session() {
+    finish(std::uncaught_exceptions() > 0 ? 2 : 0);
+    finalize();
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  int rank() const { return rank_; }
+
+  // Rank 0: releases the serving ranks with `status` (idempotent).
+  void finish(int status) {
+    if (finished_ || rank_ != 0) return;
+    finished_ = true;
+    Message m;
+    m.status = status;
+    broadcast(m);
+  }
+
+  static void finalize() {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized) MPI_Finalize();
+  }
+
+  // Rank 0.
+  StudyOutcome run_mc(const McConfig& config) {
+    McConfig c = config;
+    if (c.threads == 0) {  // share the node's cores between its ranks
+      const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+      c.threads = std::max(1, hw / local_size_);
+    }
+    std::string bytes = mpi::serialize_config(c);
+    Message m;
+    m.kind = kStudy;
+    m.size = bytes.size();
+    broadcast(m);
+    MPI_Bcast(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, 0, MPI_COMM_WORLD);
+    mpi::Coordinator coordinator(n_ranks_);
+    StudyOutcome o = run_mc_study(c, [&](std::unique_ptr<Engine> local) {
+      return mpi::make_mpi_engine(std::move(local), coordinator);
+    });
+    coordinator.stop(0);
+    return o;
+  }
+
+  // The other ranks: serve studies until rank 0 is done; returns its status. A study
+  // that rank 0 abandoned (an error it reports itself) ends that study only.
+  int serve() {
+    while (true) {
+      Message m;
+      broadcast(m);
+      if (m.kind != kStudy) return m.status;
+      std::string bytes(m.size, '\0');
+      MPI_Bcast(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, 0, MPI_COMM_WORLD);
+      mpi::run_worker(mpi::deserialize_config(bytes), rank_, local_rank_);
+    }
+  }
+
+ private:
+  int rank_ = 0, n_ranks_ = 1, local_rank_ = 0, local_size_ = 1;
+  bool finished_ = false;
+};
+
+Session* g_session = nullptr;
+
+// std::exit from a driver (an interrupted study keeps its partial file) skips
+// destructors. Registered before any Coordinator's handler, so it runs after it:
+// the current study has been stopped, now the serving ranks are released.
+void finish_at_exit() {
+  if (g_session) g_session->finish(130);
+  Session::finalize();
+}
+
+void run_mpi(const std::function<void()>& driver) {
+  Session session;
+  if (session.rank() != 0) {
+    const int status = session.serve();
     if (status != 0) {
-      MPI_Finalize();
+      Session::finalize();
       std::exit(status);
     }
     return;
   }
-  mpi::Coordinator coordinator(n_ranks);
-  run_mc_study(c, [&](std::unique_ptr<Engine> local) {
-    return mpi::make_mpi_engine(std::move(local), coordinator);
-  });
-  coordinator.stop(0);
+  static const bool registered = std::atexit(finish_at_exit) == 0;
+  (void)registered;
+  g_session = &session;
+  struct Clear {
+    ~Clear() { g_session = nullptr; }
+  } clear;
+  driver();
 }
 #endif
 
@@ -77,20 +154,31 @@ int launcher_world_size() {
   return std::max({1, env_int("OMPI_COMM_WORLD_SIZE"), env_int("PMI_SIZE")});
 }
 
-void run_mc_command(const McConfig& config) {
+void run_study_command(const std::function<void()>& driver) {
   const int world = launcher_world_size();
   if (world <= 1) {
-    run_mc_study(config);
+    driver();
     return;
   }
 #ifdef XBARMC_WITH_MPI
-  run_mpi(config);
+  run_mpi(driver);
 #else
   throw UserError("started by an MPI launcher with " + std::to_string(world) +
                   " ranks, but this xbarmc was built without MPI (configure with "
                   "-DXBARMC_WITH_MPI=ON and libopenmpi-dev); run one process, or shards "
                   "with --chips-from/--chips-to and xbarmc merge");
 #endif
+}
+
+StudyOutcome run_mc_on_ranks(const McConfig& config) {
+#ifdef XBARMC_WITH_MPI
+  if (g_session) return g_session->run_mc(config);
+#endif
+  return run_mc_study(config);
+}
+
+void run_mc_command(const McConfig& config) {
+  run_study_command([&] { run_mc_on_ranks(config); });
 }
 
 }  // namespace xbarmc::study

@@ -1,8 +1,16 @@
-// `xbarmc mc` in one process or, when an MPI launcher started several ranks, as one
-// study across them (DESIGN §6; the rounds protocol is in study/mpi_rounds.hpp).
+// Study commands in one process or, when an MPI launcher started several ranks, as
+// one job across them (DESIGN §6). Rank 0 runs the command's driver (mc, drift,
+// sweep: everything it computes, writes and prints); each mc study the driver runs
+// goes through run_mc_on_ranks(), which hands its settings to the other ranks and
+// spreads the chips of every batch over all of them (the rounds protocol is in
+// study/mpi_rounds.hpp). The other ranks only serve those studies: they never write
+// a file or print a result.
 #pragma once
 
+#include <functional>
+
 #include "study/mc_config.hpp"
+#include "study/outcome.hpp"
 
 namespace xbarmc::study {
 
@@ -11,10 +19,18 @@ namespace xbarmc::study {
 // 1 when there is none.
 int launcher_world_size();
 
-// Runs the mc study: run_mc_study() alone, or under mpirun with K > 1 ranks the
-// chips of every batch split over the ranks and rank 0 writing the one results file.
-// A binary built without MPI refuses to run under such a launcher (UserError), since
-// every rank would compute and write the whole study.
+// Runs `driver` once: here, or under a launcher with K > 1 ranks on rank 0 while the
+// other ranks serve its mc studies until it returns or fails (they then return
+// without running it, or exit with rank 0's non-zero status). MPI is initialised and
+// finalised once around it. A binary built without MPI refuses to run under such a
+// launcher (UserError), since every rank would compute and write the whole study.
+void run_study_command(const std::function<void()>& driver);
+
+// One mc study of a driver: run_mc_study(), or on rank 0 of run_study_command's MPI
+// job the same study with every batch split over the ranks (the same file).
+StudyOutcome run_mc_on_ranks(const McConfig& config);
+
+// `xbarmc mc`: run_study_command of one run_mc_on_ranks.
 void run_mc_command(const McConfig& config);
 
 }  // namespace xbarmc::study

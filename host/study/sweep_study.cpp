@@ -6,6 +6,7 @@
 #include "common/errors.hpp"
 #include "io/h5.hpp"
 #include "study/mc_study.hpp"
+#include "study/mpi_study.hpp"
 #include "study/provenance.hpp"
 #include "study/results_file.hpp"
 #include "study/sweep_models.hpp"
@@ -71,7 +72,7 @@ SplitEvaluation McSweepEvaluator::evaluate(const Combination& c, std::size_t row
     if (same) return read_evaluation(m.out_path);
   }
   m.resume = fs::exists(partial_path_for(m.out_path), ec);
-  run_mc_study(m);
+  run_mc_on_ranks(m);
   return read_evaluation(m.out_path);
 }
 
