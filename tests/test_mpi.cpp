@@ -1,6 +1,7 @@
-// `mpirun -n 2 xbarmc mc` (DESIGN §6) on this machine: the two ranks split every
-// batch of chips and rank 0 writes one file equal to a single-process run's, also for
-// a shard and for batches that do not split evenly; bad settings fail once with exit
+// `mpirun -n 2 xbarmc mc|drift|sweep` (DESIGN §6) on this machine: the two ranks split
+// every batch of chips and rank 0 writes one file equal to a single-process run's, also
+// for a shard, for batches that do not split evenly, for both modes of a drift study
+// and for every mc run of a sweep; bad settings fail once with exit
 // 2 and no file. A binary built without MPI refuses to run under mpirun. Skipped
 // (with a message) where mpirun is not installed.
 #include <gtest/gtest.h>
@@ -13,8 +14,11 @@
 #include <string>
 
 #include "cli_run.hpp"
+#include "common/errors.hpp"
 #include "io/h5.hpp"
+#include "study/mc_config.hpp"
 #include "study/mpi_rounds.hpp"
+#include "study/mpi_wire.hpp"
 #include "test_train_data.hpp"
 
 namespace xbarmc {
@@ -86,6 +90,51 @@ void expect_same_results(const std::string& a, const std::string& b) {
   EXPECT_EQ(fa.string_attribute("study_key"), fb.string_attribute("study_key"));
 }
 
+TEST(MpiWire, ConfigRoundTripsThroughBytes) {
+  study::McConfig c;
+  c.model_path = "m.h5";
+  c.data_dir = "";
+  c.chips = 1234567890123ull;
+  c.chips_from = 7;
+  c.chips_to = 99;
+  c.split = "val";
+  c.images = -3;
+  c.times_s = {1.0, 3600.5, 1e300};
+  c.seed = 42;
+  c.yield_specs = {"0.9", "", "float-1pp"};
+  c.device.d2d_sigma = 0.125;
+  c.device.ir_drop = IrDropModel::kNodal;
+  c.readout.scheme = Scheme::kB;
+  c.readout.adc_bits = 5;
+  c.neuron.leak = 0.75;
+  c.full_scale = "1e-5";
+  c.threshold_ratio = "0.5";
+  c.out_path = "out dir/x.h5";
+  c.threads = 3;
+  c.backend = "cpu";
+  c.batch_chips = 17;
+  c.quiet = true;
+  c.print_summary = false;
+  c.resume = true;
+  c.progress_interval_s = 2.5;
+  c.stop_after_batches = 4;
+  const std::string bytes = study::mpi::serialize_config(c);
+  const study::McConfig d = study::mpi::deserialize_config(bytes);
+  // Every result-defining field (the study key) and every run setting.
+  EXPECT_EQ(study::full_toml(d, "x"), study::full_toml(c, "x"));
+  EXPECT_EQ(d.data_dir, c.data_dir);
+  EXPECT_EQ(d.yield_specs, c.yield_specs);
+  EXPECT_EQ(d.device.ir_drop, c.device.ir_drop);
+  EXPECT_EQ(d.quiet, c.quiet);
+  EXPECT_EQ(d.print_summary, c.print_summary);
+  EXPECT_EQ(d.resume, c.resume);
+  EXPECT_EQ(d.progress_interval_s, c.progress_interval_s);
+  EXPECT_EQ(d.stop_after_batches, c.stop_after_batches);
+  EXPECT_EQ(study::mpi::serialize_config(d), bytes);
+  EXPECT_THROW(study::mpi::deserialize_config(bytes.substr(0, bytes.size() - 1)), InternalError);
+  EXPECT_THROW(study::mpi::deserialize_config(bytes + "x"), InternalError);
+}
+
 TEST(MpiShare, RanksTileTheRoundContiguously) {
   for (int ranks : {1, 2, 3, 7}) {
     for (std::uint64_t n : {0u, 1u, 2u, 5u, 13u, 4096u}) {
@@ -133,6 +182,57 @@ TEST_F(Mpi, InterruptedMpiRunResumesInOneProcess) {
   ASSERT_TRUE(fs::exists(two + ".partial"));
   ASSERT_EQ(run("", study(two, "--batch 4 --resume")).status, 0);
   expect_same_results(two, one);
+}
+
+TEST_F(Mpi, TwoRanksRunADriftStudyAsOneProcess) {
+  const std::string args = "drift --model " + model() + " --data-dir " + data() +
+                           " --chips 5 --times 1,86400 --c2c-sigma 0.6 --nu-mean 0.05 --nu-std "
+                           "0.05 --images 60 --timesteps 8 --quiet --threads 1 --batch 2 --out ";
+  const std::string one = file("drift_one.h5"), two = file("drift_two.h5");
+  const CliRun r1 = run("", args + one);
+  ASSERT_EQ(r1.status, 0) << r1.err;
+  const CliRun r2 = run(kMpirun, args + two);
+  ASSERT_EQ(r2.status, 0) << r2.err;
+  // One table, from rank 0, and the same numbers.
+  ASSERT_NE(r1.out.find("with global compensation"), std::string::npos) << r1.out;
+  EXPECT_EQ(r2.out.substr(0, r2.out.find("wrote")), r1.out.substr(0, r1.out.find("wrote")));
+  EXPECT_EQ(r2.out.find("wrote", r2.out.find("wrote") + 1), std::string::npos) << r2.out;
+  const h5::File fa = h5::File::open(one), fb = h5::File::open(two);
+  for (const char* group : {"drift/uncompensated/", "drift/compensated/"}) {
+    for (const char* name : {"chip_index", "correct", "no_spike", "saturated", "summary/mean",
+                             "summary/p5", "yield/fraction"}) {
+      const std::string path = std::string(group) + name;
+      EXPECT_EQ(fa.read<double>(path).data, fb.read<double>(path).data) << path;
+    }
+  }
+  EXPECT_NE(fb.string_attribute("device_name").find("of 2 MPI ranks"), std::string::npos);
+  EXPECT_FALSE(fs::exists(two + ".uncompensated"));
+}
+
+TEST_F(Mpi, TwoRanksRunASweepAsOneProcess) {
+  // Two combinations; the models are trained once (shared cache) and then reused.
+  const auto args = [&](const std::string& out) {
+    return "sweep --data-dir " + data() + " --model-dir " + file("sweep_models") +
+           " --method avg_8x8 --weight-bits 4 --scheme A,B --adc-bits 5 --timesteps 4"
+           " --chips 3 --images 40 --test-chips 3 --test-images 40 --epochs 2 --c2c-sigma 0.3"
+           " --yield-spec 0.5 --threads 1 --quiet --out " +
+           out;
+  };
+  const CliRun r1 = run("", args(file("sweep_one.h5")));
+  ASSERT_EQ(r1.status, 0) << r1.err;
+  const CliRun r2 = run(kMpirun, args(file("sweep_two.h5")));
+  ASSERT_EQ(r2.status, 0) << r2.err;
+  // The table, the choices and the test checksums, printed once.
+  ASSERT_NE(r1.out.find("checksums of the test counts"), std::string::npos) << r1.out;
+  EXPECT_EQ(r2.out.substr(0, r2.out.find("wrote")), r1.out.substr(0, r1.out.find("wrote")));
+  EXPECT_EQ(r2.out.find("wrote", r2.out.find("wrote") + 1), std::string::npos) << r2.out;
+  const h5::File fa = h5::File::open(file("sweep_one.h5")),
+                 fb = h5::File::open(file("sweep_two.h5"));
+  EXPECT_EQ(fa.open_dataset("sweep/table").shape(), (h5::Shape{2}));
+  EXPECT_NE(fb.string_attribute("device_name").find("of 2 MPI ranks"), std::string::npos);
+  for (const char* name : {"sweep/test/best/correct", "sweep/test/recommendation/correct"}) {
+    EXPECT_EQ(fa.read<double>(name).data, fb.read<double>(name).data) << name;
+  }
 }
 
 TEST_F(Mpi, BadSettingsFailOnceWithoutAFile) {
