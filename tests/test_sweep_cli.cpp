@@ -267,5 +267,15 @@ TEST_F(SweepCli, BadInputExitsTwoWithoutAnyFile) {
   }
 }
 
+TEST_F(SweepCli, MissingDataFolderLeavesNoModelFolder) {
+  const std::string out = file("no_data.h5");
+  const CliRun r = run("sweep --data-dir " + file("missing") + " --quiet --out " + out);
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("missing"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_FALSE(fs::exists(out + ".models"));
+  EXPECT_FALSE(fs::exists(out + ".runs"));
+}
+
 }  // namespace
 }  // namespace xbarmc

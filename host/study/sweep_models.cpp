@@ -55,11 +55,12 @@ std::string SweepModels::ensure(const std::string& method, int weight_bits) {
   config.epochs = training_.epochs;
   config.seed = training_.seed;
   validate_train_config(config);
+  // The data first: a bad --data-dir must not leave an empty model folder behind.
+  if (!data_) data_ = std::make_unique<Dataset>(load_dataset(training_.data_dir));
   fs::create_directories(training_.dir, ec);
   if (!fs::is_directory(training_.dir, ec)) {
     throw UserError("cannot make the model folder " + training_.dir);
   }
-  if (!data_) data_ = std::make_unique<Dataset>(load_dataset(training_.data_dir));
   if (!training_.quiet) {
     std::fprintf(stderr, "sweep: training %s (%d-bit weights%s)\n", method.c_str(), weight_bits,
                  training_.qat ? ", QAT" : "");
