@@ -207,6 +207,17 @@ TEST_F(Mpi, TwoRanksRunADriftStudyAsOneProcess) {
   }
   EXPECT_NE(fb.string_attribute("device_name").find("of 2 MPI ranks"), std::string::npos);
   EXPECT_FALSE(fs::exists(two + ".uncompensated"));
+
+  // Interrupted under mpirun (every rank ends, status 130), resumed in one process.
+  const std::string three = file("drift_three.h5");
+  const CliRun r3 = run(kMpirun, args + three + " --stop-after-batches 1");
+  EXPECT_EQ(r3.status, 130) << r3.err;
+  ASSERT_TRUE(fs::exists(three + ".uncompensated.partial"));
+  ASSERT_EQ(run("", args + three + " --resume").status, 0);
+  const h5::File fc = h5::File::open(three);
+  for (const char* name : {"drift/uncompensated/correct", "drift/compensated/correct"}) {
+    EXPECT_EQ(fa.read<double>(name).data, fc.read<double>(name).data) << name;
+  }
 }
 
 TEST_F(Mpi, TwoRanksRunASweepAsOneProcess) {
