@@ -267,6 +267,14 @@ TEST_F(SweepCli, BadInputExitsTwoWithoutAnyFile) {
   }
 }
 
+TEST_F(SweepCli, MergeRefusesASweepFile) {
+  ASSERT_EQ(first_.status, 0) << first_.err;
+  const CliRun r = run("merge --out " + file("merged.h5") + " " + file("sweep.h5"));
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("a sweep has no shards"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(file("merged.h5")));
+}
+
 TEST_F(SweepCli, MissingDataFolderLeavesNoModelFolder) {
   const std::string out = file("no_data.h5");
   const CliRun r = run("sweep --data-dir " + file("missing") + " --quiet --out " + out);

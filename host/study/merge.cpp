@@ -339,7 +339,8 @@ std::string shards_kind(const std::vector<std::string>& shard_paths) {
     const std::string k = string_attr(h5::File::open(p), "study");
     if (k != "mc" && k != "drift") {
       throw UserError(p + ": not an xbarmc mc or drift results file (root attribute study is \"" +
-                      k + "\"; a sweep is scaled out with mpirun, not merged)");
+                      k + "\")" +
+                      (k == "sweep" ? "; a sweep has no shards (scale it out with mpirun)" : ""));
     }
     if (kind.empty()) {
       kind = k;
