@@ -7,7 +7,8 @@
 // chip's result depends only on its global index (DESIGN §4).
 //
 // Protocol: rank 0 broadcasts a Command per round (or a stop with the exit status);
-// the others answer with MPI_Gatherv of their rows.
+// the others answer with MPI_Gatherv of their rows. Which study comes next, and the
+// end of the command, are study/mpi_study.cpp's messages around these rounds.
 #pragma once
 
 #include <cstdint>
