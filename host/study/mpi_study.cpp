@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-#include <exception>
 #include <string>
 #include <thread>
 
@@ -34,11 +33,10 @@ void node_local(int* local_rank, int* local_size) {
 }
 
 // What rank 0 broadcasts between mc studies: the next study's settings (`size` bytes
-// of serialize_config follow) or the end of the command with its exit status.
+// of serialize_config follow) or the end of the command.
 enum MessageKind : std::int32_t { kStudy = 1, kDone = 2 };
 struct Message {
   std::int32_t kind = kDone;
-  std::int32_t status = 0;
   std::uint64_t size = 0;
 };
 
@@ -56,7 +54,7 @@ class Session {
     node_local(&local_rank_, &local_size_);
   }
   ~Session() {
-    finish(std::uncaught_exceptions() > 0 ? 2 : 0);
+    finish();
     finalize();
   }
   Session(const Session&) = delete;
@@ -64,12 +62,11 @@ class Session {
 
   int rank() const { return rank_; }
 
-  // Rank 0: releases the serving ranks with `status` (idempotent).
-  void finish(int status) {
+  // Rank 0: releases the serving ranks (idempotent).
+  void finish() {
     if (finished_ || rank_ != 0) return;
     finished_ = true;
     Message m;
-    m.status = status;
     broadcast(m);
   }
 
@@ -100,13 +97,13 @@ class Session {
     return o;
   }
 
-  // The other ranks: serve studies until rank 0 is done; returns its status. A study
-  // that rank 0 abandoned (an error it reports itself) ends that study only.
-  int serve() {
+  // The other ranks: serve studies until rank 0 is done. A study that rank 0
+  // abandoned (an error it reports itself) ends that study only.
+  void serve() {
     while (true) {
       Message m;
       broadcast(m);
-      if (m.kind != kStudy) return m.status;
+      if (m.kind != kStudy) return;
       std::string bytes(m.size, '\0');
       MPI_Bcast(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, 0, MPI_COMM_WORLD);
       mpi::run_worker(mpi::deserialize_config(bytes), rank_, local_rank_);
@@ -124,18 +121,16 @@ Session* g_session = nullptr;
 // destructors. Registered before any Coordinator's handler, so it runs after it:
 // the current study has been stopped, now the serving ranks are released.
 void finish_at_exit() {
-  if (g_session) g_session->finish(130);
+  if (g_session) g_session->finish();
   Session::finalize();
 }
 
 void run_mpi(const std::function<void()>& driver) {
   Session session;
   if (session.rank() != 0) {
-    const int status = session.serve();
-    if (status != 0) {
-      Session::finalize();
-      std::exit(status);
-    }
+    // Exit 0 whatever rank 0's status: the launcher reports rank 0's, and a worker's
+    // earlier non-zero exit would make it kill rank 0 before it has said why.
+    session.serve();
     return;
   }
   static const bool registered = std::atexit(finish_at_exit) == 0;

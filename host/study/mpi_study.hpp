@@ -21,7 +21,7 @@ int launcher_world_size();
 
 // Runs `driver` once: here, or under a launcher with K > 1 ranks on rank 0 while the
 // other ranks serve its mc studies until it returns or fails (they then return
-// without running it, or exit with rank 0's non-zero status). MPI is initialised and
+// without running it; the job's exit status is rank 0's). MPI is initialised and
 // finalised once around it. A binary built without MPI refuses to run under such a
 // launcher (UserError), since every rank would compute and write the whole study.
 void run_study_command(const std::function<void()>& driver);
