@@ -1,5 +1,7 @@
 #include "engine/chip_instance.hpp"
 
+#include <algorithm>
+
 #include "xbarmc/drift.hpp"
 #include "xbarmc/irdrop.hpp"
 #include "xbarmc/readout.hpp"
@@ -20,7 +22,8 @@ void program_chip(const StudyInputs& in, std::uint32_t chip, std::vector<Program
 void conductances_at(const StudyInputs& in, const std::vector<ProgrammedCell>& cells, double t_s,
                      std::vector<double>& g_s) {
   g_s.resize(cells.size());
-  for (std::size_t i = 0; i < cells.size(); ++i) g_s[i] = drifted_conductance(in.device, cells[i], t_s);
+  for (std::size_t i = 0; i < cells.size(); ++i)
+    g_s[i] = drifted_conductance(in.device, cells[i], t_s);
 }
 
 void effective_transfer(const StudyInputs& in, const std::vector<double>& g_s,
@@ -28,8 +31,8 @@ void effective_transfer(const StudyInputs& in, const std::vector<double>& g_s,
   const DeviceParams& d = in.device;
   scratch.resize(a_eff_scratch_doubles(d.ir_drop, in.n_in, in.n_cols()));
   a_eff_s.resize(g_s.size());
-  compute_a_eff(d.ir_drop, g_s.data(), in.n_in, in.n_cols(), d.r_wl_ohm, d.r_bl_ohm,
-                scratch.data(), a_eff_s.data());
+  compute_a_eff(d.ir_drop, g_s.data(), in.n_in, in.n_cols(), d.r_wl_ohm, d.r_bl_ohm, scratch.data(),
+                a_eff_s.data());
 }
 
 double sum_of(const std::vector<double>& v) {
@@ -38,21 +41,27 @@ double sum_of(const std::vector<double>& v) {
   return s;
 }
 
-int padded_stride(int n_cols) { return (n_cols + 7) / 8 * 8; }
+int padded_stride(int n_cols) {
+  return (n_cols + 7) / 8 * 8;
+}
 
 void make_read_matrix(const StudyInputs& in, const std::vector<double>& a_eff_s, double gain,
                       ReadMatrix& m) {
   m.n_in = in.n_in;
   m.n_cols = in.n_cols();
   m.stride = padded_stride(m.n_cols);
-  m.a.assign(static_cast<std::size_t>(m.n_in) * m.stride, 0.0f);
-  m.a2.assign(m.a.size(), 0.0f);
-  m.a_a2.assign(2 * m.a.size(), 0.0f);
+  // a and a_a2 end with rows of zeros up to row 64 at least (simd::AccumulateStepsFn).
+  const auto cells = static_cast<std::size_t>(m.n_in) * m.stride;
+  const auto padded = static_cast<std::size_t>(std::max(m.n_in + 1, 65)) * m.stride;
+  m.a.assign(padded, 0.0f);
+  m.a2.assign(cells, 0.0f);
+  m.a_a2.assign(2 * padded, 0.0f);
   const double unit = code_unit_a(in.readout);
   const double v_read = in.readout.v_read_v;
   for (int i = 0; i < m.n_in; ++i) {
     for (int c = 0; c < m.n_cols; ++c) {
-      const float a = static_cast<float>(v_read * a_eff_s[static_cast<std::size_t>(i) * m.n_cols + c] / unit);
+      const float a =
+          static_cast<float>(v_read * a_eff_s[static_cast<std::size_t>(i) * m.n_cols + c] / unit);
       m.a[static_cast<std::size_t>(i) * m.stride + c] = a;
       m.a2[static_cast<std::size_t>(i) * m.stride + c] = a * a;
       m.a_a2[static_cast<std::size_t>(i) * 2 * m.stride + c] = a;

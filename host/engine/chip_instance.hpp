@@ -30,6 +30,8 @@ double sum_of(const std::vector<double>& v);
 // / unit), a2_ij = a_ij·a_ij, rows padded to `stride` floats (a multiple of 8, zeros),
 // the same two interleaved per row (a_a2: row i = a_i· then a2_i·, 2·stride floats, one
 // contiguous stream for wide SIMD), plus the digital compensation gain (1 when off).
+// a and a_a2 hold rows of zeros from n_in through 64 at least (padding for
+// simd::AccumulateStepsFn).
 struct ReadMatrix {
   int n_in = 0;
   int n_cols = 0;

@@ -34,7 +34,7 @@ InferenceSetup make_inference_setup(const StudyInputs& in) {
 }
 
 void InferenceWorkspace::prepare(const InferenceSetup& s) {
-  read.assign(2 * static_cast<std::size_t>(s.stride), 0.0f);
+  read.assign(2 * static_cast<std::size_t>(s.stride) * s.timesteps, 0.0f);
   // Interleaved neuron loads read 2·padded(n_out) codes (simd::NeuronConstants).
   codes.assign(static_cast<std::size_t>(std::max(s.stride, 2 * padded_stride(s.n_out))), 0.0f);
   // All normals of one image and time, plus a block of lead-in and a row of padding.
@@ -74,19 +74,27 @@ ImageOutcome infer_image(const simd::Kernels& k, const InferenceSetup& s, const 
   nc.compensate = s.compensate;
   nc.reset = s.reset;
   nc.interleaved = s.interleaved;
-  float* current = w.read.data();
-  float* square = noisy ? current + s.stride : nullptr;
+  // With spikes and a kernel for it, the rows of every step are summed first, all steps
+  // at once (read holds step t at t·row_floats); otherwise step by step into read.
+  const int row_floats = noisy ? 2 * s.stride : s.stride;
+  const bool all_steps = !activations && k.accumulate_steps && plan.words == 1 && row_floats <= 64;
+  if (all_steps) {
+    k.accumulate_steps(noisy ? m.a_a2.data() : m.a.data(), row_floats, plan.step_mask(image, 0),
+                       s.timesteps, w.read.data());
+  }
   for (int t = 0; t < s.timesteps; ++t) {
+    float* current = w.read.data() + (all_steps ? static_cast<std::size_t>(t) * row_floats : 0);
+    float* square = noisy ? current + s.stride : nullptr;
     if (activations) {
       k.accumulate_dense(m.a.data(), m.stride, activations, s.n_in, current, square);
-    } else {
+    } else if (!all_steps) {
       k.accumulate_spikes(m.a.data(), m.a2.data(), m.a_a2.data(), m.stride,
                           plan.step_mask(image, t), plan.words, current, square);
     }
     const float* zt = noisy ? z + static_cast<std::size_t>(t) * n_ch : nullptr;
     if (s.scheme == Scheme::kB) {
-      out.saturated += k.adc_unipolar(current, square, zt, s.n_cols, m.stride, s.rc,
-                                      s.adc_bits, w.codes.data());
+      out.saturated +=
+          k.adc_unipolar(current, square, zt, s.n_cols, m.stride, s.rc, s.adc_bits, w.codes.data());
       k.neurons(w.codes.data(), s.col_pos.data(), s.col_neg.data(), s.n_out, nc, v, counts);
     } else {
       // Scheme A: one bipolar conversion of I_pos − I_neg per output, scalar.

@@ -29,7 +29,7 @@ InferenceSetup make_inference_setup(const StudyInputs& in);
 
 // Per-thread scratch, sized once by prepare().
 struct InferenceWorkspace {
-  std::vector<float> read;  // [current | square], 2·stride floats
+  std::vector<float> read;  // [current | square] of every step, 2·stride·T floats
   std::vector<float> codes, z, v;
   std::vector<std::uint32_t> counts;
   void prepare(const InferenceSetup& s);

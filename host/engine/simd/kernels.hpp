@@ -19,9 +19,17 @@ using NormalsFn = void (*)(const Stream& s, std::uint32_t first_block, std::uint
 // (skipped when square is null). c < stride; stride is a multiple of 8. a_a2 holds the
 // same values interleaved per row ([a_i· | a2_i·], ReadMatrix::a_a2), and square, when
 // not null, is current + stride, so a kernel may treat (current, square) as one row.
-using AccumulateSpikesFn = void (*)(const float* a, const float* a2, const float* a_a2,
-                                    int stride, const std::uint64_t* mask, int n_words,
-                                    float* current, float* square);
+using AccumulateSpikesFn = void (*)(const float* a, const float* a2, const float* a_a2, int stride,
+                                    const std::uint64_t* mask, int n_words, float* current,
+                                    float* square);
+// Every step of one image at once: out[t·row_floats + c] = Σ_{set bits i of masks[t],
+// ascending} rows[i·row_floats + c] for t < n_steps, c < row_floats (the sum of
+// AccumulateSpikesFn, row by row: rows is a, or a_a2 with row_floats = 2·stride). One mask
+// word per step (n_in ≤ 64), row_floats ≤ 64, and row 64 of rows (and any from n_in on) a
+// row of zeros, which a kernel may add to pad a step: a sum starts at +0.0 and so never
+// holds −0.0, and adding +0.0 to anything else changes no bit.
+using AccumulateStepsFn = void (*)(const float* rows, int row_floats, const std::uint64_t* masks,
+                                   int n_steps, float* out);
 // current[c] = Σ_i s_i·a[i·stride + c], square[c] = Σ_i (s_i·a)² (skipped when null).
 using AccumulateDenseFn = void (*)(const float* a, int stride, const float* s, int n_in,
                                    float* current, float* square);
@@ -53,6 +61,8 @@ struct Kernels {
   AccumulateDenseFn accumulate_dense;
   AdcUnipolarFn adc_unipolar;
   NeuronsFn neurons;
+  // Null where the per-step accumulate_spikes is the fastest this CPU has.
+  AccumulateStepsFn accumulate_steps;
 };
 
 const Kernels& scalar_kernels();

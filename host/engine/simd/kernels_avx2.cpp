@@ -73,11 +73,13 @@ XBARMC_AVX2 inline __m256 alternating_horner8(__m256 r2) {
 // detail::portable_log<float>, lane-wise.
 XBARMC_AVX2 inline __m256 log8(__m256 x) {
   const __m256i bits = _mm256_castps_si256(x);
-  __m256i e = _mm256_sub_epi32(_mm256_and_si256(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(0xFF)),
-                               _mm256_set1_epi32(127));
-  __m256 m = _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x7FFFFF)),
-                                                 _mm256_set1_epi32(127 << 23)));
-  const __m256 big = _mm256_cmp_ps(m, _mm256_set1_ps(static_cast<float>(1.41421356237309504880)), _CMP_GT_OQ);
+  __m256i e =
+      _mm256_sub_epi32(_mm256_and_si256(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(0xFF)),
+                       _mm256_set1_epi32(127));
+  __m256 m = _mm256_castsi256_ps(_mm256_or_si256(
+      _mm256_and_si256(bits, _mm256_set1_epi32(0x7FFFFF)), _mm256_set1_epi32(127 << 23)));
+  const __m256 big =
+      _mm256_cmp_ps(m, _mm256_set1_ps(static_cast<float>(1.41421356237309504880)), _CMP_GT_OQ);
   m = _mm256_blendv_ps(m, _mm256_mul_ps(m, _mm256_set1_ps(0.5f)), big);
   e = _mm256_sub_epi32(e, _mm256_castps_si256(big));  // big lanes are −1: e + 1
   const __m256 one = _mm256_set1_ps(1.0f);
@@ -86,7 +88,8 @@ XBARMC_AVX2 inline __m256 log8(__m256 x) {
   constexpr int kTerms = 5;
   __m256 poly = _mm256_set1_ps(1.0f / static_cast<float>(2 * kTerms + 1));
   for (int k = kTerms - 1; k >= 0; --k) {
-    poly = _mm256_add_ps(_mm256_mul_ps(poly, s2), _mm256_set1_ps(1.0f / static_cast<float>(2 * k + 1)));
+    poly = _mm256_add_ps(_mm256_mul_ps(poly, s2),
+                         _mm256_set1_ps(1.0f / static_cast<float>(2 * k + 1)));
   }
   const __m256 ln2 = _mm256_set1_ps(static_cast<float>(0.693147180559945309417232121458));
   return _mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(2.0f), s), poly),
@@ -97,7 +100,8 @@ XBARMC_AVX2 inline __m256 log8(__m256 x) {
 XBARMC_AVX2 inline void sincos8(__m256 u, __m256* s_out, __m256* c_out) {
   const __m256 w = _mm256_mul_ps(_mm256_set1_ps(4.0f), u);
   const __m256 q = _mm256_floor_ps(_mm256_add_ps(w, _mm256_set1_ps(0.5f)));
-  const __m256 r = _mm256_mul_ps(_mm256_sub_ps(w, q), _mm256_set1_ps(static_cast<float>(1.57079632679489661923)));
+  const __m256 r = _mm256_mul_ps(_mm256_sub_ps(w, q),
+                                 _mm256_set1_ps(static_cast<float>(1.57079632679489661923)));
   const __m256 r2 = _mm256_mul_ps(r, r);
   const __m256 ps = alternating_horner8<110, 72, 42, 20, 6>(r2);
   const __m256 pc = alternating_horner8<90, 56, 30, 12, 2>(r2);
@@ -105,8 +109,8 @@ XBARMC_AVX2 inline void sincos8(__m256 u, __m256* s_out, __m256* c_out) {
   const __m256 cr = pc;
   const __m256i qi = _mm256_and_si256(_mm256_cvttps_epi32(q), _mm256_set1_epi32(3));
   // Quadrant 1, 3 swap sine and cosine; sine is negated in 2, 3, cosine in 1, 2.
-  const __m256 swap = _mm256_castsi256_ps(_mm256_cmpeq_epi32(_mm256_and_si256(qi, _mm256_set1_epi32(1)),
-                                                             _mm256_set1_epi32(1)));
+  const __m256 swap = _mm256_castsi256_ps(
+      _mm256_cmpeq_epi32(_mm256_and_si256(qi, _mm256_set1_epi32(1)), _mm256_set1_epi32(1)));
   const __m256i neg_s = _mm256_slli_epi32(_mm256_srli_epi32(qi, 1), 31);
   const __m256i neg_c =
       _mm256_slli_epi32(_mm256_srli_epi32(_mm256_add_epi32(qi, _mm256_set1_epi32(1)), 1), 31);
@@ -171,7 +175,8 @@ XBARMC_AVX2 void accumulate_spikes_fixed(const float* a, const float* a2, int st
       const std::size_t row = static_cast<std::size_t>(64 * word + __builtin_ctzll(m)) * stride;
       for (int v = 0; v < NV; ++v) acc[v] = _mm256_add_ps(acc[v], _mm256_loadu_ps(a + row + 8 * v));
       if (square) {
-        for (int v = 0; v < NV; ++v) sq[v] = _mm256_add_ps(sq[v], _mm256_loadu_ps(a2 + row + 8 * v));
+        for (int v = 0; v < NV; ++v)
+          sq[v] = _mm256_add_ps(sq[v], _mm256_loadu_ps(a2 + row + 8 * v));
       }
     }
   }
@@ -192,9 +197,11 @@ XBARMC_AVX2 void accumulate_spikes_any(const float* a, const float* a2, int stri
     for (std::uint64_t m = mask[word]; m != 0; m &= m - 1) {
       const std::size_t row = static_cast<std::size_t>(64 * word + __builtin_ctzll(m)) * stride;
       for (int c = 0; c < stride; c += 8) {
-        _mm256_storeu_ps(current + c, _mm256_add_ps(_mm256_loadu_ps(current + c), _mm256_loadu_ps(a + row + c)));
+        _mm256_storeu_ps(current + c,
+                         _mm256_add_ps(_mm256_loadu_ps(current + c), _mm256_loadu_ps(a + row + c)));
         if (square) {
-          _mm256_storeu_ps(square + c, _mm256_add_ps(_mm256_loadu_ps(square + c), _mm256_loadu_ps(a2 + row + c)));
+          _mm256_storeu_ps(square + c, _mm256_add_ps(_mm256_loadu_ps(square + c),
+                                                     _mm256_loadu_ps(a2 + row + c)));
         }
       }
     }
@@ -204,11 +211,21 @@ XBARMC_AVX2 void accumulate_spikes_any(const float* a, const float* a2, int stri
 void accumulate_spikes_avx2(const float* a, const float* a2, const float*, int stride,
                             const std::uint64_t* mask, int n_words, float* current, float* square) {
   switch (stride / 8) {
-    case 1: accumulate_spikes_fixed<1>(a, a2, stride, mask, n_words, current, square); return;
-    case 2: accumulate_spikes_fixed<2>(a, a2, stride, mask, n_words, current, square); return;
-    case 3: accumulate_spikes_fixed<3>(a, a2, stride, mask, n_words, current, square); return;
-    case 4: accumulate_spikes_fixed<4>(a, a2, stride, mask, n_words, current, square); return;
-    default: accumulate_spikes_any(a, a2, stride, mask, n_words, current, square); return;
+    case 1:
+      accumulate_spikes_fixed<1>(a, a2, stride, mask, n_words, current, square);
+      return;
+    case 2:
+      accumulate_spikes_fixed<2>(a, a2, stride, mask, n_words, current, square);
+      return;
+    case 3:
+      accumulate_spikes_fixed<3>(a, a2, stride, mask, n_words, current, square);
+      return;
+    case 4:
+      accumulate_spikes_fixed<4>(a, a2, stride, mask, n_words, current, square);
+      return;
+    default:
+      accumulate_spikes_any(a, a2, stride, mask, n_words, current, square);
+      return;
   }
 }
 
@@ -217,7 +234,8 @@ XBARMC_AVX2 void accumulate_dense_avx2(const float* a, int stride, const float* 
   for (int c = 0; c < stride; c += 8) {
     __m256 acc = _mm256_setzero_ps(), sq = _mm256_setzero_ps();
     for (int i = 0; i < n_in; ++i) {
-      const __m256 v = _mm256_mul_ps(_mm256_set1_ps(s[i]), _mm256_loadu_ps(a + static_cast<std::size_t>(i) * stride + c));
+      const __m256 v = _mm256_mul_ps(_mm256_set1_ps(s[i]),
+                                     _mm256_loadu_ps(a + static_cast<std::size_t>(i) * stride + c));
       acc = _mm256_add_ps(acc, v);
       sq = _mm256_add_ps(sq, _mm256_mul_ps(v, v));
     }
@@ -236,7 +254,8 @@ XBARMC_AVX2 std::uint32_t adc_unipolar_avx2(const float* current, const float* s
   for (int c = 0; c < stride; c += 8) {
     __m256 y = _mm256_loadu_ps(current + c);
     if (z) {
-      const __m256 sigma = _mm256_sqrt_ps(_mm256_add_ps(_mm256_mul_ps(sr2, _mm256_loadu_ps(square + c)), sa2));
+      const __m256 sigma =
+          _mm256_sqrt_ps(_mm256_add_ps(_mm256_mul_ps(sr2, _mm256_loadu_ps(square + c)), sa2));
       y = _mm256_add_ps(y, _mm256_mul_ps(sigma, _mm256_loadu_ps(z + c)));
     }
     if (adc_bits == 0) {
@@ -244,9 +263,11 @@ XBARMC_AVX2 std::uint32_t adc_unipolar_avx2(const float* current, const float* s
       continue;
     }
     const __m256 q = _mm256_floor_ps(_mm256_add_ps(y, half));
-    const __m256 out = _mm256_or_ps(_mm256_cmp_ps(q, top, _CMP_GT_OQ), _mm256_cmp_ps(q, zero, _CMP_LT_OQ));
+    const __m256 out =
+        _mm256_or_ps(_mm256_cmp_ps(q, top, _CMP_GT_OQ), _mm256_cmp_ps(q, zero, _CMP_LT_OQ));
     const int valid = n_cols - c >= 8 ? 0xFF : (n_cols > c ? (1 << (n_cols - c)) - 1 : 0);
-    clamped_count += static_cast<std::uint32_t>(__builtin_popcount(_mm256_movemask_ps(out) & valid));
+    clamped_count +=
+        static_cast<std::uint32_t>(__builtin_popcount(_mm256_movemask_ps(out) & valid));
     _mm256_storeu_ps(codes + c, _mm256_min_ps(_mm256_max_ps(q, zero), top));
   }
   return clamped_count;
@@ -289,8 +310,9 @@ XBARMC_AVX2 void neurons_avx2(const float* codes, const int* col_pos, const int*
 }  // namespace
 
 const Kernels* avx2_kernels() {
-  static const Kernels k{"avx2", normals_avx2, accumulate_spikes_avx2, accumulate_dense_avx2,
-                         adc_unipolar_avx2, neurons_avx2};
+  static const Kernels k{
+      "avx2",       normals_avx2, accumulate_spikes_avx2, accumulate_dense_avx2, adc_unipolar_avx2,
+      neurons_avx2, nullptr};
   static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return supported ? &k : nullptr;
 }
@@ -300,7 +322,9 @@ const Kernels* avx2_kernels() {
 #else  // not x86: the portable path only
 
 namespace xbarmc::simd {
-const Kernels* avx2_kernels() { return nullptr; }
+const Kernels* avx2_kernels() {
+  return nullptr;
+}
 }  // namespace xbarmc::simd
 
 #endif

@@ -14,12 +14,14 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace xbarmc::simd {
 namespace {
 
 #define XBARMC_AVX512 __attribute__((target("avx512f,avx512dq,avx2,fma")))
+#define XBARMC_AVX512_BMI __attribute__((target("avx512f,avx512dq,avx2,fma,bmi")))
 
 XBARMC_AVX512 inline void mul_hi_lo(__m512i a, __m512i m, __m512i* hi, __m512i* lo) {
   const __m512i even = _mm512_mul_epu32(a, m);
@@ -30,8 +32,9 @@ XBARMC_AVX512 inline void mul_hi_lo(__m512i a, __m512i m, __m512i* hi, __m512i* 
 
 XBARMC_AVX512 inline void philox16(const Stream& s, std::uint32_t block, __m512i* x, __m512i* y,
                                    __m512i* z, __m512i* w) {
-  __m512i cx = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(block)),
-                                _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  __m512i cx =
+      _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(block)),
+                       _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
   __m512i cy = _mm512_set1_epi32(static_cast<int>(s.b));
   __m512i cz = _mm512_set1_epi32(static_cast<int>(s.a));
   __m512i cw = _mm512_set1_epi32(static_cast<int>(s.purpose));
@@ -73,10 +76,11 @@ XBARMC_AVX512 inline __m512 alternating_horner16(__m512 r2) {
 
 XBARMC_AVX512 inline __m512 log16(__m512 x) {
   const __m512i bits = _mm512_castps_si512(x);
-  __m512i e = _mm512_sub_epi32(_mm512_and_si512(_mm512_srli_epi32(bits, 23), _mm512_set1_epi32(0xFF)),
-                               _mm512_set1_epi32(127));
-  __m512 m = _mm512_castsi512_ps(_mm512_or_si512(_mm512_and_si512(bits, _mm512_set1_epi32(0x7FFFFF)),
-                                                 _mm512_set1_epi32(127 << 23)));
+  __m512i e =
+      _mm512_sub_epi32(_mm512_and_si512(_mm512_srli_epi32(bits, 23), _mm512_set1_epi32(0xFF)),
+                       _mm512_set1_epi32(127));
+  __m512 m = _mm512_castsi512_ps(_mm512_or_si512(
+      _mm512_and_si512(bits, _mm512_set1_epi32(0x7FFFFF)), _mm512_set1_epi32(127 << 23)));
   const __mmask16 big =
       _mm512_cmp_ps_mask(m, _mm512_set1_ps(static_cast<float>(1.41421356237309504880)), _CMP_GT_OQ);
   m = _mm512_mask_mul_ps(m, big, m, _mm512_set1_ps(0.5f));
@@ -87,7 +91,8 @@ XBARMC_AVX512 inline __m512 log16(__m512 x) {
   constexpr int kTerms = 5;
   __m512 poly = _mm512_set1_ps(1.0f / static_cast<float>(2 * kTerms + 1));
   for (int k = kTerms - 1; k >= 0; --k) {
-    poly = _mm512_add_ps(_mm512_mul_ps(poly, s2), _mm512_set1_ps(1.0f / static_cast<float>(2 * k + 1)));
+    poly = _mm512_add_ps(_mm512_mul_ps(poly, s2),
+                         _mm512_set1_ps(1.0f / static_cast<float>(2 * k + 1)));
   }
   const __m512 ln2 = _mm512_set1_ps(static_cast<float>(0.693147180559945309417232121458));
   return _mm512_add_ps(_mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(2.0f), s), poly),
@@ -98,7 +103,8 @@ XBARMC_AVX512 inline void sincos16(__m512 u, __m512* s_out, __m512* c_out) {
   const __m512 w = _mm512_mul_ps(_mm512_set1_ps(4.0f), u);
   const __m512 q = _mm512_roundscale_ps(_mm512_add_ps(w, _mm512_set1_ps(0.5f)),
                                         _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-  const __m512 r = _mm512_mul_ps(_mm512_sub_ps(w, q), _mm512_set1_ps(static_cast<float>(1.57079632679489661923)));
+  const __m512 r = _mm512_mul_ps(_mm512_sub_ps(w, q),
+                                 _mm512_set1_ps(static_cast<float>(1.57079632679489661923)));
   const __m512 r2 = _mm512_mul_ps(r, r);
   const __m512 ps = alternating_horner16<110, 72, 42, 20, 6>(r2);
   const __m512 pc = alternating_horner16<90, 56, 30, 12, 2>(r2);
@@ -107,7 +113,8 @@ XBARMC_AVX512 inline void sincos16(__m512 u, __m512* s_out, __m512* c_out) {
   const __m512i qi = _mm512_and_si512(_mm512_cvttps_epi32(q), _mm512_set1_epi32(3));
   const __mmask16 swap = _mm512_test_epi32_mask(qi, _mm512_set1_epi32(1));
   const __m512i neg_s = _mm512_slli_epi32(_mm512_srli_epi32(qi, 1), 31);
-  const __m512i neg_c = _mm512_slli_epi32(_mm512_srli_epi32(_mm512_add_epi32(qi, _mm512_set1_epi32(1)), 1), 31);
+  const __m512i neg_c =
+      _mm512_slli_epi32(_mm512_srli_epi32(_mm512_add_epi32(qi, _mm512_set1_epi32(1)), 1), 31);
   const __m512 s = _mm512_mask_blend_ps(swap, sr, cr);
   const __m512 c = _mm512_mask_blend_ps(swap, cr, sr);
   *s_out = _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(s), neg_s));
@@ -146,14 +153,14 @@ XBARMC_AVX512 inline void normals64(const Stream& st, std::uint32_t block, float
   __m512 c0, s0, c1, s1;
   box_muller16(x, y, &c0, &s0);
   box_muller16(z, w, &c1, &s1);
-  transpose_store8(_mm512_castps512_ps256(c0), _mm512_castps512_ps256(s0), _mm512_castps512_ps256(c1),
-                   _mm512_castps512_ps256(s1), out);
+  transpose_store8(_mm512_castps512_ps256(c0), _mm512_castps512_ps256(s0),
+                   _mm512_castps512_ps256(c1), _mm512_castps512_ps256(s1), out);
   transpose_store8(_mm512_extractf32x8_ps(c0, 1), _mm512_extractf32x8_ps(s0, 1),
                    _mm512_extractf32x8_ps(c1, 1), _mm512_extractf32x8_ps(s1, 1), out + 32);
 }
 
-XBARMC_AVX512 void normals_avx512(const Stream& s, std::uint32_t first_block, std::uint32_t n_blocks,
-                                  float* out) {
+XBARMC_AVX512 void normals_avx512(const Stream& s, std::uint32_t first_block,
+                                  std::uint32_t n_blocks, float* out) {
   std::uint32_t b = 0;
   for (; b + 16 <= n_blocks; b += 16) normals64(s, first_block + b, out + 4 * b);
   if (b < n_blocks) {
@@ -171,8 +178,10 @@ XBARMC_AVX512 void accumulate_rows(const float* rows, int row_floats, const std:
   for (int v = 0; v < NZ; ++v) acc[v] = _mm512_setzero_ps();
   for (int word = 0; word < n_words; ++word) {
     for (std::uint64_t m = mask[word]; m != 0; m &= m - 1) {
-      const float* row = rows + static_cast<std::size_t>(64 * word + __builtin_ctzll(m)) * row_floats;
-      for (int v = 0; v < NZ - 1; ++v) acc[v] = _mm512_add_ps(acc[v], _mm512_loadu_ps(row + 16 * v));
+      const float* row =
+          rows + static_cast<std::size_t>(64 * word + __builtin_ctzll(m)) * row_floats;
+      for (int v = 0; v < NZ - 1; ++v)
+        acc[v] = _mm512_add_ps(acc[v], _mm512_loadu_ps(row + 16 * v));
       acc[NZ - 1] = _mm512_add_ps(acc[NZ - 1], _mm512_maskz_loadu_ps(last, row + 16 * (NZ - 1)));
     }
   }
@@ -190,13 +199,86 @@ void accumulate_spikes_avx512(const float* a, const float* a2, const float* a_a2
   const int tail = row_floats - 16 * (nz - 1);
   const auto last = static_cast<__mmask16>((1u << tail) - 1u);
   switch (nz) {
-    case 1: accumulate_rows<1>(rows, row_floats, mask, n_words, last, current); return;
-    case 2: accumulate_rows<2>(rows, row_floats, mask, n_words, last, current); return;
-    case 3: accumulate_rows<3>(rows, row_floats, mask, n_words, last, current); return;
-    case 4: accumulate_rows<4>(rows, row_floats, mask, n_words, last, current); return;
-    case 5: accumulate_rows<5>(rows, row_floats, mask, n_words, last, current); return;
-    case 6: accumulate_rows<6>(rows, row_floats, mask, n_words, last, current); return;
-    default: avx2_kernels()->accumulate_spikes(a, a2, a_a2, stride, mask, n_words, current, square);
+    case 1:
+      accumulate_rows<1>(rows, row_floats, mask, n_words, last, current);
+      return;
+    case 2:
+      accumulate_rows<2>(rows, row_floats, mask, n_words, last, current);
+      return;
+    case 3:
+      accumulate_rows<3>(rows, row_floats, mask, n_words, last, current);
+      return;
+    case 4:
+      accumulate_rows<4>(rows, row_floats, mask, n_words, last, current);
+      return;
+    case 5:
+      accumulate_rows<5>(rows, row_floats, mask, n_words, last, current);
+      return;
+    case 6:
+      accumulate_rows<6>(rows, row_floats, mask, n_words, last, current);
+      return;
+    default:
+      avx2_kernels()->accumulate_spikes(a, a2, a_a2, stride, mask, n_words, current, square);
+  }
+}
+
+// accumulate_steps on AVX-512: four steps are summed together, each taking its next
+// active row with a trailing-zero count, which gives 64 (the zero row) once its mask is
+// empty. Four independent chains hide the add latency that one step's serial sum is
+// bound by, row addresses come from registers, not memory, and the only data-dependent
+// branch is the loop end of each group of four (its longest list).
+template <int NZ>
+XBARMC_AVX512_BMI void accumulate_steps_rows(const float* rows, int row_floats,
+                                             const std::uint64_t* masks, int n_steps,
+                                             __mmask16 last, float* out) {
+  constexpr int kGroup = 4;
+  for (int t0 = 0; t0 < n_steps; t0 += kGroup) {
+    std::uint64_t m[kGroup];
+    int longest = 0;
+    for (int g = 0; g < kGroup; ++g) {
+      m[g] = t0 + g < n_steps ? masks[t0 + g] : 0;
+      longest = std::max(longest, __builtin_popcountll(m[g]));
+    }
+    __m512 acc[kGroup][NZ];
+    for (int g = 0; g < kGroup; ++g) {
+      for (int v = 0; v < NZ; ++v) acc[g][v] = _mm512_setzero_ps();
+    }
+    for (int k = 0; k < longest; ++k) {
+      for (int g = 0; g < kGroup; ++g) {
+        const float* row = rows + static_cast<std::size_t>(_tzcnt_u64(m[g])) * row_floats;
+        m[g] = _blsr_u64(m[g]);
+        for (int v = 0; v < NZ - 1; ++v)
+          acc[g][v] = _mm512_add_ps(acc[g][v], _mm512_loadu_ps(row + 16 * v));
+        acc[g][NZ - 1] =
+            _mm512_add_ps(acc[g][NZ - 1], _mm512_maskz_loadu_ps(last, row + 16 * (NZ - 1)));
+      }
+    }
+    for (int g = 0; g < kGroup && t0 + g < n_steps; ++g) {
+      float* o = out + static_cast<std::size_t>(t0 + g) * row_floats;
+      for (int v = 0; v < NZ - 1; ++v) _mm512_storeu_ps(o + 16 * v, acc[g][v]);
+      _mm512_mask_storeu_ps(o + 16 * (NZ - 1), last, acc[g][NZ - 1]);
+    }
+  }
+}
+
+void accumulate_steps_avx512(const float* rows, int row_floats, const std::uint64_t* masks,
+                             int n_steps, float* out) {
+  const int nz = (row_floats + 15) / 16;
+  const int tail = row_floats - 16 * (nz - 1);
+  const auto last = static_cast<__mmask16>((1u << tail) - 1u);
+  switch (nz) {
+    case 1:
+      accumulate_steps_rows<1>(rows, row_floats, masks, n_steps, last, out);
+      return;
+    case 2:
+      accumulate_steps_rows<2>(rows, row_floats, masks, n_steps, last, out);
+      return;
+    case 3:
+      accumulate_steps_rows<3>(rows, row_floats, masks, n_steps, last, out);
+      return;
+    default:
+      accumulate_steps_rows<4>(rows, row_floats, masks, n_steps, last, out);
+      return;
   }
 }
 
@@ -204,7 +286,8 @@ void accumulate_spikes_avx512(const float* a, const float* a2, const float* a_a2
 // be half full, masked), the same per-column operations.
 XBARMC_AVX512 std::uint32_t adc_unipolar_avx512(const float* current, const float* square,
                                                 const float* z, int n_cols, int stride,
-                                                const ReadConstants& rc, int adc_bits, float* codes) {
+                                                const ReadConstants& rc, int adc_bits,
+                                                float* codes) {
   std::uint32_t clamped_count = 0;
   const __m512 sr2 = _mm512_set1_ps(rc.sr2), sa2 = _mm512_set1_ps(rc.sa2);
   const __m512 top = _mm512_set1_ps(static_cast<float>(code_full_scale(Scheme::kB, adc_bits)));
@@ -213,17 +296,20 @@ XBARMC_AVX512 std::uint32_t adc_unipolar_avx512(const float* current, const floa
     const __mmask16 lanes = stride - c >= 16 ? __mmask16(0xFFFF) : __mmask16(0xFF);
     __m512 y = _mm512_maskz_loadu_ps(lanes, current + c);
     if (z) {
-      const __m512 var = _mm512_add_ps(_mm512_mul_ps(sr2, _mm512_maskz_loadu_ps(lanes, square + c)), sa2);
+      const __m512 var =
+          _mm512_add_ps(_mm512_mul_ps(sr2, _mm512_maskz_loadu_ps(lanes, square + c)), sa2);
       y = _mm512_add_ps(y, _mm512_mul_ps(_mm512_sqrt_ps(var), _mm512_maskz_loadu_ps(lanes, z + c)));
     }
     if (adc_bits == 0) {
       _mm512_mask_storeu_ps(codes + c, lanes, y);
       continue;
     }
-    const __m512 q = _mm512_roundscale_ps(_mm512_add_ps(y, half), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    const __m512 q =
+        _mm512_roundscale_ps(_mm512_add_ps(y, half), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
     const auto out = static_cast<unsigned>(_mm512_cmp_ps_mask(q, top, _CMP_GT_OQ) |
                                            _mm512_cmp_ps_mask(q, zero, _CMP_LT_OQ));
-    const unsigned valid = n_cols - c >= 16 ? 0xFFFFu : (n_cols > c ? (1u << (n_cols - c)) - 1u : 0u);
+    const unsigned valid =
+        n_cols - c >= 16 ? 0xFFFFu : (n_cols > c ? (1u << (n_cols - c)) - 1u : 0u);
     clamped_count += static_cast<std::uint32_t>(__builtin_popcount(out & valid));
     _mm512_mask_storeu_ps(codes + c, lanes, _mm512_min_ps(_mm512_max_ps(q, zero), top));
   }
@@ -236,9 +322,15 @@ const Kernels* avx512_kernels() {
   static const bool supported = __builtin_cpu_supports("avx512f") &&
                                 __builtin_cpu_supports("avx512dq") && avx2_kernels() != nullptr;
   if (!supported) return nullptr;
-  static const Kernels k{"avx512", normals_avx512, accumulate_spikes_avx512,
-                         avx2_kernels()->accumulate_dense, adc_unipolar_avx512,
-                         avx2_kernels()->neurons};
+  // The all-steps accumulation walks the masks with BMI1's tzcnt and blsr.
+  static const bool bmi = __builtin_cpu_supports("bmi");
+  static const Kernels k{"avx512",
+                         normals_avx512,
+                         accumulate_spikes_avx512,
+                         avx2_kernels()->accumulate_dense,
+                         adc_unipolar_avx512,
+                         avx2_kernels()->neurons,
+                         bmi ? accumulate_steps_avx512 : nullptr};
   return &k;
 }
 
@@ -247,7 +339,9 @@ const Kernels* avx512_kernels() {
 #else
 
 namespace xbarmc::simd {
-const Kernels* avx512_kernels() { return nullptr; }
+const Kernels* avx512_kernels() {
+  return nullptr;
+}
 }  // namespace xbarmc::simd
 
 #endif

@@ -8,7 +8,8 @@
 namespace xbarmc::simd {
 namespace {
 
-void normals_scalar(const Stream& s, std::uint32_t first_block, std::uint32_t n_blocks, float* out) {
+void normals_scalar(const Stream& s, std::uint32_t first_block, std::uint32_t n_blocks,
+                    float* out) {
   for (std::uint32_t b = 0; b < n_blocks; ++b) {
     const U32x4 w = stream_block(s, first_block + b);
     normal2_float(w.x, w.y, &out[4 * b], &out[4 * b + 1]);
@@ -78,8 +79,13 @@ void neurons_scalar(const float* codes, const int* col_pos, const int* col_neg, 
 }  // namespace
 
 const Kernels& scalar_kernels() {
-  static const Kernels k{"scalar", normals_scalar, accumulate_spikes_scalar,
-                         accumulate_dense_scalar, adc_unipolar_scalar, neurons_scalar};
+  static const Kernels k{"scalar",
+                         normals_scalar,
+                         accumulate_spikes_scalar,
+                         accumulate_dense_scalar,
+                         adc_unipolar_scalar,
+                         neurons_scalar,
+                         nullptr};
   return k;
 }
 
