@@ -1,11 +1,15 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "engine/calibration.hpp"
+#include "engine/chip_instance.hpp"
 #include "engine/cpu_engine.hpp"
 #include "engine/reference_engine.hpp"
+#include "engine/simd/kernels.hpp"
 #include "engine/synthetic_workload.hpp"
 
 namespace xbarmc {
@@ -43,7 +47,8 @@ void expect_all_match_reference(const StudyInputs& in, const std::string& what) 
     if (!k) continue;
     CpuEngine fast(2, k);
     expect_same(run(fast, in, 3, 7), ref, what + " [" + k->name + "]");
-    expect_same(run(fast, in, 3, 4), run(reference, in, 3, 4), what + " [" + k->name + ", one chip]");
+    expect_same(run(fast, in, 3, 4), run(reference, in, 3, 4),
+                what + " [" + k->name + ", one chip]");
   }
 }
 
@@ -62,10 +67,69 @@ TEST(CpuEngine, FastEqualsReferenceAcrossConfigs) {
           in.readout.adc_bits = bits;
           in.readout.i_fs_a = calibrated_full_scale(in);
           in.neuron.threshold = 0.3 * threshold_reference(in.readout);
-          expect_all_match_reference(in, "n_in " + std::to_string(n_in) + " enc " +
-                                             std::to_string(int(enc)) + " scheme " +
-                                             std::to_string(int(scheme)) + " bits " +
-                                             std::to_string(bits));
+          expect_all_match_reference(
+              in, "n_in " + std::to_string(n_in) + " enc " + std::to_string(int(enc)) + " scheme " +
+                      std::to_string(int(scheme)) + " bits " + std::to_string(bits));
+        }
+      }
+    }
+  }
+}
+
+TEST(CpuEngine, FastEqualsReferenceWithFewRowsAndOddStepCounts) {
+  // Fewer than 64 rows (padding rows between n_in and 64) and step counts that leave a
+  // partial group of steps, with and without read noise.
+  for (int steps : {1, 5, 7}) {
+    for (double read_sigma : {0.0, 0.05}) {
+      StudyInputs in = small_study(40, 6, steps);
+      in.device.c2c_sigma = 0.1;
+      in.device.read_sigma = read_sigma;
+      in.readout.i_fs_a = calibrated_full_scale(in);
+      in.neuron.threshold = 0.3 * threshold_reference(in.readout);
+      expect_all_match_reference(
+          in, "n_in 40, T " + std::to_string(steps) + ", read sigma " + std::to_string(read_sigma));
+    }
+  }
+}
+
+TEST(CpuEngine, AllStepsAccumulationEqualsStepByStep) {
+  const simd::Kernels* k = simd::avx512_kernels();
+  if (!k || !k->accumulate_steps) GTEST_SKIP() << "no all-steps kernel on this CPU";
+  for (int n_cols : {8, 20, 32}) {
+    const int stride = padded_stride(n_cols);
+    for (bool with_square : {false, true}) {
+      const int row_floats = with_square ? 2 * stride : stride;
+      // Row 64 and beyond stay zero; rows 0..63 hold values of both signs and magnitudes.
+      std::vector<float> rows(static_cast<std::size_t>(65) * row_floats, 0.0f);
+      std::uint64_t x = 0x9E3779B97F4A7C15ull;
+      auto next = [&x] {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return x;
+      };
+      for (int i = 0; i < 64; ++i) {
+        for (int c = 0; c < row_floats; ++c) {
+          rows[static_cast<std::size_t>(i) * row_floats + c] =
+              static_cast<float>(static_cast<std::int64_t>(next() % 2001) - 1000) * 1.37e-3f;
+        }
+      }
+      const int steps = 11;
+      std::vector<std::uint64_t> masks(steps);
+      for (int t = 0; t < steps; ++t) masks[t] = next() & next();  // ~16 rows
+      masks[2] = 0;
+      masks[3] = ~0ull;
+      std::vector<float> all(static_cast<std::size_t>(steps) * row_floats, -1.0f);
+      k->accumulate_steps(rows.data(), row_floats, masks.data(), steps, all.data());
+      std::vector<float> one(row_floats);
+      for (int t = 0; t < steps; ++t) {
+        simd::scalar_kernels().accumulate_spikes(rows.data(), nullptr, nullptr, row_floats,
+                                                 &masks[t], 1, one.data(), nullptr);
+        for (int c = 0; c < row_floats; ++c) {
+          EXPECT_EQ(std::memcmp(&all[static_cast<std::size_t>(t) * row_floats + c], &one[c],
+                                sizeof(float)),
+                    0)
+              << "n_cols " << n_cols << " step " << t << " column " << c;
         }
       }
     }
@@ -171,8 +235,8 @@ TEST(CpuEngine, MeanAccuracyFallsAsC2cSigmaRises) {
 
 TEST(Calibration, PercentileInterpolatesLikeNumpy) {
   std::vector<double> v{4.0, 1.0, 3.0, 2.0};
-  EXPECT_DOUBLE_EQ(percentile_linear(v, 50.0), 2.5);     // numpy.percentile([1,2,3,4], 50)
-  EXPECT_DOUBLE_EQ(percentile_linear(v, 99.9), 3.997);   // 3 + 0.997·(4 − 3)
+  EXPECT_DOUBLE_EQ(percentile_linear(v, 50.0), 2.5);    // numpy.percentile([1,2,3,4], 50)
+  EXPECT_DOUBLE_EQ(percentile_linear(v, 99.9), 3.997);  // 3 + 0.997·(4 − 3)
   EXPECT_DOUBLE_EQ(percentile_linear(v, 0.0), 1.0);
   EXPECT_DOUBLE_EQ(percentile_linear(v, 100.0), 4.0);
 }
