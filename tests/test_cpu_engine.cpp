@@ -77,17 +77,30 @@ TEST(CpuEngine, FastEqualsReferenceAcrossConfigs) {
 }
 
 TEST(CpuEngine, FastEqualsReferenceWithFewRowsAndOddStepCounts) {
-  // Fewer than 64 rows (padding rows between n_in and 64) and step counts that leave a
-  // partial group of steps, with and without read noise.
-  for (int steps : {1, 5, 7}) {
-    for (double read_sigma : {0.0, 0.05}) {
-      StudyInputs in = small_study(40, 6, steps);
-      in.device.c2c_sigma = 0.1;
-      in.device.read_sigma = read_sigma;
-      in.readout.i_fs_a = calibrated_full_scale(in);
-      in.neuron.threshold = 0.3 * threshold_reference(in.readout);
-      expect_all_match_reference(
-          in, "n_in 40, T " + std::to_string(steps) + ", read sigma " + std::to_string(read_sigma));
+  // Fewer than 64 rows (padding rows between n_in and 64), step counts that leave a
+  // partial group of steps, 6 and 16 outputs (half and all lanes of the fused neuron
+  // kernel), with and without read noise; the noisy case also with drift compensation,
+  // leak and reset to zero.
+  for (int n_out : {6, 16}) {
+    for (int steps : {1, 5, 7}) {
+      for (bool noisy : {false, true}) {
+        StudyInputs in = small_study(40, n_out, steps);
+        in.device.c2c_sigma = 0.1;
+        if (noisy) {
+          in.device.read_sigma = 0.05;
+          in.device.nu_mean = 0.02;
+          in.device.drift_compensation = true;
+          in.times_s = {1.0, 86400.0};
+          in.neuron.leak = 0.9;
+          in.neuron.reset = Reset::kZero;
+        } else {
+          in.device.read_sigma = 0.0;
+        }
+        in.readout.i_fs_a = calibrated_full_scale(in);
+        in.neuron.threshold = 0.3 * threshold_reference(in.readout);
+        expect_all_match_reference(in, "n_in 40, n_out " + std::to_string(n_out) + ", T " +
+                                           std::to_string(steps) + (noisy ? ", noisy" : ""));
+      }
     }
   }
 }

@@ -82,7 +82,13 @@ ImageOutcome infer_image(const simd::Kernels& k, const InferenceSetup& s, const 
     k.accumulate_steps(noisy ? m.a_a2.data() : m.a.data(), row_floats, plan.step_mask(image, 0),
                        s.timesteps, w.read.data());
   }
-  for (int t = 0; t < s.timesteps; ++t) {
+  const bool fused =
+      all_steps && s.scheme == Scheme::kB && k.adc_neurons_steps && s.interleaved && s.n_out <= 16;
+  if (fused) {
+    out.saturated = k.adc_neurons_steps(w.read.data(), row_floats, s.stride, z, s.timesteps,
+                                        s.n_cols, s.rc, s.adc_bits, nc, s.n_out, v, counts);
+  }
+  for (int t = 0; t < (fused ? 0 : s.timesteps); ++t) {
     float* current = w.read.data() + (all_steps ? static_cast<std::size_t>(t) * row_floats : 0);
     float* square = noisy ? current + s.stride : nullptr;
     if (activations) {

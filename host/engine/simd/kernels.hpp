@@ -54,6 +54,16 @@ struct NeuronConstants {
 using NeuronsFn = void (*)(const float* codes, const int* col_pos, const int* col_neg, int n_out,
                            const NeuronConstants& nc, float* v, std::uint32_t* counts);
 
+// Scheme B, every step of one image with the interleaved layout and n_out ≤ 16 (so
+// stride ≤ 32): for t < n_steps, AdcUnipolarFn on current = read + t·read_step, square =
+// current + stride (when z is not null) and z + t·n_cols, then NeuronsFn on those codes;
+// returns the clamped count of all steps.
+using AdcNeuronsStepsFn = std::uint32_t (*)(const float* read, int read_step, int stride,
+                                            const float* z, int n_steps, int n_cols,
+                                            const ReadConstants& rc, int adc_bits,
+                                            const NeuronConstants& nc, int n_out, float* v,
+                                            std::uint32_t* counts);
+
 struct Kernels {
   const char* name;
   NormalsFn normals;
@@ -63,6 +73,7 @@ struct Kernels {
   NeuronsFn neurons;
   // Null where the per-step accumulate_spikes is the fastest this CPU has.
   AccumulateStepsFn accumulate_steps;
+  AdcNeuronsStepsFn adc_neurons_steps;  // null likewise
 };
 
 const Kernels& scalar_kernels();

@@ -310,9 +310,14 @@ XBARMC_AVX2 void neurons_avx2(const float* codes, const int* col_pos, const int*
 }  // namespace
 
 const Kernels* avx2_kernels() {
-  static const Kernels k{
-      "avx2",       normals_avx2, accumulate_spikes_avx2, accumulate_dense_avx2, adc_unipolar_avx2,
-      neurons_avx2, nullptr};
+  static const Kernels k{"avx2",
+                         normals_avx2,
+                         accumulate_spikes_avx2,
+                         accumulate_dense_avx2,
+                         adc_unipolar_avx2,
+                         neurons_avx2,
+                         nullptr,
+                         nullptr};
   static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return supported ? &k : nullptr;
 }

@@ -316,6 +316,74 @@ XBARMC_AVX512 std::uint32_t adc_unipolar_avx512(const float* current, const floa
   return clamped_count;
 }
 
+// adc_unipolar_avx512's conversion of one vector; clamped lanes of `valid` are counted.
+XBARMC_AVX512 inline __m512 adc_codes16(__m512 y, __mmask16 valid, int adc_bits, __m512 top,
+                                        std::uint32_t* clamped_count) {
+  if (adc_bits == 0) return y;
+  const __m512 zero = _mm512_setzero_ps();
+  const __m512 q = _mm512_roundscale_ps(_mm512_add_ps(y, _mm512_set1_ps(0.5f)),
+                                        _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  const auto out = static_cast<unsigned>(_mm512_cmp_ps_mask(q, top, _CMP_GT_OQ) |
+                                         _mm512_cmp_ps_mask(q, zero, _CMP_LT_OQ));
+  *clamped_count += static_cast<std::uint32_t>(__builtin_popcount(out & valid));
+  return _mm512_min_ps(_mm512_max_ps(q, zero), top);
+}
+
+// adc_neurons_steps: adc_unipolar_avx512 and neurons_avx2's operations on sixteen lanes,
+// every step in one call, with the membrane potentials and counts held in registers
+// from the first step to the last. Codes 2j and 2j+1 (interleaved layout) are taken
+// apart with one two-source permute each.
+XBARMC_AVX512 std::uint32_t adc_neurons_steps_avx512(const float* read, int read_step, int stride,
+                                                     const float* z, int n_steps, int n_cols,
+                                                     const ReadConstants& rc, int adc_bits,
+                                                     const NeuronConstants& nc, int n_out, float* v,
+                                                     std::uint32_t* counts) {
+  const __m512 sr2 = _mm512_set1_ps(rc.sr2), sa2 = _mm512_set1_ps(rc.sa2);
+  const __m512 top = _mm512_set1_ps(static_cast<float>(code_full_scale(Scheme::kB, adc_bits)));
+  const __m512 zero = _mm512_setzero_ps();
+  const __m512 leak = _mm512_set1_ps(nc.leak), theta = _mm512_set1_ps(nc.threshold);
+  const __m512 gain = _mm512_set1_ps(nc.gain);
+  const bool subtract = nc.reset == Reset::kSubtract;
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+  // Lanes read per column vector (the stride) and counted as clamped (the columns).
+  const __mmask16 read_hi =
+      static_cast<__mmask16>((1u << (stride - 16 > 0 ? stride - 16 : 0)) - 1u);
+  const __mmask16 valid_lo = static_cast<__mmask16>(n_cols >= 16 ? 0xFFFFu : (1u << n_cols) - 1u);
+  const __mmask16 valid_hi = static_cast<__mmask16>(n_cols > 16 ? (1u << (n_cols - 16)) - 1u : 0u);
+  const auto outputs = static_cast<__mmask16>((1u << n_out) - 1u);
+  __m512 vm = _mm512_maskz_loadu_ps(outputs, v);
+  __m512i cm = _mm512_maskz_loadu_epi32(outputs, counts);
+  std::uint32_t clamped_count = 0;
+  for (int t = 0; t < n_steps; ++t) {
+    const float* current = read + static_cast<std::size_t>(t) * read_step;
+    __m512 y_lo = _mm512_loadu_ps(current);
+    __m512 y_hi = _mm512_maskz_loadu_ps(read_hi, current + 16);
+    if (z) {
+      const float* square = current + stride;
+      const float* zt = z + static_cast<std::size_t>(t) * n_cols;
+      const __m512 var_lo = _mm512_add_ps(_mm512_mul_ps(sr2, _mm512_loadu_ps(square)), sa2);
+      const __m512 var_hi =
+          _mm512_add_ps(_mm512_mul_ps(sr2, _mm512_maskz_loadu_ps(read_hi, square + 16)), sa2);
+      y_lo = _mm512_add_ps(y_lo, _mm512_mul_ps(_mm512_sqrt_ps(var_lo), _mm512_loadu_ps(zt)));
+      y_hi = _mm512_add_ps(
+          y_hi, _mm512_mul_ps(_mm512_sqrt_ps(var_hi), _mm512_maskz_loadu_ps(read_hi, zt + 16)));
+    }
+    const __m512 c_lo = adc_codes16(y_lo, valid_lo, adc_bits, top, &clamped_count);
+    const __m512 c_hi = adc_codes16(y_hi, valid_hi, adc_bits, top, &clamped_count);
+    __m512 d = _mm512_sub_ps(_mm512_permutex2var_ps(c_lo, even, c_hi),
+                             _mm512_permutex2var_ps(c_lo, odd, c_hi));
+    if (nc.compensate) d = _mm512_mul_ps(d, gain);
+    const __m512 x = _mm512_add_ps(_mm512_mul_ps(leak, vm), d);
+    const __mmask16 spike = _mm512_cmp_ps_mask(x, theta, _CMP_GE_OQ);
+    vm = _mm512_mask_mov_ps(x, spike, subtract ? _mm512_sub_ps(x, theta) : zero);
+    cm = _mm512_mask_add_epi32(cm, spike, cm, _mm512_set1_epi32(1));
+  }
+  _mm512_mask_storeu_ps(v, outputs, vm);
+  _mm512_mask_storeu_epi32(counts, outputs, cm);
+  return clamped_count;
+}
+
 }  // namespace
 
 const Kernels* avx512_kernels() {
@@ -330,7 +398,8 @@ const Kernels* avx512_kernels() {
                          avx2_kernels()->accumulate_dense,
                          adc_unipolar_avx512,
                          avx2_kernels()->neurons,
-                         bmi ? accumulate_steps_avx512 : nullptr};
+                         bmi ? accumulate_steps_avx512 : nullptr,
+                         adc_neurons_steps_avx512};
   return &k;
 }
 

@@ -85,6 +85,7 @@ const Kernels& scalar_kernels() {
                          accumulate_dense_scalar,
                          adc_unipolar_scalar,
                          neurons_scalar,
+                         nullptr,
                          nullptr};
   return k;
 }
