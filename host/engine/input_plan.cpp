@@ -7,15 +7,25 @@
 namespace xbarmc {
 namespace {
 
-// FNV-1a, 64 bit.
+// FNV-1a, 64 bit, taking eight bytes per step (then the odd bytes one by one): the
+// engine hashes every feature on each call, and byte steps made that a few percent of
+// a call's time.
 struct Fnv {
   std::uint64_t h = 0xcbf29ce484222325ull;
   void bytes(const void* p, std::size_t n) {
     const auto* b = static_cast<const unsigned char*>(p);
-    for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 0x100000001b3ull;
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, b + i, 8);
+      h = (h ^ word) * 0x100000001b3ull;
+    }
+    for (; i < n; ++i) h = (h ^ b[i]) * 0x100000001b3ull;
   }
   template <class T>
-  void value(const T& v) { bytes(&v, sizeof v); }
+  void value(const T& v) {
+    bytes(&v, sizeof v);
+  }
 };
 
 }  // namespace
@@ -54,7 +64,8 @@ void build_input_plan(const StudyInputs& in, InputPlan& plan) {
   for (int image = 0; image < n_images; ++image) {
     const float* x = in.features.data() + static_cast<std::size_t>(image) * n_in;
     for (int t = 0; t < steps; ++t) {
-      std::uint64_t* mask = plan.masks.data() + (static_cast<std::size_t>(image) * steps + t) * plan.words;
+      std::uint64_t* mask =
+          plan.masks.data() + (static_cast<std::size_t>(image) * steps + t) * plan.words;
       if (plan.encoding == Encoding::kRate) {
         // rate_spike, one Philox block per four rows: word row of the (image, t) stream.
         const Stream s = input_spike_stream(in.seed, in.image_ids[image], t);
