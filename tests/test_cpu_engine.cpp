@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "engine/calibration.hpp"
-#include "engine/chip_instance.hpp"
 #include "engine/cpu_engine.hpp"
 #include "engine/reference_engine.hpp"
 #include "engine/simd/kernels.hpp"
@@ -108,42 +107,39 @@ TEST(CpuEngine, FastEqualsReferenceWithFewRowsAndOddStepCounts) {
 TEST(CpuEngine, AllStepsAccumulationEqualsStepByStep) {
   const simd::Kernels* k = simd::avx512_kernels();
   if (!k || !k->accumulate_steps) GTEST_SKIP() << "no all-steps kernel on this CPU";
-  for (int n_cols : {8, 20, 32}) {
-    const int stride = padded_stride(n_cols);
-    for (bool with_square : {false, true}) {
-      const int row_floats = with_square ? 2 * stride : stride;
-      // Row 64 and beyond stay zero; rows 0..63 hold values of both signs and magnitudes.
-      std::vector<float> rows(static_cast<std::size_t>(65) * row_floats, 0.0f);
-      std::uint64_t x = 0x9E3779B97F4A7C15ull;
-      auto next = [&x] {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        return x;
-      };
-      for (int i = 0; i < 64; ++i) {
-        for (int c = 0; c < row_floats; ++c) {
-          rows[static_cast<std::size_t>(i) * row_floats + c] =
-              static_cast<float>(static_cast<std::int64_t>(next() % 2001) - 1000) * 1.37e-3f;
-        }
+  // Every row width the kernel takes: 8 to 64 floats (whole and half zmm vectors).
+  for (int row_floats = 8; row_floats <= 64; row_floats += 8) {
+    // Row 64 and beyond stay zero; rows 0..63 hold values of both signs and magnitudes.
+    std::vector<float> rows(static_cast<std::size_t>(65) * row_floats, 0.0f);
+    std::uint64_t x = 0x9E3779B97F4A7C15ull;
+    auto next = [&x] {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      return x;
+    };
+    for (int i = 0; i < 64; ++i) {
+      for (int c = 0; c < row_floats; ++c) {
+        rows[static_cast<std::size_t>(i) * row_floats + c] =
+            static_cast<float>(static_cast<std::int64_t>(next() % 2001) - 1000) * 1.37e-3f;
       }
-      const int steps = 11;
-      std::vector<std::uint64_t> masks(steps);
-      for (int t = 0; t < steps; ++t) masks[t] = next() & next();  // ~16 rows
-      masks[2] = 0;
-      masks[3] = ~0ull;
-      std::vector<float> all(static_cast<std::size_t>(steps) * row_floats, -1.0f);
-      k->accumulate_steps(rows.data(), row_floats, masks.data(), steps, all.data());
-      std::vector<float> one(row_floats);
-      for (int t = 0; t < steps; ++t) {
-        simd::scalar_kernels().accumulate_spikes(rows.data(), nullptr, nullptr, row_floats,
-                                                 &masks[t], 1, one.data(), nullptr);
-        for (int c = 0; c < row_floats; ++c) {
-          EXPECT_EQ(std::memcmp(&all[static_cast<std::size_t>(t) * row_floats + c], &one[c],
-                                sizeof(float)),
-                    0)
-              << "n_cols " << n_cols << " step " << t << " column " << c;
-        }
+    }
+    const int steps = 11;
+    std::vector<std::uint64_t> masks(steps);
+    for (int t = 0; t < steps; ++t) masks[t] = next() & next();  // ~16 rows
+    masks[2] = 0;
+    masks[3] = ~0ull;
+    std::vector<float> all(static_cast<std::size_t>(steps) * row_floats, -1.0f);
+    k->accumulate_steps(rows.data(), row_floats, masks.data(), steps, all.data());
+    std::vector<float> one(row_floats);
+    for (int t = 0; t < steps; ++t) {
+      simd::scalar_kernels().accumulate_spikes(rows.data(), nullptr, nullptr, row_floats, &masks[t],
+                                               1, one.data(), nullptr);
+      for (int c = 0; c < row_floats; ++c) {
+        EXPECT_EQ(
+            std::memcmp(&all[static_cast<std::size_t>(t) * row_floats + c], &one[c], sizeof(float)),
+            0)
+            << "row floats " << row_floats << " step " << t << " column " << c;
       }
     }
   }

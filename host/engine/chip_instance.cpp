@@ -56,6 +56,8 @@ void make_read_matrix(const StudyInputs& in, const std::vector<double>& a_eff_s,
   m.a.assign(padded, 0.0f);
   m.a2.assign(cells, 0.0f);
   m.a_a2.assign(2 * padded, 0.0f);
+  m.packed_floats = padded_stride(2 * m.n_cols);
+  m.packed.assign(padded / m.stride * m.packed_floats, 0.0f);
   const double unit = code_unit_a(in.readout);
   const double v_read = in.readout.v_read_v;
   for (int i = 0; i < m.n_in; ++i) {
@@ -66,6 +68,8 @@ void make_read_matrix(const StudyInputs& in, const std::vector<double>& a_eff_s,
       m.a2[static_cast<std::size_t>(i) * m.stride + c] = a * a;
       m.a_a2[static_cast<std::size_t>(i) * 2 * m.stride + c] = a;
       m.a_a2[static_cast<std::size_t>(i) * 2 * m.stride + m.stride + c] = a * a;
+      m.packed[static_cast<std::size_t>(i) * m.packed_floats + c] = a;
+      m.packed[static_cast<std::size_t>(i) * m.packed_floats + m.n_cols + c] = a * a;
     }
   }
   m.gain = static_cast<float>(gain);

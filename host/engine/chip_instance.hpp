@@ -39,6 +39,11 @@ struct ReadMatrix {
   std::vector<float> a;
   std::vector<float> a2;
   std::vector<float> a_a2;
+  // Row i = a_i· (n_cols) then a2_i· (n_cols), padded to packed_floats (a multiple of 8),
+  // rows of zeros like a: [current | square] for simd::AccumulateStepsFn without the
+  // stride's padding between them.
+  std::vector<float> packed;
+  int packed_floats = 0;
   float gain = 1.0f;
 };
 

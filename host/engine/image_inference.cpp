@@ -75,17 +75,21 @@ ImageOutcome infer_image(const simd::Kernels& k, const InferenceSetup& s, const 
   nc.reset = s.reset;
   nc.interleaved = s.interleaved;
   // With spikes and a kernel for it, the rows of every step are summed first, all steps
-  // at once (read holds step t at t·row_floats); otherwise step by step into read.
-  const int row_floats = noisy ? 2 * s.stride : s.stride;
-  const bool all_steps = !activations && k.accumulate_steps && plan.words == 1 && row_floats <= 64;
-  if (all_steps) {
-    k.accumulate_steps(noisy ? m.a_a2.data() : m.a.data(), row_floats, plan.step_mask(image, 0),
-                       s.timesteps, w.read.data());
-  }
+  // at once (read holds step t at t·row_floats); otherwise step by step into read. When
+  // the ADC and neurons of all steps are one call too, the noisy sums come from the
+  // packed rows (square right after the n_cols currents).
+  const bool all_steps = !activations && k.accumulate_steps && plan.words == 1 &&
+                         (noisy ? 2 * s.stride : s.stride) <= 64;
   const bool fused =
       all_steps && s.scheme == Scheme::kB && k.adc_neurons_steps && s.interleaved && s.n_out <= 16;
+  const bool packed = fused && noisy;
+  const int row_floats = packed ? m.packed_floats : noisy ? 2 * s.stride : s.stride;
+  if (all_steps) {
+    const float* rows = packed ? m.packed.data() : noisy ? m.a_a2.data() : m.a.data();
+    k.accumulate_steps(rows, row_floats, plan.step_mask(image, 0), s.timesteps, w.read.data());
+  }
   if (fused) {
-    out.saturated = k.adc_neurons_steps(w.read.data(), row_floats, s.stride, z, s.timesteps,
+    out.saturated = k.adc_neurons_steps(w.read.data(), row_floats, s.n_cols, z, s.timesteps,
                                         s.n_cols, s.rc, s.adc_bits, nc, s.n_out, v, counts);
   }
   for (int t = 0; t < (fused ? 0 : s.timesteps); ++t) {

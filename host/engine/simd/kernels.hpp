@@ -24,8 +24,9 @@ using AccumulateSpikesFn = void (*)(const float* a, const float* a2, const float
                                     float* square);
 // Every step of one image at once: out[t·row_floats + c] = Σ_{set bits i of masks[t],
 // ascending} rows[i·row_floats + c] for t < n_steps, c < row_floats (the sum of
-// AccumulateSpikesFn, row by row: rows is a, or a_a2 with row_floats = 2·stride). One mask
-// word per step (n_in ≤ 64), row_floats ≤ 64, and row 64 of rows (and any from n_in on) a
+// AccumulateSpikesFn, row by row: rows is ReadMatrix::a or ::packed). One mask word per
+// step (n_in ≤ 64), row_floats a multiple of 8 and ≤ 64, and row 64 of rows (and any
+// from n_in on) a
 // row of zeros, which a kernel may add to pad a step: a sum starts at +0.0 and so never
 // holds −0.0, and adding +0.0 to anything else changes no bit.
 using AccumulateStepsFn = void (*)(const float* rows, int row_floats, const std::uint64_t* masks,
@@ -55,10 +56,10 @@ using NeuronsFn = void (*)(const float* codes, const int* col_pos, const int* co
                            const NeuronConstants& nc, float* v, std::uint32_t* counts);
 
 // Scheme B, every step of one image with the interleaved layout and n_out ≤ 16 (so
-// stride ≤ 32): for t < n_steps, AdcUnipolarFn on current = read + t·read_step, square =
-// current + stride (when z is not null) and z + t·n_cols, then NeuronsFn on those codes;
-// returns the clamped count of all steps.
-using AdcNeuronsStepsFn = std::uint32_t (*)(const float* read, int read_step, int stride,
+// n_cols ≤ 32): for t < n_steps, AdcUnipolarFn on the columns c < n_cols of current =
+// read + t·read_step, square = current + square_offset (when z is not null) and z +
+// t·n_cols, then NeuronsFn on those codes; returns the clamped count of all steps.
+using AdcNeuronsStepsFn = std::uint32_t (*)(const float* read, int read_step, int square_offset,
                                             const float* z, int n_steps, int n_cols,
                                             const ReadConstants& rc, int adc_bits,
                                             const NeuronConstants& nc, int n_out, float* v,

@@ -226,11 +226,11 @@ void accumulate_spikes_avx512(const float* a, const float* a2, const float* a_a2
 // active row with a trailing-zero count, which gives 64 (the zero row) once its mask is
 // empty. Four independent chains hide the add latency that one step's serial sum is
 // bound by, row addresses come from registers, not memory, and the only data-dependent
-// branch is the loop end of each group of four (its longest list).
-template <int NZ>
+// branch is the loop end of each group of four (its longest list). A row is NZ zmm
+// vectors and, when kHalf, one ymm (row_floats is a multiple of 8).
+template <int NZ, bool kHalf>
 XBARMC_AVX512_BMI void accumulate_steps_rows(const float* rows, int row_floats,
-                                             const std::uint64_t* masks, int n_steps,
-                                             __mmask16 last, float* out) {
+                                             const std::uint64_t* masks, int n_steps, float* out) {
   constexpr int kGroup = 4;
   for (int t0 = 0; t0 < n_steps; t0 += kGroup) {
     std::uint64_t m[kGroup];
@@ -239,45 +239,55 @@ XBARMC_AVX512_BMI void accumulate_steps_rows(const float* rows, int row_floats,
       m[g] = t0 + g < n_steps ? masks[t0 + g] : 0;
       longest = std::max(longest, __builtin_popcountll(m[g]));
     }
-    __m512 acc[kGroup][NZ];
+    __m512 acc[kGroup][NZ + 1];
+    __m256 acc_half[kGroup];
     for (int g = 0; g < kGroup; ++g) {
       for (int v = 0; v < NZ; ++v) acc[g][v] = _mm512_setzero_ps();
+      acc_half[g] = _mm256_setzero_ps();
     }
     for (int k = 0; k < longest; ++k) {
       for (int g = 0; g < kGroup; ++g) {
         const float* row = rows + static_cast<std::size_t>(_tzcnt_u64(m[g])) * row_floats;
         m[g] = _blsr_u64(m[g]);
-        for (int v = 0; v < NZ - 1; ++v)
+        for (int v = 0; v < NZ; ++v)
           acc[g][v] = _mm512_add_ps(acc[g][v], _mm512_loadu_ps(row + 16 * v));
-        acc[g][NZ - 1] =
-            _mm512_add_ps(acc[g][NZ - 1], _mm512_maskz_loadu_ps(last, row + 16 * (NZ - 1)));
+        if (kHalf) acc_half[g] = _mm256_add_ps(acc_half[g], _mm256_loadu_ps(row + 16 * NZ));
       }
     }
     for (int g = 0; g < kGroup && t0 + g < n_steps; ++g) {
       float* o = out + static_cast<std::size_t>(t0 + g) * row_floats;
-      for (int v = 0; v < NZ - 1; ++v) _mm512_storeu_ps(o + 16 * v, acc[g][v]);
-      _mm512_mask_storeu_ps(o + 16 * (NZ - 1), last, acc[g][NZ - 1]);
+      for (int v = 0; v < NZ; ++v) _mm512_storeu_ps(o + 16 * v, acc[g][v]);
+      if (kHalf) _mm256_storeu_ps(o + 16 * NZ, acc_half[g]);
     }
   }
 }
 
 void accumulate_steps_avx512(const float* rows, int row_floats, const std::uint64_t* masks,
                              int n_steps, float* out) {
-  const int nz = (row_floats + 15) / 16;
-  const int tail = row_floats - 16 * (nz - 1);
-  const auto last = static_cast<__mmask16>((1u << tail) - 1u);
-  switch (nz) {
+  switch (row_floats / 8) {
     case 1:
-      accumulate_steps_rows<1>(rows, row_floats, masks, n_steps, last, out);
+      accumulate_steps_rows<0, true>(rows, row_floats, masks, n_steps, out);
       return;
     case 2:
-      accumulate_steps_rows<2>(rows, row_floats, masks, n_steps, last, out);
+      accumulate_steps_rows<1, false>(rows, row_floats, masks, n_steps, out);
       return;
     case 3:
-      accumulate_steps_rows<3>(rows, row_floats, masks, n_steps, last, out);
+      accumulate_steps_rows<1, true>(rows, row_floats, masks, n_steps, out);
+      return;
+    case 4:
+      accumulate_steps_rows<2, false>(rows, row_floats, masks, n_steps, out);
+      return;
+    case 5:
+      accumulate_steps_rows<2, true>(rows, row_floats, masks, n_steps, out);
+      return;
+    case 6:
+      accumulate_steps_rows<3, false>(rows, row_floats, masks, n_steps, out);
+      return;
+    case 7:
+      accumulate_steps_rows<3, true>(rows, row_floats, masks, n_steps, out);
       return;
     default:
-      accumulate_steps_rows<4>(rows, row_floats, masks, n_steps, last, out);
+      accumulate_steps_rows<4, false>(rows, row_floats, masks, n_steps, out);
       return;
   }
 }
@@ -333,11 +343,11 @@ XBARMC_AVX512 inline __m512 adc_codes16(__m512 y, __mmask16 valid, int adc_bits,
 // every step in one call, with the membrane potentials and counts held in registers
 // from the first step to the last. Codes 2j and 2j+1 (interleaved layout) are taken
 // apart with one two-source permute each.
-XBARMC_AVX512 std::uint32_t adc_neurons_steps_avx512(const float* read, int read_step, int stride,
-                                                     const float* z, int n_steps, int n_cols,
-                                                     const ReadConstants& rc, int adc_bits,
-                                                     const NeuronConstants& nc, int n_out, float* v,
-                                                     std::uint32_t* counts) {
+XBARMC_AVX512 std::uint32_t adc_neurons_steps_avx512(const float* read, int read_step,
+                                                     int square_offset, const float* z, int n_steps,
+                                                     int n_cols, const ReadConstants& rc,
+                                                     int adc_bits, const NeuronConstants& nc,
+                                                     int n_out, float* v, std::uint32_t* counts) {
   const __m512 sr2 = _mm512_set1_ps(rc.sr2), sa2 = _mm512_set1_ps(rc.sa2);
   const __m512 top = _mm512_set1_ps(static_cast<float>(code_full_scale(Scheme::kB, adc_bits)));
   const __m512 zero = _mm512_setzero_ps();
@@ -346,9 +356,7 @@ XBARMC_AVX512 std::uint32_t adc_neurons_steps_avx512(const float* read, int read
   const bool subtract = nc.reset == Reset::kSubtract;
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
-  // Lanes read per column vector (the stride) and counted as clamped (the columns).
-  const __mmask16 read_hi =
-      static_cast<__mmask16>((1u << (stride - 16 > 0 ? stride - 16 : 0)) - 1u);
+  // The lanes of the columns: only these are read and counted as clamped.
   const __mmask16 valid_lo = static_cast<__mmask16>(n_cols >= 16 ? 0xFFFFu : (1u << n_cols) - 1u);
   const __mmask16 valid_hi = static_cast<__mmask16>(n_cols > 16 ? (1u << (n_cols - 16)) - 1u : 0u);
   const auto outputs = static_cast<__mmask16>((1u << n_out) - 1u);
@@ -357,17 +365,19 @@ XBARMC_AVX512 std::uint32_t adc_neurons_steps_avx512(const float* read, int read
   std::uint32_t clamped_count = 0;
   for (int t = 0; t < n_steps; ++t) {
     const float* current = read + static_cast<std::size_t>(t) * read_step;
-    __m512 y_lo = _mm512_loadu_ps(current);
-    __m512 y_hi = _mm512_maskz_loadu_ps(read_hi, current + 16);
+    __m512 y_lo = _mm512_maskz_loadu_ps(valid_lo, current);
+    __m512 y_hi = _mm512_maskz_loadu_ps(valid_hi, current + 16);
     if (z) {
-      const float* square = current + stride;
+      const float* square = current + square_offset;
       const float* zt = z + static_cast<std::size_t>(t) * n_cols;
-      const __m512 var_lo = _mm512_add_ps(_mm512_mul_ps(sr2, _mm512_loadu_ps(square)), sa2);
+      const __m512 var_lo =
+          _mm512_add_ps(_mm512_mul_ps(sr2, _mm512_maskz_loadu_ps(valid_lo, square)), sa2);
       const __m512 var_hi =
-          _mm512_add_ps(_mm512_mul_ps(sr2, _mm512_maskz_loadu_ps(read_hi, square + 16)), sa2);
-      y_lo = _mm512_add_ps(y_lo, _mm512_mul_ps(_mm512_sqrt_ps(var_lo), _mm512_loadu_ps(zt)));
+          _mm512_add_ps(_mm512_mul_ps(sr2, _mm512_maskz_loadu_ps(valid_hi, square + 16)), sa2);
+      y_lo = _mm512_add_ps(
+          y_lo, _mm512_mul_ps(_mm512_sqrt_ps(var_lo), _mm512_maskz_loadu_ps(valid_lo, zt)));
       y_hi = _mm512_add_ps(
-          y_hi, _mm512_mul_ps(_mm512_sqrt_ps(var_hi), _mm512_maskz_loadu_ps(read_hi, zt + 16)));
+          y_hi, _mm512_mul_ps(_mm512_sqrt_ps(var_hi), _mm512_maskz_loadu_ps(valid_hi, zt + 16)));
     }
     const __m512 c_lo = adc_codes16(y_lo, valid_lo, adc_bits, top, &clamped_count);
     const __m512 c_hi = adc_codes16(y_hi, valid_hi, adc_bits, top, &clamped_count);
