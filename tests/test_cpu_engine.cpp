@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/calibration.hpp"
+#include "engine/chip_instance.hpp"
 #include "engine/cpu_engine.hpp"
 #include "engine/reference_engine.hpp"
 #include "engine/simd/kernels.hpp"
@@ -99,6 +100,35 @@ TEST(CpuEngine, FastEqualsReferenceWithFewRowsAndOddStepCounts) {
         in.neuron.threshold = 0.3 * threshold_reference(in.readout);
         expect_all_match_reference(in, "n_in 40, n_out " + std::to_string(n_out) + ", T " +
                                            std::to_string(steps) + (noisy ? ", noisy" : ""));
+      }
+    }
+  }
+}
+
+TEST(CpuEngine, ProgramChipEqualsProgramCellPerCell) {
+  // program_chip's C2C-only path against program_cell, cell by cell; 5 × 6 = 30 cells,
+  // so the last group of four is partial.
+  for (int variant = 0; variant < 5; ++variant) {
+    StudyInputs in = small_study(5, 3, 4);
+    in.device.d2d_sigma = 0.05;
+    in.device.c2c_sigma = variant == 2 ? 0.0 : 0.1;
+    in.device.c2c_model = variant == 1 ? C2cModel::kGaussian : C2cModel::kLognormal;
+    in.device.nu_mean = 0.03;
+    if (variant == 3) in.device.nu_std = 0.01;  // the general path
+    if (variant == 4) in.device.p_stuck_on = 0.2;
+    for (std::uint32_t chip : {0u, 9u}) {
+      std::vector<ProgrammedCell> cells;
+      program_chip(in, chip, cells);
+      ASSERT_EQ(cells.size(), in.g_target_s.size());
+      const double d2d = d2d_factor(in.device, in.seed, chip);
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        const ProgrammedCell want =
+            program_cell(in.device, in.g_target_s[i], d2d, in.mapping.g_min_s(),
+                         in.mapping.g_max_s(), in.seed, chip, static_cast<std::uint32_t>(i));
+        EXPECT_EQ(std::memcmp(&cells[i].g_s, &want.g_s, sizeof(double)), 0) << variant << " " << i;
+        EXPECT_EQ(cells[i].nu, want.nu) << variant << " " << i;
+        EXPECT_EQ(cells[i].zeta, want.zeta) << variant << " " << i;
+        EXPECT_EQ(cells[i].stuck, want.stuck) << variant << " " << i;
       }
     }
   }

@@ -11,11 +11,36 @@ namespace xbarmc {
 void program_chip(const StudyInputs& in, std::uint32_t chip, std::vector<ProgrammedCell>& cells) {
   const std::size_t n = in.g_target_s.size();
   cells.resize(n);
-  const double d2d = d2d_factor(in.device, in.seed, chip);
+  const DeviceParams& p = in.device;
+  const double d2d = d2d_factor(p, in.seed, chip);
   const double g_min = in.mapping.g_min_s(), g_max = in.mapping.g_max_s();
-  for (std::size_t cell = 0; cell < n; ++cell) {
-    cells[cell] = program_cell(in.device, in.g_target_s[cell], d2d, g_min, g_max, in.seed, chip,
-                               static_cast<std::uint32_t>(cell));
+  if (p.p_stuck_off > 0.0 || p.p_stuck_on > 0.0 || p.nu_std != 0.0 || p.drift_spread != 0.0) {
+    for (std::size_t cell = 0; cell < n; ++cell) {
+      cells[cell] = program_cell(p, in.g_target_s[cell], d2d, g_min, g_max, in.seed, chip,
+                                 static_cast<std::uint32_t>(cell));
+    }
+    return;
+  }
+  // Only C2C draws (the common case): program_cell's operations, with the C2C normals of
+  // four cells from the one Philox block and two Box–Muller pairs that
+  // stream_normal_double computes for each of them in turn (a quarter of the blocks and
+  // half of the pairs, the same values).
+  const Stream s = make_stream(in.seed, Purpose::kCellProgram, chip);
+  const double nu = p.nu_mean > 0.0 ? p.nu_mean : 0.0;
+  for (std::size_t cell0 = 0; cell0 < n; cell0 += 4) {
+    double xi[4] = {0.0, 0.0, 0.0, 0.0};
+    if (p.c2c_sigma != 0.0) {
+      const U32x4 b = stream_block(s, static_cast<std::uint32_t>(cell0 / 4));
+      normal2_double(b.x, b.y, &xi[0], &xi[1]);
+      normal2_double(b.z, b.w, &xi[2], &xi[3]);
+    }
+    for (std::size_t q = 0; q < 4 && cell0 + q < n; ++q) {
+      ProgrammedCell& c = cells[cell0 + q];
+      c = ProgrammedCell{};
+      c.g_s = in.g_target_s[cell0 + q] * d2d;
+      if (p.c2c_sigma != 0.0) c.g_s = apply_c2c(p, c.g_s, xi[q]);
+      c.nu = nu;
+    }
   }
 }
 
