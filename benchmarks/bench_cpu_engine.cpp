@@ -5,11 +5,11 @@
 //
 // Napkin math per inference: 16 steps × 20 columns = 320 read-noise normals (80 Philox
 // blocks + 160 Box–Muller pairs), ~32 active rows × 16 steps × 40 floats of row adds
-// (current and square), 320 ADC conversions, 160 neuron updates. The normals dominate,
-// so BM_ReadNoiseNormals measures them alone and `bound_inf_per_s` = normals/s / 320 ×
+// (current and square), 320 ADC conversions, 160 neuron updates. The row adds and the
+// normals are the two large parts (profile: ~45% and ~30% of the time); the normals are
+// measured alone by BM_ReadNoiseNormals, and `bound_inf_per_s` = normals/s / 320 ×
 // threads is the ceiling that noise generation puts on the whole engine.
 #include <benchmark/benchmark.h>
-#include <omp.h>
 
 #include <chrono>
 #include <ctime>
@@ -87,24 +87,34 @@ void run_engine(benchmark::State& state, const StudyInputs& in, std::uint64_t ch
   state.SetLabel(engine.device_name());
 }
 
+// Wall-clock inferences/s of the target workload on 1 and 2 threads (the argument);
+// `inf_per_s` of the 2-thread run is the figure the 2.5e6 target is about.
 void BM_TargetWorkload(benchmark::State& state) {
   static const StudyInputs in = target_workload(64, 10, 1000, 16);
-  run_engine(state, in, 32, nullptr);
+  const int threads = static_cast<int>(state.range(0));
+  run_engine(state, in, 32, nullptr, threads);
   const double rate = state.counters["inf_per_s"];
+  state.counters["threads"] = threads;
   state.counters["vs_target"] = rate / kTargetInferencesPerSecond;
-  const double bound =
-      normals_per_second(xbarmc::simd::best_kernels()) / 320.0 * omp_get_max_threads();
-  state.counters["bound_inf_per_s"] = bound;
+  state.counters["bound_inf_per_s"] =
+      normals_per_second(xbarmc::simd::best_kernels()) / 320.0 * threads;
 }
-BENCHMARK(BM_TargetWorkload)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+BENCHMARK(BM_TargetWorkload)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(2.0);
 
 // One thread, timed by CPU time: the per-core cost, robust to a loaded machine.
 void BM_TargetWorkloadOneThread(benchmark::State& state) {
   static const StudyInputs in = target_workload(64, 10, 1000, 16);
   run_engine(state, in, 8, nullptr, 1);
-  state.counters["proj_vs_target"] = state.counters["proj_2core_inf_per_s"] / kTargetInferencesPerSecond;
+  state.counters["proj_vs_target"] =
+      state.counters["proj_2core_inf_per_s"] / kTargetInferencesPerSecond;
   // Noise-generation ceiling of one core: normals/s / 320.
-  state.counters["bound_1core_inf_per_s"] = normals_per_second(xbarmc::simd::best_kernels()) / 320.0;
+  state.counters["bound_1core_inf_per_s"] =
+      normals_per_second(xbarmc::simd::best_kernels()) / 320.0;
 }
 BENCHMARK(BM_TargetWorkloadOneThread)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
 
@@ -127,7 +137,8 @@ BENCHMARK(BM_NoiseFree)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1
 
 void BM_ReadNoiseNormals(benchmark::State& state) {
   const bool scalar = state.range(0) == 0;
-  const xbarmc::simd::Kernels& k = scalar ? xbarmc::simd::scalar_kernels() : xbarmc::simd::best_kernels();
+  const xbarmc::simd::Kernels& k =
+      scalar ? xbarmc::simd::scalar_kernels() : xbarmc::simd::best_kernels();
   std::vector<float> out(4 * 1024);
   const xbarmc::Stream s = xbarmc::read_noise_stream(1, 2, 3);
   std::uint32_t block = 0;
@@ -136,7 +147,8 @@ void BM_ReadNoiseNormals(benchmark::State& state) {
     block += 1024;
     benchmark::DoNotOptimize(out.data());
   }
-  state.counters["normals_per_s"] = benchmark::Counter(4096.0 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["normals_per_s"] = benchmark::Counter(
+      4096.0 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.SetLabel(k.name);
 }
 BENCHMARK(BM_ReadNoiseNormals)->Arg(0)->Arg(1);
@@ -161,10 +173,16 @@ void BM_Timesteps(benchmark::State& state) {
 BENCHMARK(BM_Timesteps)->Arg(4)->Arg(16)->Arg(64)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_ArraySize(benchmark::State& state) {
-  const StudyInputs in = target_workload(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)), 500, 16);
+  const StudyInputs in =
+      target_workload(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)), 500, 16);
   run_engine(state, in, 8, nullptr);
 }
-BENCHMARK(BM_ArraySize)->Args({64, 10})->Args({128, 16})->Args({256, 32})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ArraySize)
+    ->Args({64, 10})
+    ->Args({128, 16})
+    ->Args({256, 32})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 
