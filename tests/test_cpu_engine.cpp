@@ -106,16 +106,20 @@ TEST(CpuEngine, FastEqualsReferenceWithFewRowsAndOddStepCounts) {
 }
 
 TEST(CpuEngine, ProgramChipEqualsProgramCellPerCell) {
-  // program_chip's C2C-only path against program_cell, cell by cell; 5 × 6 = 30 cells,
+  // program_chip's four-cell draws against program_cell, cell by cell; 5 × 6 = 30 cells,
   // so the last group of four is partial.
-  for (int variant = 0; variant < 5; ++variant) {
+  for (int variant = 0; variant < 7; ++variant) {
     StudyInputs in = small_study(5, 3, 4);
     in.device.d2d_sigma = 0.05;
     in.device.c2c_sigma = variant == 2 ? 0.0 : 0.1;
     in.device.c2c_model = variant == 1 ? C2cModel::kGaussian : C2cModel::kLognormal;
     in.device.nu_mean = 0.03;
-    if (variant == 3) in.device.nu_std = 0.01;  // the general path
-    if (variant == 4) in.device.p_stuck_on = 0.2;
+    if (variant == 3 || variant == 6) in.device.nu_std = 0.05;  // some ν clamp at 0
+    if (variant == 4 || variant == 6) {
+      in.device.p_stuck_on = 0.2;
+      in.device.p_stuck_off = 0.1;
+    }
+    if (variant == 5 || variant == 6) in.device.drift_spread = 0.01;
     for (std::uint32_t chip : {0u, 9u}) {
       std::vector<ProgrammedCell> cells;
       program_chip(in, chip, cells);

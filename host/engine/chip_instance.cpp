@@ -9,37 +9,58 @@
 namespace xbarmc {
 
 void program_chip(const StudyInputs& in, std::uint32_t chip, std::vector<ProgrammedCell>& cells) {
+  // program_cell's operations, with each random draw of four cells at once: one Philox
+  // block gives the stuck uniforms of four cells, and one block and two Box–Muller pairs
+  // the normals of four cells of each stream, where stream_uniform_double and
+  // stream_normal_double compute the block (and pair) for each cell in turn (the same
+  // values; a stuck cell's unused draws are dropped).
   const std::size_t n = in.g_target_s.size();
   cells.resize(n);
   const DeviceParams& p = in.device;
   const double d2d = d2d_factor(p, in.seed, chip);
   const double g_min = in.mapping.g_min_s(), g_max = in.mapping.g_max_s();
-  if (p.p_stuck_off > 0.0 || p.p_stuck_on > 0.0 || p.nu_std != 0.0 || p.drift_spread != 0.0) {
-    for (std::size_t cell = 0; cell < n; ++cell) {
-      cells[cell] = program_cell(p, in.g_target_s[cell], d2d, g_min, g_max, in.seed, chip,
-                                 static_cast<std::uint32_t>(cell));
-    }
-    return;
-  }
-  // Only C2C draws (the common case): program_cell's operations, with the C2C normals of
-  // four cells from the one Philox block and two Box–Muller pairs that
-  // stream_normal_double computes for each of them in turn (a quarter of the blocks and
-  // half of the pairs, the same values).
-  const Stream s = make_stream(in.seed, Purpose::kCellProgram, chip);
-  const double nu = p.nu_mean > 0.0 ? p.nu_mean : 0.0;
+  const bool stuck = p.p_stuck_off > 0.0 || p.p_stuck_on > 0.0;
+  const Stream s_stuck = make_stream(in.seed, Purpose::kStuckCell, chip);
+  const Stream s_c2c = make_stream(in.seed, Purpose::kCellProgram, chip);
+  const Stream s_nu = make_stream(in.seed, Purpose::kDriftNu, chip);
+  const Stream s_spread = make_stream(in.seed, Purpose::kDriftSpread, chip);
+  auto normals4 = [](const Stream& s, std::size_t cell0, double* z) {
+    const U32x4 b = stream_block(s, static_cast<std::uint32_t>(cell0 / 4));
+    normal2_double(b.x, b.y, &z[0], &z[1]);
+    normal2_double(b.z, b.w, &z[2], &z[3]);
+  };
   for (std::size_t cell0 = 0; cell0 < n; cell0 += 4) {
-    double xi[4] = {0.0, 0.0, 0.0, 0.0};
-    if (p.c2c_sigma != 0.0) {
-      const U32x4 b = stream_block(s, static_cast<std::uint32_t>(cell0 / 4));
-      normal2_double(b.x, b.y, &xi[0], &xi[1]);
-      normal2_double(b.z, b.w, &xi[2], &xi[3]);
+    double u[4] = {}, xi[4] = {}, nu[4] = {}, zeta[4] = {};
+    if (stuck) {
+      const U32x4 b = stream_block(s_stuck, static_cast<std::uint32_t>(cell0 / 4));
+      const std::uint32_t words[4] = {b.x, b.y, b.z, b.w};
+      for (int q = 0; q < 4; ++q) u[q] = uniform_double(words[q]);
     }
+    if (p.c2c_sigma != 0.0) normals4(s_c2c, cell0, xi);
+    if (p.nu_std != 0.0) normals4(s_nu, cell0, nu);
+    if (p.drift_spread != 0.0) normals4(s_spread, cell0, zeta);
     for (std::size_t q = 0; q < 4 && cell0 + q < n; ++q) {
       ProgrammedCell& c = cells[cell0 + q];
       c = ProgrammedCell{};
+      if (stuck && u[q] < p.p_stuck_off) {
+        c.g_s = g_min;
+        c.stuck = true;
+        continue;
+      }
+      if (stuck && u[q] < p.p_stuck_off + p.p_stuck_on) {
+        c.g_s = g_max;
+        c.stuck = true;
+        continue;
+      }
       c.g_s = in.g_target_s[cell0 + q] * d2d;
       if (p.c2c_sigma != 0.0) c.g_s = apply_c2c(p, c.g_s, xi[q]);
-      c.nu = nu;
+      if (p.nu_std != 0.0) {
+        const double v = p.nu_mean + p.nu_std * nu[q];
+        c.nu = v > 0.0 ? v : 0.0;
+      } else {
+        c.nu = p.nu_mean > 0.0 ? p.nu_mean : 0.0;
+      }
+      if (p.drift_spread != 0.0) c.zeta = zeta[q];
     }
   }
 }
