@@ -2,9 +2,11 @@
 // pieces that dominate the engine's time: read-noise normals (sixteen Philox blocks
 // per vector) and row accumulation (a row of [a | a2] is 2·stride contiguous floats,
 // three zmm adds for a 64×20 array instead of six ymm adds), plus the scheme-B ADC
-// (two zmm passes instead of three ymm ones for 20 columns). Bit-identical to the
-// scalar path for the same reasons as kernels_avx2.cpp; the dense and neuron kernels
-// are the AVX2 ones.
+// (two zmm passes instead of three ymm ones for 20 columns). The engine's fast path uses
+// the all-steps kernels instead where they apply: the row sums of every step of an image
+// (accumulate_steps) and the scheme-B ADC and neurons of every step (adc_neurons_steps).
+// Bit-identical to the scalar path for the same reasons as kernels_avx2.cpp; the dense
+// and per-step neuron kernels are the AVX2 ones.
 #include "engine/simd/kernels.hpp"
 
 #if defined(XBARMC_X86)
