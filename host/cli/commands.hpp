@@ -40,12 +40,11 @@ void add_readout_options(CLI::App* sub, study::McConfig& c);
 // --chips-from / --chips-to: the shard [A, B) of the study's global chip indices (DESIGN §6).
 void add_chip_range_options(CLI::App* sub, study::McConfig& c);
 std::vector<double> parse_times(const std::vector<std::string>& texts);
-// The options `xbarmc mc` and `xbarmc drift` share (model, data, chips, split, images,
+// The options `xbarmc mc` and `xbarmc drift` share (model, data, chips, chip range, split, images,
 // --times into `times`, seed, yield specs, output, physics, readout, running options);
 // the texts are the ones that differ between the two commands.
 struct StudyOptionTexts {
   std::string times, quiet, resume;
-  bool chip_range = false;  // --chips-from/--chips-to (shards for xbarmc merge)
 };
 void add_study_options(CLI::App* sub, study::McConfig& c, std::vector<std::string>& times,
                        const StudyOptionTexts& texts);

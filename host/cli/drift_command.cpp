@@ -27,7 +27,6 @@ void add_drift_command(CLI::App& app) {
   texts.times = "times after programming, s (comma separated) [1 s, 1 h, 1 d, 30 d, 1 y, 10 y]";
   texts.quiet = "no progress, only the drift table";
   texts.resume = "continue a drift study that was interrupted";
-  texts.chip_range = true;
   add_study_options(sub, *c, *times, texts);
   sub->callback([c, times, sub] {
     if (sub->count("--drift-compensation") > 0) {

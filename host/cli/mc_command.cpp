@@ -167,7 +167,7 @@ void add_study_options(CLI::App* sub, study::McConfig& c, std::vector<std::strin
   sub->add_option("--data-dir", c.data_dir, "folder with the four IDX files")
       ->capture_default_str();
   sub->add_option("--chips", c.chips, "number of chip instances")->capture_default_str();
-  if (texts.chip_range) add_chip_range_options(sub, c);
+  add_chip_range_options(sub, c);
   sub->add_option("--split", c.split, "data split: val or test")->capture_default_str();
   sub->add_option("--images", c.images, "first K images of the split (0 = all)")
       ->capture_default_str();
@@ -205,7 +205,6 @@ void add_mc_command(CLI::App& app) {
   texts.times = "times after programming, s (comma separated) [1]";
   texts.quiet = "no progress, only the summary table";
   texts.resume = "continue OUT.partial left by an interrupted run";
-  texts.chip_range = true;
   add_study_options(sub, *c, *times, texts);
   sub->callback([c, times, sub] {
     if (sub->count("--times") > 0) c->times_s = parse_times(*times);
