@@ -22,6 +22,7 @@
 
 #include "cli_run.hpp"
 #include "io/h5.hpp"
+#include "same_results.hpp"
 #include "test_train_data.hpp"
 
 namespace xbarmc {
@@ -31,6 +32,7 @@ namespace fs = std::filesystem;
 using testing_cli::CliRun;
 using testing_cli::Damage;
 using testing_cli::damage_hdf5;
+using testing_cli::expect_same_mc_results;
 using testing_cli::run_xbarmc;
 using testing_cli::slurp;
 using testing_data::TempDir;
@@ -65,45 +67,6 @@ class McCli : public ::testing::Test {
   static std::unique_ptr<TempDir> dir_;
 };
 std::unique_ptr<TempDir> McCli::dir_;
-
-const char* const kResultDatasets[] = {"mc/times",
-                                       "mc/chip_index",
-                                       "mc/correct",
-                                       "mc/accuracy",
-                                       "mc/no_spike",
-                                       "mc/saturated",
-                                       "mc/summary/mean",
-                                       "mc/summary/std",
-                                       "mc/summary/min",
-                                       "mc/summary/max",
-                                       "mc/summary/p1",
-                                       "mc/summary/p5",
-                                       "mc/summary/p10",
-                                       "mc/summary/p50",
-                                       "mc/yield/threshold",
-                                       "mc/yield/fraction",
-                                       "mc/yield/wilson_low",
-                                       "mc/yield/wilson_high",
-                                       "reference/float_accuracy",
-                                       "reference/mapped_accuracy",
-                                       "reference/nominal_accuracy",
-                                       "reference/threshold",
-                                       "reference/i_fs_a",
-                                       "mapping/g_target",
-                                       "mapping/levels_pos"};
-
-// Every result dataset of two files is identical (attributes such as the time of
-// creation and the command line naturally differ).
-void expect_same_results(const std::string& a, const std::string& b) {
-  const h5::File fa = h5::File::open(a), fb = h5::File::open(b);
-  for (const char* name : kResultDatasets) {
-    const h5::Array<double> da = fa.read<double>(name), db = fb.read<double>(name);
-    EXPECT_EQ(da.shape, db.shape) << name;
-    EXPECT_EQ(da.data, db.data) << name;
-  }
-  EXPECT_EQ(fa.open_group("mc").string_attribute("checksum"),
-            fb.open_group("mc").string_attribute("checksum"));
-}
 
 TEST_F(McCli, WritesTheDocumentedResultsLayout) {
   const std::string out = file("layout.h5");
@@ -198,7 +161,7 @@ TEST_F(McCli, StoredConfigReproducesTheStudy) {
   std::ofstream(file("stored.toml")) << h5::File::open(first).string_attribute("config_toml");
   const CliRun r = run("mc --config " + file("stored.toml") + " --quiet --out " + again);
   ASSERT_EQ(r.status, 0) << r.err;
-  expect_same_results(first, again);
+  expect_same_mc_results(first, again);
 }
 
 TEST_F(McCli, OneAndTwoThreadsGiveIdenticalResults) {
@@ -206,13 +169,13 @@ TEST_F(McCli, OneAndTwoThreadsGiveIdenticalResults) {
   ASSERT_EQ(one.status, 0) << one.err;
   const CliRun two = run(study(file("t2.h5")) + " --threads 2");
   ASSERT_EQ(two.status, 0) << two.err;
-  expect_same_results(file("t1.h5"), file("t2.h5"));
+  expect_same_mc_results(file("t1.h5"), file("t2.h5"));
 }
 
 TEST_F(McCli, BatchSizeDoesNotChangeResults) {
   ASSERT_EQ(run(study(file("b3.h5")) + " --batch 3").status, 0);
   ASSERT_EQ(run(study(file("b7.h5")) + " --batch 7").status, 0);
-  expect_same_results(file("b3.h5"), file("b7.h5"));
+  expect_same_mc_results(file("b3.h5"), file("b7.h5"));
 }
 
 TEST_F(McCli, StoppedThenResumedEqualsStraightRun) {
@@ -233,7 +196,7 @@ TEST_F(McCli, StoppedThenResumedEqualsStraightRun) {
   const CliRun done = run(study(resumed) + " --batch 5 --resume");
   ASSERT_EQ(done.status, 0) << done.err;
   EXPECT_FALSE(fs::exists(resumed + ".partial"));
-  expect_same_results(straight, resumed);
+  expect_same_mc_results(straight, resumed);
 }
 
 TEST_F(McCli, ResumeRefusesAStudyWithOtherSettings) {

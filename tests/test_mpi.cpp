@@ -16,6 +16,7 @@
 #include "cli_run.hpp"
 #include "common/errors.hpp"
 #include "io/h5.hpp"
+#include "same_results.hpp"
 #include "study/mc_config.hpp"
 #include "study/mpi_rounds.hpp"
 #include "study/mpi_wire.hpp"
@@ -26,6 +27,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing_cli::CliRun;
+using testing_cli::expect_same_drift_results;
+using testing_cli::expect_same_mc_results;
 using testing_cli::run_xbarmc;
 using testing_cli::slurp;
 using testing_data::TempDir;
@@ -73,22 +76,6 @@ class Mpi : public ::testing::Test {
   static std::unique_ptr<TempDir> dir_;
 };
 std::unique_ptr<TempDir> Mpi::dir_;
-
-void expect_same_results(const std::string& a, const std::string& b) {
-  const h5::File fa = h5::File::open(a), fb = h5::File::open(b);
-  for (const char* name :
-       {"mc/chip_index", "mc/correct", "mc/accuracy", "mc/no_spike", "mc/saturated",
-        "mc/summary/mean", "mc/summary/std", "mc/summary/min", "mc/summary/max", "mc/summary/p5",
-        "mc/summary/p50", "mc/yield/fraction", "mc/yield/wilson_low", "mc/yield/wilson_high",
-        "reference/nominal_accuracy", "reference/threshold", "reference/i_fs_a"}) {
-    const h5::Array<double> da = fa.read<double>(name), db = fb.read<double>(name);
-    EXPECT_EQ(da.shape, db.shape) << name;
-    EXPECT_EQ(da.data, db.data) << name;
-  }
-  EXPECT_EQ(fa.open_group("mc").string_attribute("checksum"),
-            fb.open_group("mc").string_attribute("checksum"));
-  EXPECT_EQ(fa.string_attribute("study_key"), fb.string_attribute("study_key"));
-}
 
 TEST(MpiWire, ConfigRoundTripsThroughBytes) {
   study::McConfig c;
@@ -160,7 +147,7 @@ TEST_F(Mpi, TwoRanksEqualOneProcess) {
   const std::string marker = "checksum of correct counts";
   ASSERT_NE(r.out.find(marker), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find(marker, r.out.find(marker) + 1), std::string::npos) << r.out;
-  expect_same_results(two, one);
+  expect_same_mc_results(two, one);
   EXPECT_NE(h5::File::open(two).string_attribute("device_name").find("of 2 MPI ranks"),
             std::string::npos);
 }
@@ -171,7 +158,7 @@ TEST_F(Mpi, TwoRanksRunAShardInUnevenBatches) {
   // Rounds of 3 chips: rank 0 computes 1, rank 1 computes 2; the last round has 1 chip.
   const CliRun r = run(kMpirun, study(two, "--chips-from 3 --batch 3"));
   ASSERT_EQ(r.status, 0) << r.err;
-  expect_same_results(two, one);
+  expect_same_mc_results(two, one);
 }
 
 TEST_F(Mpi, InterruptedMpiRunResumesInOneProcess) {
@@ -181,7 +168,7 @@ TEST_F(Mpi, InterruptedMpiRunResumesInOneProcess) {
   EXPECT_EQ(r.status, 130) << r.err;
   ASSERT_TRUE(fs::exists(two + ".partial"));
   ASSERT_EQ(run("", study(two, "--batch 4 --resume")).status, 0);
-  expect_same_results(two, one);
+  expect_same_mc_results(two, one);
 }
 
 TEST_F(Mpi, TwoRanksRunADriftStudyAsOneProcess) {
@@ -197,14 +184,8 @@ TEST_F(Mpi, TwoRanksRunADriftStudyAsOneProcess) {
   ASSERT_NE(r1.out.find("with global compensation"), std::string::npos) << r1.out;
   EXPECT_EQ(r2.out.substr(0, r2.out.find("wrote")), r1.out.substr(0, r1.out.find("wrote")));
   EXPECT_EQ(r2.out.find("wrote", r2.out.find("wrote") + 1), std::string::npos) << r2.out;
-  const h5::File fa = h5::File::open(one), fb = h5::File::open(two);
-  for (const char* group : {"drift/uncompensated/", "drift/compensated/"}) {
-    for (const char* name : {"chip_index", "correct", "no_spike", "saturated", "summary/mean",
-                             "summary/p5", "yield/fraction"}) {
-      const std::string path = std::string(group) + name;
-      EXPECT_EQ(fa.read<double>(path).data, fb.read<double>(path).data) << path;
-    }
-  }
+  expect_same_drift_results(two, one);
+  const h5::File fb = h5::File::open(two);
   EXPECT_NE(fb.string_attribute("device_name").find("of 2 MPI ranks"), std::string::npos);
   EXPECT_FALSE(fs::exists(two + ".uncompensated"));
 
@@ -214,10 +195,7 @@ TEST_F(Mpi, TwoRanksRunADriftStudyAsOneProcess) {
   EXPECT_EQ(r3.status, 130) << r3.err;
   ASSERT_TRUE(fs::exists(three + ".uncompensated.partial"));
   ASSERT_EQ(run("", args + three + " --resume").status, 0);
-  const h5::File fc = h5::File::open(three);
-  for (const char* name : {"drift/uncompensated/correct", "drift/compensated/correct"}) {
-    EXPECT_EQ(fa.read<double>(name).data, fc.read<double>(name).data) << name;
-  }
+  expect_same_drift_results(three, one);
 }
 
 TEST_F(Mpi, TwoRanksRunASweepAsOneProcess) {

@@ -16,6 +16,7 @@
 #include "cli_run.hpp"
 #include "common/errors.hpp"
 #include "io/h5.hpp"
+#include "same_results.hpp"
 #include "study/merge.hpp"
 #include "test_train_data.hpp"
 
@@ -26,6 +27,8 @@ namespace fs = std::filesystem;
 using testing_cli::CliRun;
 using testing_cli::Damage;
 using testing_cli::damage_hdf5;
+using testing_cli::expect_same_drift_results;
+using testing_cli::expect_same_mc_results;
 using testing_cli::run_xbarmc;
 using testing_cli::slurp;
 using testing_data::TempDir;
@@ -83,46 +86,6 @@ class ShardsMerge : public ::testing::Test {
 };
 std::unique_ptr<TempDir> ShardsMerge::dir_;
 
-const char* const kPerChipDatasets[] = {"mc/chip_index", "mc/correct", "mc/accuracy", "mc/no_spike",
-                                        "mc/saturated"};
-const char* const kStatisticDatasets[] = {"mc/times",
-                                          "mc/summary/mean",
-                                          "mc/summary/std",
-                                          "mc/summary/min",
-                                          "mc/summary/max",
-                                          "mc/summary/p1",
-                                          "mc/summary/p5",
-                                          "mc/summary/p10",
-                                          "mc/summary/p50",
-                                          "mc/yield/threshold",
-                                          "mc/yield/fraction",
-                                          "mc/yield/wilson_low",
-                                          "mc/yield/wilson_high",
-                                          "reference/float_accuracy",
-                                          "reference/mapped_accuracy",
-                                          "reference/nominal_accuracy",
-                                          "reference/threshold_ratio",
-                                          "reference/threshold",
-                                          "reference/i_fs_a",
-                                          "mapping/g_target",
-                                          "mapping/levels_pos",
-                                          "mapping/levels_neg"};
-
-void expect_same_results(const std::string& a, const std::string& b) {
-  const h5::File fa = h5::File::open(a), fb = h5::File::open(b);
-  auto compare = [&](const char* name) {
-    const h5::Array<double> da = fa.read<double>(name), db = fb.read<double>(name);
-    EXPECT_EQ(da.shape, db.shape) << name;
-    EXPECT_EQ(da.data, db.data) << name;
-  };
-  for (const char* name : kPerChipDatasets) compare(name);
-  for (const char* name : kStatisticDatasets) compare(name);
-  EXPECT_EQ(fa.read_strings("mc/yield/spec"), fb.read_strings("mc/yield/spec"));
-  EXPECT_EQ(fa.open_group("mc").string_attribute("checksum"),
-            fb.open_group("mc").string_attribute("checksum"));
-  EXPECT_EQ(fa.string_attribute("study_key"), fb.string_attribute("study_key"));
-}
-
 TEST_F(ShardsMerge, ShardHoldsTheWholeStudysChipsOfItsRange) {
   const std::string s = shard("s5_12.h5", 5, 12);
   const h5::File f = h5::File::open(s), whole = h5::File::open(file("straight.h5"));
@@ -146,7 +109,7 @@ TEST_F(ShardsMerge, MergedShardsEqualOneRunInEveryDatasetAndStatistic) {
   const CliRun r = run("merge --out " + out + " " + b + " " + a);  // any order
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("checksum of correct counts"), std::string::npos) << r.out;
-  expect_same_results(out, file("straight.h5"));
+  expect_same_mc_results(out, file("straight.h5"));
   const h5::File f = h5::File::open(out);
   EXPECT_EQ(f.read<std::uint64_t>("merge/chips_from").data, (std::vector<std::uint64_t>{0, 5}));
   EXPECT_EQ(f.read<std::uint64_t>("merge/chips_to").data, (std::vector<std::uint64_t>{5, 12}));
@@ -165,7 +128,7 @@ TEST_F(ShardsMerge, UnevenShardsRunDifferentlyMergeToASubRange) {
   const std::string one = shard("u2_12.h5", 2, 12);
   const std::string out = file("merged_2_12.h5");
   ASSERT_EQ(run("merge --quiet --out " + out + " " + c + " " + a + " " + b).status, 0);
-  expect_same_results(out, one);
+  expect_same_mc_results(out, one);
 }
 
 TEST_F(ShardsMerge, ResumedShardEqualsUninterruptedShard) {
@@ -174,7 +137,7 @@ TEST_F(ShardsMerge, ResumedShardEqualsUninterruptedShard) {
   ASSERT_EQ(run(args + " --stop-after-batches 1").status, 130);
   ASSERT_TRUE(fs::exists(out + ".partial"));
   ASSERT_EQ(run(args + " --resume").status, 0);
-  expect_same_results(out, shard("s5_12.h5", 5, 12));
+  expect_same_mc_results(out, shard("s5_12.h5", 5, 12));
 }
 
 TEST_F(ShardsMerge, GapIsRefusedNamingTheMissingChips) {
@@ -232,24 +195,6 @@ std::string drift_study(const std::string& model, const std::string& data, const
          out + " " + extra;
 }
 
-void expect_same_drift(const std::string& a, const std::string& b) {
-  const h5::File fa = h5::File::open(a), fb = h5::File::open(b);
-  EXPECT_EQ(fa.string_attribute("study"), "drift");
-  std::vector<std::string> names(std::begin(kPerChipDatasets), std::end(kPerChipDatasets));
-  names.insert(names.end(), std::begin(kStatisticDatasets), std::end(kStatisticDatasets));
-  for (const std::string group : {"drift/uncompensated/", "drift/compensated/"}) {
-    for (const std::string& name : names) {
-      const std::string path = name.compare(0, 3, "mc/") == 0 ? group + name.substr(3) : name;
-      const h5::Array<double> da = fa.read<double>(path), db = fb.read<double>(path);
-      EXPECT_EQ(da.shape, db.shape) << path;
-      EXPECT_EQ(da.data, db.data) << path;
-    }
-    EXPECT_EQ(fa.open_group(group).string_attribute("checksum"),
-              fb.open_group(group).string_attribute("checksum"));
-  }
-  EXPECT_EQ(fa.string_attribute("study_key"), fb.string_attribute("study_key"));
-}
-
 TEST_F(ShardsMerge, MergedDriftShardsEqualOneDriftRun) {
   const std::string one = file("drift_one.h5"), a = file("drift_0_2.h5"), b = file("drift_2_6.h5"),
                     out = file("drift_merged.h5");
@@ -261,7 +206,7 @@ TEST_F(ShardsMerge, MergedDriftShardsEqualOneDriftRun) {
   const CliRun r = run("merge --out " + out + " " + b + " " + a);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("with global compensation"), std::string::npos) << r.out;
-  expect_same_drift(out, one);
+  expect_same_drift_results(out, one);
   const h5::File f = h5::File::open(out);
   EXPECT_EQ(f.read_strings("merge/file"), (std::vector<std::string>{a, b}));
   EXPECT_EQ(f.read<std::uint64_t>("merge/chips_to").data, (std::vector<std::uint64_t>{2, 6}));
