@@ -2,7 +2,7 @@
 // array, rate coding, D2D 0.05, C2C 0.1, stuck cells, drift with compensation, read
 // noise 0.02, nodal IR-drop, scheme B 6-bit ADC, T = 16 and 32; 4096 chips × 1000
 // images per call. Counters: chip·image inferences/s, synaptic operations/s (cells
-// read per step), and the fraction of the napkin-math bound (kernels/napkin_model.hpp).
+// read per step), and the fraction of the napkin-math bound (host/backend/napkin_model.hpp).
 // Target (H100): ≥ 1e8 inferences/s at T = 16 and ≥ 20 % of the bound.
 // Without a device (or without CUDA support) every case reports an error and skips.
 #include <benchmark/benchmark.h>
@@ -11,9 +11,9 @@
 
 #include "engine/synthetic_workload.hpp"
 #ifdef XBARMC_WITH_CUDA
+#include "backend/napkin_model.hpp"
 #include "cuda_engine.hpp"
-#include "device_info.cuh"
-#include "napkin_model.hpp"
+#include "device_info.hpp"
 #endif
 
 namespace {

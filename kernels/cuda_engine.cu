@@ -10,7 +10,7 @@
 #include "common/errors.hpp"
 #include "cuda_check.cuh"
 #include "cuda_engine.hpp"
-#include "device_info.cuh"
+#include "device_info.hpp"
 #include "engine/validate.hpp"
 #include "inference_kernel.cuh"
 #include "uploaded_study.cuh"

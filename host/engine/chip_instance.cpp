@@ -9,11 +9,11 @@
 namespace xbarmc {
 
 void program_chip(const StudyInputs& in, std::uint32_t chip, std::vector<ProgrammedCell>& cells) {
-  // program_cell's operations, with each random draw of four cells at once: one Philox
-  // block gives the stuck uniforms of four cells, and one block and two Box–Muller pairs
-  // the normals of four cells of each stream, where stream_uniform_double and
-  // stream_normal_double compute the block (and pair) for each cell in turn (the same
-  // values; a stuck cell's unused draws are dropped).
+  // chip.hpp's program_cell_from_draws for every cell, with cell_draws' values drawn
+  // four cells at once: one Philox block gives the stuck uniforms of four cells, and one
+  // block and two Box–Muller pairs the normals of four cells of each stream, where
+  // stream_uniform_double and stream_normal_double compute the block (and pair) for each
+  // cell in turn (the same values).
   const std::size_t n = in.g_target_s.size();
   cells.resize(n);
   const DeviceParams& p = in.device;
@@ -40,27 +40,8 @@ void program_chip(const StudyInputs& in, std::uint32_t chip, std::vector<Program
     if (p.nu_std != 0.0) normals4(s_nu, cell0, nu);
     if (p.drift_spread != 0.0) normals4(s_spread, cell0, zeta);
     for (std::size_t q = 0; q < 4 && cell0 + q < n; ++q) {
-      ProgrammedCell& c = cells[cell0 + q];
-      c = ProgrammedCell{};
-      if (stuck && u[q] < p.p_stuck_off) {
-        c.g_s = g_min;
-        c.stuck = true;
-        continue;
-      }
-      if (stuck && u[q] < p.p_stuck_off + p.p_stuck_on) {
-        c.g_s = g_max;
-        c.stuck = true;
-        continue;
-      }
-      c.g_s = in.g_target_s[cell0 + q] * d2d;
-      if (p.c2c_sigma != 0.0) c.g_s = apply_c2c(p, c.g_s, xi[q]);
-      if (p.nu_std != 0.0) {
-        const double v = p.nu_mean + p.nu_std * nu[q];
-        c.nu = v > 0.0 ? v : 0.0;
-      } else {
-        c.nu = p.nu_mean > 0.0 ? p.nu_mean : 0.0;
-      }
-      if (p.drift_spread != 0.0) c.zeta = zeta[q];
+      const CellDraws r{u[q], xi[q], nu[q], zeta[q]};
+      cells[cell0 + q] = program_cell_from_draws(p, in.g_target_s[cell0 + q], d2d, g_min, g_max, r);
     }
   }
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "engine/calibration.hpp"
+#include "mapping/map_layer.hpp"
 #include "xbarmc/rng.hpp"
 
 namespace xbarmc {
@@ -13,25 +14,15 @@ StudyInputs make_synthetic_study(const SyntheticSpec& spec) {
   in.n_out = spec.n_out;
   in.seed = spec.seed;
   in.readout.timesteps = spec.timesteps;
-  const int n_cols = in.n_cols();
-  // Weights: normal w of stream (seed, kInitialisation, a = 0x5157); features: uniform of a = 0x5158.
+  // Weights: normal w of stream (seed, kInitialisation, a = 0x5157); features: uniform of a =
+  // 0x5158.
   const Stream weight_stream = make_stream(spec.seed, Purpose::kInitialisation, 0x5157u);
   const Stream feature_stream = make_stream(spec.seed, Purpose::kInitialisation, 0x5158u);
-  std::vector<double> w(static_cast<std::size_t>(spec.n_out) * spec.n_in);
-  double shared_max = 0.0;
-  for (std::size_t q = 0; q < w.size(); ++q) {
-    w[q] = stream_normal_double(weight_stream, static_cast<std::uint32_t>(q));
-    shared_max = std::max(shared_max, std::fabs(w[q]));
+  MatrixD w(spec.n_out, spec.n_in);
+  for (std::size_t q = 0; q < w.data.size(); ++q) {
+    w.data[q] = stream_normal_double(weight_stream, static_cast<std::uint32_t>(q));
   }
-  const LevelTable table = make_level_table(in.mapping);
-  in.g_target_s.assign(static_cast<std::size_t>(spec.n_in) * n_cols, 0.0);
-  for (int j = 0; j < spec.n_out; ++j) {
-    for (int i = 0; i < spec.n_in; ++i) {
-      const CellPair p = map_weight(table, w[static_cast<std::size_t>(j) * spec.n_in + i], shared_max);
-      in.g_target_s[static_cast<std::size_t>(i) * n_cols + column_pos(in.layout, j, spec.n_out)] = table.g_s[p.level_pos];
-      in.g_target_s[static_cast<std::size_t>(i) * n_cols + column_neg(in.layout, j, spec.n_out)] = table.g_s[p.level_neg];
-    }
-  }
+  in.g_target_s = map_layer(w, in.mapping).g_target_s;
   in.features.resize(static_cast<std::size_t>(spec.n_images) * spec.n_in);
   for (std::size_t q = 0; q < in.features.size(); ++q) {
     in.features[q] = uniform_float(stream_word(feature_stream, static_cast<std::uint32_t>(q)));
@@ -44,8 +35,7 @@ StudyInputs make_synthetic_study(const SyntheticSpec& spec) {
     for (int j = 0; j < spec.n_out; ++j) {
       double logit = 0.0;
       for (int i = 0; i < spec.n_in; ++i) {
-        logit += w[static_cast<std::size_t>(j) * spec.n_in + i] *
-                 in.features[static_cast<std::size_t>(image) * spec.n_in + i];
+        logit += w(j, i) * in.features[static_cast<std::size_t>(image) * spec.n_in + i];
       }
       if (logit > best_logit) {
         best_logit = logit;

@@ -1,7 +1,8 @@
 // The hot pieces of the CPU engine's inner loop, as a table of plain functions with a
-// portable scalar version and an AVX2 version chosen once at run time. Both compute
-// exactly the operation sequence of include/xbarmc (readout.hpp, rng.hpp), so they
-// give bit-identical results; tests compare them lane by lane.
+// portable scalar version, an AVX2 version and an AVX-512 version, the best the CPU
+// runs chosen once at run time. All compute exactly the operation sequence of
+// include/xbarmc (readout.hpp, rng.hpp), so they give bit-identical results; tests
+// compare them lane by lane.
 #pragma once
 
 #include <cstdint>
