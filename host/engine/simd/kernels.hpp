@@ -7,6 +7,7 @@
 
 #include <cstdint>
 
+#include "engine/simd/list_kernels.hpp"
 #include "xbarmc/params.hpp"
 #include "xbarmc/readout.hpp"
 #include "xbarmc/rng.hpp"
@@ -76,6 +77,7 @@ struct Kernels {
   // Null where the per-step accumulate_spikes is the fastest this CPU has.
   AccumulateStepsFn accumulate_steps;
   AdcNeuronsStepsFn adc_neurons_steps;  // null likewise
+  AccumulateListFn accumulate_list;     // list_kernels.hpp: the network path's row sums
 };
 
 const Kernels& scalar_kernels();
