@@ -27,6 +27,8 @@ void write_network_record(const h5::File& f, const NetworkRecord& n) {
     m.set_attribute("shared_max", r.shared_max);
     m.set_attribute("array_rows", static_cast<std::int64_t>(r.array_rows));
     m.set_attribute("array_cols", static_cast<std::int64_t>(r.array_cols));
+    m.set_attribute("arrays", static_cast<std::int64_t>(r.arrays));
+    m.set_attribute("adcs", static_cast<std::int64_t>(r.adcs));
     const h5::Group ref = f.create_group(layer_path("reference", l));
     ref.write<double>("i_fs_a", {}, std::vector<double>{r.i_fs_a});
     ref.write<double>("rho", {}, std::vector<double>{r.rho});
@@ -52,6 +54,8 @@ NetworkRecord read_network_record(const h5::File& f) {
     r.shared_max = m.double_attribute("shared_max");
     r.array_rows = static_cast<int>(m.int_attribute("array_rows"));
     r.array_cols = static_cast<int>(m.int_attribute("array_cols"));
+    r.arrays = static_cast<int>(m.int_attribute("arrays"));
+    r.adcs = static_cast<int>(m.int_attribute("adcs"));
     if (r.n_in < 1 || r.n_out < 1 || r.array_rows < 1 || r.array_cols < 2) {
       throw UserError(file + ": " + mp + " has impossible sizes");
     }

@@ -22,6 +22,8 @@ struct LayerRecord {
   std::vector<double> bias;        // the digital bias b_j [n_out]; empty otherwise
   double shared_max = 0.0;
   int array_rows = 0, array_cols = 0;  // resolved R_a × C_a
+  int arrays = 0;                      // physical arrays the layer occupies
+  int adcs = 0;                        // ADC conversions per step (used columns; A: per output)
   double i_fs_a = 0.0, rho = 0.0, threshold_ratio = 0.0, threshold = 0.0;
 
   int rows() const { return n_in + (bias_mode == "row" ? 1 : 0); }
