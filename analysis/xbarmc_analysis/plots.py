@@ -332,7 +332,8 @@ def _value_scale(ax, values: np.ndarray) -> None:
     (linear near 0) when some values are exactly 0, so that zero and 1e-6 both show."""
     positive = values[values > 0]
     if positive.size == 0 or positive.max() / positive.min() <= 30.0:
-        ax.set_ylim(bottom=0.0, top=max(float(values.max()) * 1.08, 1e-12))
+        top = float(values.max())
+        ax.set_ylim(bottom=0.0, top=1.08 * top if top > 0 else 1.0)
         return
     if positive.size == values.size:
         ax.set_yscale("log")

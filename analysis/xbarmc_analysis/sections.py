@@ -261,7 +261,7 @@ CAPTION_LAYERS = (
     "chip's reads, so a layer far above that loses the top of its range on these chips.")
 
 
-def _layer_findings(r: Results, series: Sequence[plots.LayerSeries], names: Sequence[str]) -> str:
+def _layer_findings(series: Sequence[plots.LayerSeries], names: Sequence[str]) -> str:
     """Which layer saturates most (per group), and any layer silent on its median chip."""
     sentences = []
     if any(s.saturation is None for s in series):
@@ -280,8 +280,8 @@ def _layer_findings(r: Results, series: Sequence[plots.LayerSeries], names: Sequ
                                  f"ADC reads clamped on average (p95 of chips {100 * p95:.3g} %).")
         silent = [names[l] for l in range(s.spike_rate.shape[0]) if np.median(s.spike_rate[l]) == 0]
         if silent:
-            sentences.append(f"{who}layer(s) {', '.join(silent)} do not spike on the median chip: nothing "
-                             "reaches the layers after them.")
+            sentences.append(f"{who}silent on the median chip (no spike, so nothing reaches the later "
+                             f"layers): layer {', '.join(silent)}.")
     return " ".join(sentence[0].upper() + sentence[1:] for sentence in sentences)
 
 
@@ -299,7 +299,7 @@ def _layer_figure(r: Results, prefix: str, labelled: Sequence[Tuple[str, StudyGr
     names = [f"{l} ({r.layers[l].n_in}→{r.layers[l].n_out})" if len(r.layers) == n_layers else str(l)
              for l in range(n_layers)]
     last = plots.format_duration(labelled[0][1].times[-1])
-    caption = CAPTION_LAYERS + " At t = " + last + ": " + _layer_findings(r, series, names)
+    caption = CAPTION_LAYERS + " At t = " + last + ": " + _layer_findings(series, names)
     tick_names = [name.replace(" (", "\n(") for name in names]
     return [_figure("layer_activity", f"{prefix}: per-layer spike rate and ADC saturation", caption,
                     plots.layer_activity(tick_names, series,
