@@ -4,17 +4,23 @@
 // kept evaluation files), the Markdown report, --resume reusing finished evaluations,
 // and bad input → exit 2 with one line and no file.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cli_run.hpp"
 #include "io/h5.hpp"
@@ -36,6 +42,11 @@ struct Row {
   char reset[12];
   double threshold_ratio, cost, val_nominal, val_mc_mean, val_mc_p5, val_yield, objective;
 };
+
+ino_t inode_of(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
+}
 
 std::vector<Row> read_table(const h5::File& f) {
   h5::CompoundType t(sizeof(Row));
@@ -200,6 +211,33 @@ TEST_F(SweepCli, ResumeReusesTheFinishedEvaluations) {
   const auto correct = before.read<std::uint32_t>("sweep/test/best/correct").data;
   const std::vector<Row> rows = read_table(before);
   fs::rename(file("sweep.h5"), file("sweep_first.h5"));
+
+  // Results are deterministic, so equal numbers alone would not show reuse: the
+  // finished evaluation files must be left as they are. Each one's modification time
+  // is set far into the past and its inode noted; a rerun would rewrite it (a new
+  // inode through the atomic rename, and a current modification time).
+  const auto long_ago = fs::file_time_type::clock::now() - std::chrono::hours(24 * 365);
+  std::map<std::string, ino_t> inodes;
+  for (const auto& entry : fs::directory_iterator(file("sweep.h5.runs"))) {
+    fs::last_write_time(entry.path(), long_ago);
+    inodes[entry.path().string()] = inode_of(entry.path().string());
+  }
+  // 8 val evaluations and one test evaluation per selected configuration.
+  const std::int64_t tests = before.open_group("sweep").int_attribute("test_evaluations");
+  ASSERT_EQ(inodes.size(), static_cast<std::size_t>(8 + tests));
+  const CliRun kept = run(sweep_args(file("sweep.h5")) + " --resume --keep-runs");
+  ASSERT_EQ(kept.status, 0) << kept.err;
+  std::size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(file("sweep.h5.runs"))) {
+    const std::string path = entry.path().string();
+    ASSERT_EQ(inodes.count(path), 1u) << path << " is new";
+    EXPECT_EQ(inode_of(path), inodes[path]) << path << " was rewritten";
+    EXPECT_EQ(fs::last_write_time(entry.path()), long_ago) << path << " was rewritten";
+    ++files;
+  }
+  EXPECT_EQ(files, inodes.size());
+  fs::remove(file("sweep.h5"));
+
   const CliRun resumed = run(sweep_args(file("sweep.h5")) + " --resume");
   ASSERT_EQ(resumed.status, 0) << resumed.err;
   const h5::File after = h5::File::open(file("sweep.h5"));
