@@ -287,6 +287,11 @@ TEST_F(SweepCli, BadInputExitsTwoWithoutAnyFile) {
       {" --method pixels", "pixels"},
       {" --weight-bits 0", "--weight-bits"},
       {" --c2c-sigma -1", "--c2c-sigma"},
+      // Checked before any model is trained, not at the test evaluations.
+      {" --test-chips 5000000000", "--test-chips 5000000000"},
+      {" --chips 4294967297", "--chips 4294967297"},
+      {" --test-chips -1", "'-1'"},
+      {" --threads 100000", "--threads 100000"},
   };
   for (const auto& c : cases) {
     // An option the base arguments already set is replaced, not repeated.
@@ -303,6 +308,15 @@ TEST_F(SweepCli, BadInputExitsTwoWithoutAnyFile) {
     EXPECT_FALSE(fs::exists(out)) << c.args;
     EXPECT_FALSE(fs::exists(file("bad.md"))) << c.args;
   }
+  // A chip count beyond the engine's 2^32 chip indices is found before any model is
+  // trained (a fresh model folder is not even made), not at the test evaluations.
+  std::string args = sweep_args(out) + " --test-chips 5000000000";
+  const std::string models = " --model-dir " + file("models") + " ";
+  args.replace(args.find(models), models.size(), " --model-dir " + file("fresh_models") + " ");
+  const CliRun r = run(args);
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_FALSE(fs::exists(file("fresh_models")));
+  EXPECT_FALSE(fs::exists(out + ".runs"));
 }
 
 TEST_F(SweepCli, MergeRefusesASweepFile) {

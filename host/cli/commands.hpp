@@ -33,6 +33,11 @@ void add_run_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 
+// The check of every option of unsigned type (chips, chip indices, seeds, batch sizes):
+// CLI11 reads "-1" into an unsigned integer as 2^64 − 1, so the sign is refused here,
+// naming the value as given.
+CLI::Validator non_negative_integer();
+
 // The chip-model options shared by the study commands (mc, drift, sweep; defined in
 // mc_command.cpp): device (DESIGN 2.4), readout and neurons (2.5), and --times values.
 void add_device_options(CLI::App* sub, DeviceParams& d);

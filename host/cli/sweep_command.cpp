@@ -64,12 +64,14 @@ void add_sweep_command(CLI::App& app) {
       ->group(mc)
       ->capture_default_str();
   sub->add_option("--chips", c->base.chips, "chips per val evaluation")
+      ->check(non_negative_integer())
       ->group(mc)
       ->capture_default_str();
   sub->add_option("--images", c->base.images, "first K val images per evaluation (0 = all)")
       ->group(mc)
       ->capture_default_str();
   sub->add_option("--test-chips", c->test_chips, "chips of each test evaluation (0 = --chips)")
+      ->check(non_negative_integer())
       ->group(mc)
       ->capture_default_str();
   sub->add_option("--test-images", c->test_images, "first K test images (0 = all)")
@@ -80,6 +82,7 @@ void add_sweep_command(CLI::App& app) {
       ->group(mc)
       ->capture_default_str();
   sub->add_option("--seed", c->base.seed, "seed of every random stream")
+      ->check(non_negative_integer())
       ->group(mc)
       ->capture_default_str();
   sub->add_option("--yield-spec", c->base.yield_specs,
@@ -119,6 +122,7 @@ void add_sweep_command(CLI::App& app) {
       ->group(tr)
       ->capture_default_str();
   sub->add_option("--train-seed", c->train_seed, "seed of training")
+      ->check(non_negative_integer())
       ->group(tr)
       ->capture_default_str();
   sub->add_option("--model-dir", c->model_dir, "model cache folder (default OUT.models)")

@@ -91,7 +91,7 @@ void validate_study_inputs(const StudyInputs& in, std::uint64_t chip_begin, std:
   for (std::uint8_t label : in.labels) {
     if (label >= in.n_out) throw InternalError("engine: label outside [0, n_out)");
   }
-  if (chip_begin > chip_end || chip_end > (std::uint64_t(1) << 32)) {
+  if (chip_begin > chip_end || chip_end > kMaxChips) {
     throw InternalError("engine: chip range must lie in [0, 2^32)");
   }
 }

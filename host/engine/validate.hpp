@@ -14,6 +14,12 @@ namespace xbarmc {
 constexpr int kMaxAdcBits = 16;
 constexpr int kMaxDacBits = 16;
 constexpr int kMaxTimesteps = 4096;
+// Chip indices are the 32-bit `a` of the chip's random streams (xbarmc/chip.hpp): a study
+// has at most 2^32 chips, indices [0, 2^32).
+constexpr std::uint64_t kMaxChips = std::uint64_t(1) << 32;
+// CPU threads of one process: libgomp fails or crashes when it cannot create them
+// (tens of thousands here); 4096 is more than any one machine has today.
+constexpr int kMaxThreads = 4096;
 
 void validate_device(const DeviceParams& p);
 // require_full_scale: i_fs_a must already be resolved (> 0).
