@@ -1,8 +1,9 @@
 // `xbarmc sweep` end to end on a tiny generated data set: the results table and its
 // attributes as the analysis reads them, best and recommendation recomputed from the
 // val table, exactly one test evaluation per selected configuration (counted from the
-// kept evaluation files), the Markdown report, --resume reusing finished evaluations,
-// and bad input → exit 2 with one line and no file.
+// kept evaluation files), the Markdown report, --resume reusing finished evaluations
+// (their files untouched), --objective yield and nominal choosing by that column, and
+// bad input → exit 2 with one line and no file.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -247,6 +248,68 @@ TEST_F(SweepCli, ResumeReusesTheFinishedEvaluations) {
   for (std::size_t i = 0; i < rows.size(); ++i)
     EXPECT_EQ(again[i].objective, rows[i].objective) << i;
   EXPECT_FALSE(fs::exists(file("sweep.h5.runs")));  // no --keep-runs this time
+}
+
+// Best = the highest objective (ties: lower cost, then the earlier row);
+// recommendation = the cheapest row within `tolerance` of it (ties: higher objective,
+// then the earlier row). README "Sweep", step 3.
+std::pair<std::size_t, std::size_t> documented_choice(const std::vector<Row>& rows,
+                                                      double tolerance) {
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    if (rows[i].objective > rows[best].objective ||
+        (rows[i].objective == rows[best].objective && rows[i].cost < rows[best].cost)) {
+      best = i;
+    }
+  }
+  std::size_t rec = best;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].objective < rows[best].objective - tolerance - 1e-12) continue;
+    if (rows[i].cost < rows[rec].cost ||
+        (rows[i].cost == rows[rec].cost && rows[i].objective > rows[rec].objective)) {
+      rec = i;
+    }
+  }
+  return {best, rec};
+}
+
+TEST_F(SweepCli, ObjectiveYieldOrNominalChoosesByThatColumn) {
+  // 4 combinations of the 4-bit model trained above (cached in --model-dir); 4 chips
+  // with a variation and a spec (0.88, amid their accuracies) that set them apart.
+  for (const std::string objective : {"yield", "nominal"}) {
+    SCOPED_TRACE(objective);
+    const std::string out = file("objective_" + objective + ".h5");
+    const CliRun r = run("sweep --data-dir " + data() + " --model-dir " + file("models") +
+                         " --method avg_8x8 --weight-bits 4 --scheme A,B --adc-bits 3,5"
+                         " --timesteps 4 --chips 4 --images 50 --test-chips 2 --test-images 20"
+                         " --epochs 4 --c2c-sigma 0.5 --yield-spec 0.88 --objective " +
+                         objective + " --tolerance 0.05 --threads 2 --quiet --out " + out);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const h5::File f = h5::File::open(out);
+    const std::vector<Row> rows = read_table(f);
+    ASSERT_EQ(rows.size(), 4u);
+    const h5::Group sweep = f.open_group("sweep");
+    EXPECT_EQ(sweep.string_attribute("objective_name"), "val_" + objective);
+    bool differ = false;
+    std::string table;
+    for (const Row& row : rows) {
+      table += std::string(row.scheme) + " adc" + std::to_string(row.adc_bits) + ": nominal " +
+               std::to_string(row.val_nominal) + ", yield " + std::to_string(row.val_yield) + "\n";
+      EXPECT_EQ(row.objective, objective == "yield" ? row.val_yield : row.val_nominal);
+      differ = differ || row.objective != rows[0].objective;
+      if (objective == "yield") {  // a fraction of 4 chips
+        EXPECT_EQ(row.val_yield * 4.0, std::round(row.val_yield * 4.0)) << row.val_yield;
+      }
+    }
+    ASSERT_TRUE(differ) << "every combination has the same objective, so the choice is not "
+                           "tested:\n"
+                        << table;
+    const auto [best, rec] = documented_choice(rows, 0.05);
+    EXPECT_EQ(sweep.int_attribute("best_index"), static_cast<std::int64_t>(best));
+    EXPECT_EQ(sweep.int_attribute("recommendation_index"), static_cast<std::int64_t>(rec));
+    EXPECT_EQ(f.open_group("sweep/test/best").int_attribute("row"),
+              static_cast<std::int64_t>(best));
+  }
 }
 
 TEST_F(SweepCli, RunConfigWithASweepSectionRunsTheSweep) {
