@@ -15,6 +15,7 @@
 
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
+#include "mpi/study_runner.hpp"
 #include "train/model_cache.hpp"
 
 namespace xbarmc::cli {
@@ -242,7 +243,8 @@ void add_run_command(CLI::App& app) {
   sub->add_flag("--retrain", a->retrain, "train even when the cached model matches");
   sub->add_option("--threads", a->threads, "CPU threads (overrides [mc] threads)");
   sub->add_option("--backend", a->backend, "auto, cpu or cuda (overrides [mc] backend)");
-  sub->callback([a] { run_study(*a); });
+  // Under mpirun: rank 0 trains and writes, the other ranks serve its studies.
+  sub->callback([a] { study::run_study_command([&] { run_study(*a); }); });
 }
 
 }  // namespace xbarmc::cli
