@@ -381,6 +381,18 @@ TEST_F(McCli, ValuesBeyondTheEngineLimitsExitTwoBeforeAnyFile) {
     EXPECT_FALSE(fs::exists(out)) << c.args;
     EXPECT_FALSE(fs::exists(out + ".partial")) << c.args;
   }
+  // Read-noise normals are numbered (time·T + t)·n_cols + column in int: 26 215 times of
+  // 4096 steps on 20 columns are 2^31 + 48 800 of them, one time fewer fits.
+  std::ostringstream times;
+  times << "times = [1";
+  for (int t = 2; t <= 26215; ++t) times << ", " << t;
+  std::ofstream(file("many_times.toml")) << times.str() << "]\n";
+  const CliRun many = run(base + " --chips 1 --config " + file("many_times.toml") +
+                          " --timesteps 4096 --read-sigma 0.1 --out " + out);
+  EXPECT_EQ(many.status, 2) << many.err;
+  EXPECT_NE(many.err.find("--times: 26215 times x 4096 timesteps x 20 columns"), std::string::npos)
+      << many.err;
+  EXPECT_FALSE(fs::exists(out + ".partial"));
   // The last chip index, 2^32 − 1, is a chip like any other.
   const CliRun last =
       run(base + " --chips 4294967296 --chips-from 4294967295 --quiet --out " + out);

@@ -1,10 +1,12 @@
 #include "engine/validate.hpp"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <string>
 
 #include "common/errors.hpp"
+#include "xbarmc/readout.hpp"
 
 namespace xbarmc {
 namespace {
@@ -74,7 +76,22 @@ void validate_times(const std::vector<double>& times_s) {
   }
 }
 
-void validate_study_inputs(const StudyInputs& in, std::uint64_t chip_begin, std::uint64_t chip_end) {
+void validate_read_noise_draws(const StudyInputs& in) {
+  // The read-noise normals of one (chip, image) are numbered (time·T + t)·n_ch + ch in
+  // int arithmetic (read_noise_index, xbarmc/readout.hpp).
+  const bool noisy = make_read_constants(in.device, in.readout).noisy;
+  const long long draws = static_cast<long long>(in.n_times()) * in.readout.timesteps * in.n_cols();
+  if (noisy && draws > std::numeric_limits<std::int32_t>::max()) {
+    throw UserError("--times: " + std::to_string(in.n_times()) + " times x " +
+                    std::to_string(in.readout.timesteps) + " timesteps x " +
+                    std::to_string(in.n_cols()) + " columns = " + std::to_string(draws) +
+                    " read-noise draws per chip and image, at most 2^31 - 1 (fewer times or "
+                    "timesteps)");
+  }
+}
+
+void validate_study_inputs(const StudyInputs& in, std::uint64_t chip_begin,
+                           std::uint64_t chip_end) {
   validate_device(in.device);
   validate_readout(in.readout, true);
   validate_neuron(in.neuron);
@@ -94,6 +111,7 @@ void validate_study_inputs(const StudyInputs& in, std::uint64_t chip_begin, std:
   if (chip_begin > chip_end || chip_end > kMaxChips) {
     throw InternalError("engine: chip range must lie in [0, 2^32)");
   }
+  validate_read_noise_draws(in);
 }
 
 }  // namespace xbarmc

@@ -29,6 +29,10 @@ void validate_neuron(const NeuronParams& n);
 // Times after programming, in s: finite and ≥ 0.
 void validate_times(const std::vector<double>& times_s);
 
+// The read-noise normals of one chip and image are numbered in int (read_noise_index,
+// xbarmc/readout.hpp): with read noise on, n_times·T·n_cols must stay below 2^31.
+void validate_read_noise_draws(const StudyInputs& in);
+
 // Everything an engine needs before run(): the parameter checks above (UserError) and
 // consistent array sizes, a chip range that fits the 32-bit chip key (InternalError).
 void validate_study_inputs(const StudyInputs& in, std::uint64_t chip_begin, std::uint64_t chip_end);
