@@ -155,7 +155,7 @@ TEST(BenchCli, BadInputExitsTwoWithOneLine) {
       {"--timesteps 0", "--timesteps"},
       {"--timesteps 5000", "--timesteps"},
       {"--backend tpu", "tpu"},
-      {"--ir-drop exact", "exact"},
+      {"--ir-drop exact", "'exact': expected one of none, first_order, nodal"},
       {"--chips 5000000000", "--chips 5000000000"},
       {"--cpu-chips -1", "'-1'"},
       {"--threads 100000", "--threads 100000"},

@@ -345,6 +345,7 @@ TEST_F(SweepCli, BadInputExitsTwoWithoutAnyFile) {
     std::string args, named;
   } cases[] = {
       {" --scheme C", "C"},
+      {" --encoding spikes", "'spikes': expected one of rate, deterministic, direct"},
       {" --objective accuracy", "accuracy"},
       {" --tolerance -1", "--tolerance"},
       {" --method pixels", "pixels"},

@@ -231,12 +231,11 @@ void add_bench_command(CLI::App& app) {
   sub->add_flag("--all-nonidealities,!--ideal", o->nonidealities,
                 "every non-ideality on (default) or an ideal chip")
       ->capture_default_str();
-  sub->add_option("--ir-drop", o->ir_drop, "IR-drop model with --all-nonidealities")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, IrDropModel>{{"none", IrDropModel::kNone},
-                                             {"first_order", IrDropModel::kFirstOrder},
-                                             {"nodal", IrDropModel::kNodal}}))
-      ->default_str("nodal");
+  add_enum_option<IrDropModel>(sub, "--ir-drop", o->ir_drop,
+                               {{"none", IrDropModel::kNone},
+                                {"first_order", IrDropModel::kFirstOrder},
+                                {"nodal", IrDropModel::kNodal}},
+                               "IR-drop model with --all-nonidealities");
   sub->add_option("--threads", o->threads, "CPU threads (0 = all)")->capture_default_str();
   sub->add_option("--seed", o->seed, "seed of the synthetic workload and every random stream")
       ->check(non_negative_integer())

@@ -12,36 +12,6 @@
 #include "study/mc_config.hpp"
 
 namespace xbarmc::cli {
-namespace {
-
-// An option whose value is one of `names`, stored as the matching enum value. An
-// unknown name is a one-line error naming it and the valid ones.
-template <class E>
-CLI::Option* add_enum_option(CLI::App* sub, const std::string& name, E& target,
-                             std::vector<std::pair<std::string, E>> names,
-                             const std::string& help) {
-  std::string list, current;
-  for (const auto& [text, value] : names) {
-    list += (list.empty() ? "" : ", ") + text;
-    if (value == target) current = text;
-  }
-  CLI::Option* opt = sub->add_option_function<std::string>(
-      name,
-      [&target, names, name, list](const std::string& v) {
-        for (const auto& [text, value] : names) {
-          if (text == v) {
-            target = value;
-            return;
-          }
-        }
-        throw CLI::ValidationError(name, "'" + v + "': expected one of " + list);
-      },
-      help);
-  opt->type_name("NAME")->default_str(current);
-  return opt;
-}
-
-}  // namespace
 
 CLI::Validator non_negative_integer() {
   return CLI::Validator(

@@ -1,6 +1,5 @@
 // `xbarmc sweep`: a configuration sweep with the val/test protocol (DESIGN §2.6). The
 // grid axes take comma-separated lists; the device options are `xbarmc mc`'s.
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -93,14 +92,12 @@ void add_sweep_command(CLI::App& app) {
   add_device_options(sub, c->base.device);
   const char* ro =
       "Readout and neurons (DESIGN 2.5; scheme, ADC bits, timesteps, reset are grid axes)";
-  sub->add_option("--encoding", c->base.readout.encoding,
-                  "input encoding: rate, deterministic, direct")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, Encoding>{{"rate", Encoding::kRate},
-                                          {"deterministic", Encoding::kDeterministic},
-                                          {"direct", Encoding::kDirect}}))
-      ->group(ro)
-      ->default_str("rate");
+  add_enum_option<Encoding>(sub, "--encoding", c->base.readout.encoding,
+                            {{"rate", Encoding::kRate},
+                             {"deterministic", Encoding::kDeterministic},
+                             {"direct", Encoding::kDirect}},
+                            "input encoding: rate, deterministic, direct")
+      ->group(ro);
   sub->add_option("--v-read", c->base.readout.v_read_v, "read (spike) voltage, V")
       ->group(ro)
       ->capture_default_str();
