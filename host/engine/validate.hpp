@@ -2,9 +2,8 @@
 // check throws UserError naming the CLI option (e.g. "--c2c-sigma") and the bad value.
 #pragma once
 
-#include <vector>
-
 #include <cstdint>
+#include <vector>
 
 #include "engine/engine.hpp"
 #include "xbarmc/params.hpp"
