@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backend/backend.hpp"
@@ -18,6 +19,7 @@
 #include "common/errors.hpp"
 #include "engine/cpu_engine.hpp"
 #include "engine/synthetic_workload.hpp"
+#include "engine/validate.hpp"
 #include "stats/checksum.hpp"
 #include "xbarmc/readout.hpp"
 
@@ -162,6 +164,17 @@ void print_napkin(const Measurement& gpu, const StudyInputs& in) {
 void run_bench(const BenchOptions& o) {
   if (o.images < 1) throw UserError("--images " + std::to_string(o.images) + ": must be >= 1");
   if (o.cpu_chips < 1) throw UserError("--cpu-chips: must be >= 1");
+  for (const auto& [option, chips] :
+       {std::pair{"--chips", o.chips}, {"--cpu-chips", o.cpu_chips}}) {
+    if (chips > kMaxChips) {
+      throw UserError(std::string(option) + " " + std::to_string(chips) + ": at most " +
+                      std::to_string(kMaxChips) + " (2^32 chip indices)");
+    }
+  }
+  if (o.threads < 0 || o.threads > kMaxThreads) {
+    throw UserError("--threads " + std::to_string(o.threads) + ": must be in [0, " +
+                    std::to_string(kMaxThreads) + "] (0 = all)");
+  }
   for (int t : o.timesteps) {
     if (t < 1 || t > 4096)
       throw UserError("--timesteps " + std::to_string(t) + ": must be in [1, 4096]");
@@ -205,8 +218,11 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--chips", o->chips,
                   "chips for the engine under test (0 = 4096 on a GPU, --cpu-chips on the CPU)")
+      ->check(non_negative_integer())
       ->capture_default_str();
-  sub->add_option("--cpu-chips", o->cpu_chips, "chips for the CPU baseline")->capture_default_str();
+  sub->add_option("--cpu-chips", o->cpu_chips, "chips for the CPU baseline")
+      ->check(non_negative_integer())
+      ->capture_default_str();
   sub->add_option("--images", o->images, "synthetic images per chip")->capture_default_str();
   sub->add_option("--timesteps", o->timesteps,
                   "timesteps T, one measurement each (comma separated)")
@@ -215,14 +231,14 @@ void add_bench_command(CLI::App& app) {
   sub->add_flag("--all-nonidealities,!--ideal", o->nonidealities,
                 "every non-ideality on (default) or an ideal chip")
       ->capture_default_str();
-  sub->add_option("--ir-drop", o->ir_drop, "IR-drop model with --all-nonidealities")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, IrDropModel>{{"none", IrDropModel::kNone},
-                                             {"first_order", IrDropModel::kFirstOrder},
-                                             {"nodal", IrDropModel::kNodal}}))
-      ->default_str("nodal");
+  add_enum_option<IrDropModel>(sub, "--ir-drop", o->ir_drop,
+                               {{"none", IrDropModel::kNone},
+                                {"first_order", IrDropModel::kFirstOrder},
+                                {"nodal", IrDropModel::kNodal}},
+                               "IR-drop model with --all-nonidealities");
   sub->add_option("--threads", o->threads, "CPU threads (0 = all)")->capture_default_str();
   sub->add_option("--seed", o->seed, "seed of the synthetic workload and every random stream")
+      ->check(non_negative_integer())
       ->capture_default_str();
   sub->callback([o] { run_bench(*o); });
 }

@@ -84,16 +84,25 @@ XBARMC_HD double jacobi_sweep(const double* g, int n_in, int n_cols, double r_wl
   return delta;
 }
 
+// Floating-point operations of one jacobi_sweep, as written above (abs and compares not
+// counted): bit-line prefix and suffix sums 2·(n_in−1)·n_cols, row totals n_in·n_cols,
+// and 11 per cell (word-line term 3, u 2, v 3, the change and both norms 3).
+XBARMC_HD double jacobi_sweep_flops(int n_in, int n_cols) {
+  const double n = n_in, m = n_cols;
+  return 2.0 * (n - 1.0) * m + n * m + 11.0 * n * m;
+}
+
 // A_eff by Jacobi sweeps; scratch holds jacobi_scratch_doubles(n_in, n_cols) doubles.
 // Meant for jacobi_contraction_bound(...) ≤ kJacobiMaxContraction (converges for any ρ < 1).
-// Returns the largest number of sweeps any drive needed.
+// Returns the largest number of sweeps any drive needed; `total_sweeps` (if given)
+// receives the sweeps of all drives together, the work done.
 XBARMC_HD int a_eff_jacobi(const double* g, int n_in, int n_cols, double r_wl, double r_bl,
-                           double* scratch, double* a) {
+                           double* scratch, double* a, int* total_sweeps = nullptr) {
   const int m = n_cols;
   const int cells = n_in * m;
   const double rho = jacobi_contraction_bound(g, n_in, n_cols, r_wl, r_bl);
   const double factor = rho < 1.0 ? rho / (1.0 - rho) : 1.0;
-  int max_sweeps = 0;
+  int max_sweeps = 0, all_sweeps = 0;
   for (int drive = 0; drive < m; ++drive) {
     double* c = scratch;
     double* c_new = scratch + cells;
@@ -110,12 +119,14 @@ XBARMC_HD int a_eff_jacobi(const double* g, int n_in, int n_cols, double r_wl, d
       if (factor * delta <= kJacobiTolerance * norm || sweeps >= kJacobiMaxSweeps) break;
     }
     max_sweeps = sweeps > max_sweeps ? sweeps : max_sweeps;
+    all_sweeps += sweeps;
     for (int i = 0; i < n_in; ++i) {
       double s = 0.0;
       for (int j = 0; j < m; ++j) s += c[i * m + j];
       a[i * m + drive] = s;
     }
   }
+  if (total_sweeps) *total_sweeps = all_sweeps;
   return max_sweeps;
 }
 
