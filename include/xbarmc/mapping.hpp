@@ -12,6 +12,10 @@ namespace xbarmc {
 
 enum class Spacing : std::uint8_t { kLog, kLinear };
 enum class Layout : std::uint8_t { kInterleaved, kBlocked };
+// Where a layer's bias lives on the chip (DESIGN §2.7): added in digital after the ADC
+// (kDigital, shared_max = max|W|), or one extra input row driven at V_read every step
+// (kRow, shared_max = max(max|W|, max|b|)).
+enum class BiasMode : std::uint8_t { kDigital, kRow };
 
 constexpr int kMaxWeightBits = 8;
 constexpr int kMaxLevels = 1 << kMaxWeightBits;
