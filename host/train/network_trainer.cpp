@@ -70,9 +70,9 @@ NetworkParams training_forward(const NetworkParams& p, const NetworkTrainOptions
   return f;
 }
 
-// Gradients of the batch-mean loss for `batch` through the forward weights `f`; returns
-// the summed loss. STE: ∂L/∂W_l = ∂L/∂W_f,l.
-double gradients(const NetworkParams& f, const MatrixRowD& batch, const std::uint8_t* labels,
+}  // namespace
+
+double network_gradients(const NetworkParams& f, const MatrixRowD& batch, const std::uint8_t* labels,
                  std::vector<Eigen::MatrixXd>& grad_w, std::vector<Eigen::VectorXd>& grad_b) {
   const int n_layers = f.n_layers();
   std::vector<Eigen::MatrixXd> z(static_cast<std::size_t>(n_layers));  // pre-activations
@@ -100,8 +100,6 @@ double gradients(const NetworkParams& f, const MatrixRowD& batch, const std::uin
   }
   return loss;
 }
-
-}  // namespace
 
 NetworkParams initial_network(const std::vector<int>& sizes, bool bias, std::uint64_t seed) {
   NetworkParams p;
@@ -161,7 +159,7 @@ NetworkFitResult train_network(const FeatureSet& train, const FeatureSet& val,
         batch_labels[r] = train.y[perm[begin + r]];
       }
       const NetworkParams f = training_forward(p, o, table, step++);
-      loss += gradients(f, batch, batch_labels.data(), grad_w, grad_b);
+      loss += network_gradients(f, batch, batch_labels.data(), grad_w, grad_b);
       for (int l = 0; l < n_layers; ++l) {
         adam_w[l].step(p.w[l], grad_w[l]);
         if (p.has_bias() && o.train_bias) adam_b[l].step(p.b[l], grad_b[l]);

@@ -48,6 +48,14 @@ struct NetworkFitResult {
 NetworkFitResult train_network(const FeatureSet& train, const FeatureSet& val,
                                const NetworkParams& init, const NetworkTrainOptions& options);
 
+// Backpropagation of the batch-mean softmax cross-entropy of `batch` through the
+// forward weights `f` into grad_w[l] (and grad_b[l] when `f` has biases), each sized
+// n_layers by the caller; returns the summed loss. With the straight-through estimator
+// these gradients, taken at W_f, update the float masters.
+double network_gradients(const NetworkParams& f, const MatrixRowD& batch,
+                         const std::uint8_t* labels, std::vector<Eigen::MatrixXd>& grad_w,
+                         std::vector<Eigen::VectorXd>& grad_b);
+
 // Initial parameters for layer sizes {n_0, …, n_L} from the kInitialisation stream of
 // (seed, float phase, layer l): one layer W ~ N(0, 0.01²); several layers He
 // initialisation W_l ~ N(0, 2/n_{l−1}). Biases (when `bias`) start at 0.

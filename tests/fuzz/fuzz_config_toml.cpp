@@ -50,8 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   xbarmc::cli::add_run_command(app);
   xbarmc::cli::add_train_command(app);
   std::vector<const char*> argv = {"xbarmc", sub.c_str(), "--config", path.c_str()};
-  xbarmc::cli::add_config_option(app, xbarmc::cli::find_subcommand_name(
-                                          app, static_cast<int>(argv.size()), argv.data()));
+  xbarmc::cli::add_config_option(
+      app, xbarmc::cli::find_subcommand_name(app, static_cast<int>(argv.size()), argv.data()));
   for (CLI::App* s : app.get_subcommands({})) s->fallthrough();
   take_callbacks(&app, kept);
   xbarmc::fuzz::expect_success_or_user_error([&] {
