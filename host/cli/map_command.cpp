@@ -210,8 +210,8 @@ void run_map(const MapArgs& a) {
     if (!a.h5_out.empty()) std::printf(", %s", a.h5_out.c_str());
     std::printf("\n");
   } else {
-    std::printf("wrote %zu arrays to %s: array_<k>.csv, array_<k>_bl_sel.csv, index.csv\n",
-                plan.arrays.size(), a.out_dir.c_str());
+    std::printf("wrote %zu array%s to %s: array_<k>.csv, array_<k>_bl_sel.csv, index.csv\n",
+                plan.arrays.size(), plan.arrays.size() == 1 ? "" : "s", a.out_dir.c_str());
   }
 }
 

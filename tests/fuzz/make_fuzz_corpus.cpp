@@ -11,6 +11,7 @@
 #include <string>
 
 #include "data/idx.hpp"
+#include "io/h5.hpp"
 #include "io/npy.hpp"
 #include "results/results_file.hpp"
 #include "train/model_file.hpp"
@@ -100,10 +101,20 @@ Model small_network() {
   return m;
 }
 
+// A one-layer file of format version 1 (before networks): version 2's file less /layers.
+void save_version1_model(const std::string& path, const Model& m) {
+  save_model(path, m);
+  h5::File f = h5::File::open_rw(path);
+  H5Ldelete(f.id(), "layers", H5P_DEFAULT);
+  f.set_attribute("version", std::int64_t{1});
+  f.close();
+}
+
 void model_seeds(const fs::path& dir) {
   save_model((dir / "model_2out.h5").string(), small_model(2, false));
   save_model((dir / "model_1out_qat.h5").string(), small_model(1, true));
   save_model((dir / "model_network.h5").string(), small_network());
+  save_version1_model((dir / "model_v1_2out.h5").string(), small_model(2, false));
 }
 
 // A partial study file, as an interrupted `xbarmc mc` leaves it (3 chips, 2 done),
