@@ -74,7 +74,7 @@ void print_network_summary(const std::vector<LayerWeights>& layers,
       layout_name(p.layout).c_str(),
       a.array_rows ? std::to_string(a.array_rows).c_str() : "layer rows",
       a.array_cols ? std::to_string(a.array_cols).c_str() : "layer columns");
-  std::printf("%5s  %-13s  %10s  %6s  %25s  %11s  %11s\n", "layer", "shape (out x in)",
+  std::printf("%5s  %-16s  %10s  %6s  %25s  %11s  %11s\n", "layer", "shape (out x in)",
               "shared_max", "arrays", "cells used / available", "mean|W-W_q|", "max|W-W_q|");
   for (std::size_t l = 0; l < layers.size(); ++l) {
     std::uint64_t used = 0, available = 0;
@@ -89,7 +89,7 @@ void print_network_summary(const std::vector<LayerWeights>& layers,
     std::snprintf(cells, sizeof cells, "%llu / %llu (%.1f %%)",
                   static_cast<unsigned long long>(used), static_cast<unsigned long long>(available),
                   100.0 * static_cast<double>(used) / static_cast<double>(available));
-    std::printf("%5zu  %-13s  %10.6g  %6d  %25s  %11.6g  %11.6g\n", l, shape, mapped[l].shared_max,
+    std::printf("%5zu  %-16s  %10.6g  %6d  %25s  %11.6g  %11.6g\n", l, shape, mapped[l].shared_max,
                 plan.n_arrays(static_cast<int>(l)), cells, e.mean_abs, e.max_abs);
   }
 }

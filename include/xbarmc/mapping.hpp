@@ -66,6 +66,9 @@ XBARMC_HD LevelTable make_level_table(const MappingParams& p) {
 
 // k = argmin_k |n − G_k/g_max|, ties to the lower k.
 XBARMC_HD int nearest_level(const LevelTable& t, double n) {
+  // The other column of every nonzero weight: all levels lie above 0 and increase, so
+  // level 0 is nearest (the scan below gives the same; QAT maps every mini-batch).
+  if (n == 0.0) return 0;
   int best = 0;
   double best_dist = n > t.normalised[0] ? n - t.normalised[0] : t.normalised[0] - n;
   for (int k = 1; k < t.n_levels; ++k) {
