@@ -143,18 +143,24 @@ void expect_arrays_reassemble(Layout layout) {
   std::vector<double> back(m.g_target_s.size(), -1.0);
   for (const ArrayTile& t : plan.arrays) {
     const std::vector<double> g = array_g_target(t, m.g_target_s, m.n_out, p);
+    const std::vector<int> levels = array_levels(t, m.levels_pos, m.levels_neg, m.n_out, layout);
     ASSERT_EQ(g.size(), 24u);
+    ASSERT_EQ(levels.size(), 24u);
     int at_g_min = 0;
     for (int i = 0; i < t.rows; ++i) {
       for (int c = 0; c < t.cols; ++c) {
         const int jl = layout == Layout::kInterleaved ? c / 2 : c % t.outputs();
         const bool neg = layout == Layout::kInterleaved ? c % 2 == 1 : c >= t.outputs();
         const double v = g[static_cast<std::size_t>(i) * t.cols + c];
+        const int level = levels[static_cast<std::size_t>(i) * t.cols + c];
         if (i < t.rows_used && jl < t.outputs_used) {
-          const std::size_t row = static_cast<std::size_t>(t.row_begin + i);
-          back[row * 14 + 2 * static_cast<std::size_t>(t.output_begin + jl) + (neg ? 1 : 0)] = v;
+          const int row = t.row_begin + i, j = t.output_begin + jl;
+          back[static_cast<std::size_t>(row) * 14 + 2 * static_cast<std::size_t>(j) +
+               (neg ? 1 : 0)] = v;
+          EXPECT_EQ(level, neg ? m.level_neg(row, j) : m.level_pos(row, j));
         } else {
           EXPECT_EQ(v, p.g_min_s());
+          EXPECT_EQ(level, 0);
           ++at_g_min;
         }
       }

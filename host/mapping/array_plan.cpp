@@ -78,6 +78,28 @@ std::vector<double> array_g_target(const ArrayTile& t, const std::vector<double>
   return g;
 }
 
+std::vector<int> array_levels(const ArrayTile& t, const std::vector<int>& layer_levels_pos,
+                              const std::vector<int>& layer_levels_neg, int layer_n_out,
+                              Layout layout) {
+  const auto n_out = static_cast<std::size_t>(layer_n_out);
+  if (layer_levels_pos.size() < (static_cast<std::size_t>(t.row_begin) + t.rows_used) * n_out ||
+      layer_levels_neg.size() != layer_levels_pos.size() ||
+      t.output_begin + t.outputs_used > layer_n_out) {
+    throw InternalError("array_levels: the tile lies outside its layer");
+  }
+  std::vector<int> levels(static_cast<std::size_t>(t.cells()), 0);
+  for (int i = 0; i < t.rows_used; ++i) {
+    const std::size_t src = (static_cast<std::size_t>(t.row_begin) + i) * n_out;
+    int* dst = &levels[static_cast<std::size_t>(i) * t.cols];
+    for (int jl = 0; jl < t.outputs_used; ++jl) {
+      const std::size_t j = static_cast<std::size_t>(t.output_begin) + jl;
+      dst[column_pos(layout, jl, t.outputs())] = layer_levels_pos[src + j];
+      dst[column_neg(layout, jl, t.outputs())] = layer_levels_neg[src + j];
+    }
+  }
+  return levels;
+}
+
 std::vector<double> single_array_g_target(const std::vector<double>& layer_g_target_s, int rows,
                                           int n_out, const MappingParams& params) {
   const ArrayPlan plan = plan_arrays({LayerShape{rows, n_out}}, 0, 0);

@@ -56,6 +56,13 @@ std::vector<double> array_g_target(const ArrayTile& tile,
                                    const std::vector<double>& layer_g_target_s, int layer_n_out,
                                    const MappingParams& params);
 
+// The level of each physical cell of one array, [tile.rows × tile.cols] in the same
+// layout (unused cells: level 0), from its layer's levels [rows × n_out] (LayerMapping):
+// what a level-dependent device model (DESIGN §2.8) needs per cell.
+std::vector<int> array_levels(const ArrayTile& tile, const std::vector<int>& layer_levels_pos,
+                              const std::vector<int>& layer_levels_neg, int layer_n_out,
+                              Layout layout);
+
 // One layer on one array of its own size: [rows × 2·n_out] in the physical columns of
 // params.layout (interleaved 2j, 2j+1; blocked j, n_out + j). The one-layer chip's G.
 std::vector<double> single_array_g_target(const std::vector<double>& layer_g_target_s, int rows,
