@@ -72,8 +72,9 @@ NetworkParams training_forward(const NetworkParams& p, const NetworkTrainOptions
 
 }  // namespace
 
-double network_gradients(const NetworkParams& f, const MatrixRowD& batch, const std::uint8_t* labels,
-                 std::vector<Eigen::MatrixXd>& grad_w, std::vector<Eigen::VectorXd>& grad_b) {
+double network_gradients(const NetworkParams& f, const MatrixRowD& batch,
+                         const std::uint8_t* labels, std::vector<Eigen::MatrixXd>& grad_w,
+                         std::vector<Eigen::VectorXd>& grad_b) {
   const int n_layers = f.n_layers();
   std::vector<Eigen::MatrixXd> z(static_cast<std::size_t>(n_layers));  // pre-activations
   for (int l = 0; l < n_layers; ++l) {
