@@ -6,6 +6,7 @@ set -euo pipefail
 debian_packages=(
   build-essential cmake ninja-build pkg-config git
   libcli11-dev libhdf5-dev libeigen3-dev zlib1g-dev libomp-dev
+  libzip-dev  # .npz archives (xbarmc import)
   libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist
   libopenmpi-dev openmpi-bin  # MPI build (mpirun -n K xbarmc mc); CMake finds it

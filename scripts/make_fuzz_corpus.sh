@@ -32,6 +32,18 @@ with open(sys.argv[1], "w") as f:
         f.write(",".join("%.6g" % (0.8 * math.sin(1 + 64 * j + i)) for i in range(64)) + "\n")
 PY
 
+# .npz networks as NumPy writes them (stored and deflated): 4 -> 3 -> 2 with biases.
+d=$corpus/fuzz_npz
+mkdir -p "$d"
+python3 - "$d" <<'PY'
+import sys, numpy as np
+w0 = np.arange(12, dtype=np.float64).reshape(3, 4) / 10 - 0.5
+arrays = dict(w0=w0, b0=np.array([0.1, -0.2, 0.3]), w1=np.ones((2, 3), np.float32), b1=np.zeros(2))
+np.savez(sys.argv[1] + "/net.npz", **arrays)
+np.savez_compressed(sys.argv[1] + "/net_compressed.npz", **arrays)
+np.savez(sys.argv[1] + "/one_layer.npz", w0=np.eye(10, 64, dtype=np.float32))
+PY
+
 # Crossbar: byte 0 = options (fuzz_crossbar_csv.cpp), matrix, "---", voltages.
 d=$corpus/fuzz_crossbar_csv
 mkdir -p "$d"
@@ -39,7 +51,8 @@ printf '\x0c%s' $'1e-6,2e-6,0\n3e-6,0,4e-6\n---\n0.1,0.05\n0.2,0\n' >"$d/g_nodal
 printf '\x0b%s' $'1e4,2e4\n5e3,1e5\n2e4,3e4\n---\n0.1\n0.1\n0.1\n' >"$d/r_first_order.csv"
 printf '\x10%s' $'1e-3\n---\n1,0.5,0.25\n' >"$d/g_none_1x1.csv"
 
-# TOML configs: byte 0 picks the subcommand (0 map, 1 mc, 2 train, 3 run, 4 crossbar).
+# TOML configs: byte 0 picks the subcommand (0 map, 1 mc, 2 train, 3 run, 4 crossbar,
+# 5 import).
 d=$corpus/fuzz_config_toml
 mkdir -p "$d"
 printf '\x00%s' $'weights = "w.csv"\nout = "map.csv"\nweight-bits = 2\nlayout = "blocked"\nspacing = "linear"\nr-on = 2.34e8\n' >"$d/map.toml"
@@ -47,6 +60,9 @@ printf '\x00%s' $'[map]\nweights = "w.npy"\nout = "m.csv"\n' >"$d/map_section.to
 printf '\x01%s' $'model = "m.h5"\nout = "r.h5"\nchips = 100\ntimes = [1, 3600, 86400]\nyield-spec = ["0.75", "float-1pp"]\nc2c-sigma = 0.1\nir-drop = "nodal"\nscheme = "A"\nthreshold-ratio = "calibrate"\ndrift-compensation = true\n# comment\n' >"$d/mc.toml"
 printf '\x02%s' $'method = "avg_8x8"\nweight-bits = 4\nqat = true\nepochs = 5\nout = \'model.h5\'\n' >"$d/train.toml"
 printf '\x03%s' $'[train]\nmethod = "proj_pca_64"\n[mc]\nchips = 10\n' >"$d/run.toml"
+printf '\x00%s' $'weights = "net.h5"\nout-dir = "maps"\narray-rows = 128\narray-cols = 128\nbias-mode = "row"\n' >"$d/map_arrays.toml"
+printf '\x02%s' $'method = "raw"\nhidden = [256, 64]\nbias = true\nbias-mode = "digital"\nout = "net.h5"\n' >"$d/train_network.toml"
+printf '\x05%s' $'weights = ["w0.npy", "w1.npy"]\nbiases = ["b0.npy", "b1.npy"]\nmethod = "raw"\nout = "net.h5"\n' >"$d/import.toml"
 printf '\x04%s' $'[crossbar.solve]\nconductances = "g.csv"\nvoltages = "v.csv"\nr-wl = 1.0\n' >"$d/crossbar.toml"
 
 du -sh "$corpus"

@@ -15,7 +15,7 @@
 #include "features/pca.hpp"
 #include "features/resize_8x8.hpp"
 #include "test_train_data.hpp"
-#include "train/linear_trainer.hpp"
+#include "train/network_trainer.hpp"
 #include "xbarmc/rng.hpp"
 
 namespace xbarmc {
@@ -189,9 +189,9 @@ double linear_val_accuracy(const FeatureSpec& spec, const LabelledImages& train,
     return s;
   };
   const FeatureSet tr = to_set(train), va = to_set(val);
-  LinearTrainOptions opt;
+  NetworkTrainOptions opt;
   opt.max_epochs = 40;
-  return train_linear(tr, va, initial_weights(4, kNumFeatures, 0), opt).best_val_accuracy;
+  return train_network(tr, va, initial_network({kNumFeatures, 4}, false, 0), opt).best_val_accuracy;
 }
 
 TEST(Features, SupervisedProjectionBeatsPcaWhenLabelsHideInLowVariance) {

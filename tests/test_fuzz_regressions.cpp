@@ -80,11 +80,12 @@ Model small_model() {
   Model m;
   m.features.lo.assign(kNumFeatures, 0.0);
   m.features.hi.assign(kNumFeatures, 1.0);
-  m.w_float = MatrixD(2, kNumFeatures);
-  for (std::size_t k = 0; k < m.w_float.data.size(); ++k) {
-    m.w_float.data[k] = std::sin(1.0 + static_cast<double>(k));
+  ModelLayer& l = m.layers.emplace_back();
+  l.w_float = MatrixD(2, kNumFeatures);
+  for (std::size_t k = 0; k < l.w_float.data.size(); ++k) {
+    l.w_float.data[k] = std::sin(1.0 + static_cast<double>(k));
   }
-  m.w_deployed = m.w_float;
+  l.w_deployed = l.w_float;
   map_deployed_weights(m);
   return m;
 }

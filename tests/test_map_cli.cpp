@@ -230,8 +230,9 @@ TEST_F(MapCli, NpyAndModelFilesGiveTheSameMapAsCsv) {
   Model model;
   model.features.lo.assign(kNumFeatures, 0.0);
   model.features.hi.assign(kNumFeatures, 1.0);
-  model.w_float = example_weights();
-  model.w_deployed = example_weights();
+  model.layers.emplace_back();
+  model.layers[0].w_float = example_weights();
+  model.layers[0].w_deployed = example_weights();
   map_deployed_weights(model);
   save_model(path("model.h5"), model);
   const RunResult h5 = run("map --weights " + path("model.h5") + " --out " + path("from_h5.csv"));

@@ -188,7 +188,7 @@ TEST(Mapping, QuantizationErrorIsBoundedByHalfTheWidestGap) {
     w.data[k] = std::sin(0.37 * static_cast<double>(k)) * 0.9;
   }
   const MappedLayer m = map_layer(w, p);
-  const QuantizationError e = quantization_error(w, m);
+  const QuantizationError e = quantization_error(w, m.w_q);
   const double bound = m.shared_max * (0.5 / 255.0 + p.g_min_s() / p.g_max_s());
   EXPECT_LE(e.max_abs, bound);
   EXPECT_GT(e.max_abs, 0.0);

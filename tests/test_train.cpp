@@ -12,9 +12,10 @@
 #include "features/feature_extractor.hpp"
 #include "io/h5.hpp"
 #include "test_train_data.hpp"
-#include "train/linear_trainer.hpp"
 #include "train/model_file.hpp"
+#include "train/network.hpp"
 #include "train/train_pipeline.hpp"
+#include "train/weights_file.hpp"
 
 namespace xbarmc {
 namespace {
@@ -39,6 +40,11 @@ FeatureSet feature_set(const FeatureSpec& spec, const LabelledImages& li) {
             .cast<double>();
   s.y = li.labels;
   return s;
+}
+
+const ModelLayer& only_layer(const Model& m) {
+  EXPECT_EQ(m.layers.size(), 1u);
+  return m.layers.front();
 }
 
 TEST(Train, FloatTrainingSeparatesSeparableData) {
@@ -86,12 +92,14 @@ TEST(Train, QatForwardUsesTheMappedWeights) {
   c.qat_epochs = 5;
   const Model m = train_model(d, c);
   const FeatureSet val = feature_set(m.features, d.val);
-  Eigen::MatrixXd wq(m.n_out(), m.n_in());
+  const ModelLayer& l = only_layer(m);
+  NetworkParams wq;
+  wq.w.emplace_back(m.n_out(), m.n_in());
   for (int r = 0; r < m.n_out(); ++r) {
-    for (int col = 0; col < m.n_in(); ++col) wq(r, col) = m.w_quantized(r, col);
+    for (int col = 0; col < m.n_in(); ++col) wq.w[0](r, col) = l.w_quantized(r, col);
   }
   EXPECT_DOUBLE_EQ(accuracy(wq, val), m.acc_qat[1]);
-  EXPECT_EQ(m.w_deployed.data, m.w_qat.data);
+  EXPECT_EQ(l.w_deployed.data, l.w_qat.data);
 }
 
 TEST(Train, StoredMappingMatchesTheLevelsAndLayout) {
@@ -100,20 +108,25 @@ TEST(Train, StoredMappingMatchesTheLevelsAndLayout) {
   c.epochs = 5;
   c.mapping.layout = Layout::kBlocked;
   const Model m = train_model(d, c);
+  const ModelLayer& l = only_layer(m);
   const LevelTable t = make_level_table(m.mapping);
   double max_abs = 0;
-  for (double v : m.w_deployed.data) max_abs = std::max(max_abs, std::abs(v));
-  EXPECT_DOUBLE_EQ(m.shared_max, max_abs);
+  for (double v : l.w_deployed.data) max_abs = std::max(max_abs, std::abs(v));
+  EXPECT_DOUBLE_EQ(l.shared_max, max_abs);
   const int n_out = m.n_out();
+  const std::vector<double> physical = single_layer_g_target(m);
   for (int i = 0; i < m.n_in(); ++i) {
     for (int j = 0; j < n_out; ++j) {
-      const CellPair cell = map_weight(t, m.w_deployed(j, i), m.shared_max);
-      ASSERT_EQ(m.levels_pos[i * n_out + j], cell.level_pos);
-      ASSERT_EQ(m.levels_neg[i * n_out + j], cell.level_neg);
-      // blocked: positive column j, negative column n_out + j
-      EXPECT_DOUBLE_EQ(m.g_target_s[i * 2 * n_out + j], t.g_s[cell.level_pos]);
-      EXPECT_DOUBLE_EQ(m.g_target_s[i * 2 * n_out + n_out + j], t.g_s[cell.level_neg]);
-      EXPECT_DOUBLE_EQ(m.w_quantized(j, i), dequantized_weight(t, cell, m.shared_max));
+      const CellPair cell = map_weight(t, l.w_deployed(j, i), l.shared_max);
+      ASSERT_EQ(l.levels_pos[i * n_out + j], cell.level_pos);
+      ASSERT_EQ(l.levels_neg[i * n_out + j], cell.level_neg);
+      // the model: logical columns 2j, 2j+1
+      EXPECT_DOUBLE_EQ(l.g_target_s[i * 2 * n_out + 2 * j], t.g_s[cell.level_pos]);
+      EXPECT_DOUBLE_EQ(l.g_target_s[i * 2 * n_out + 2 * j + 1], t.g_s[cell.level_neg]);
+      // the chip, blocked: positive column j, negative column n_out + j
+      EXPECT_DOUBLE_EQ(physical[i * 2 * n_out + j], t.g_s[cell.level_pos]);
+      EXPECT_DOUBLE_EQ(physical[i * 2 * n_out + n_out + j], t.g_s[cell.level_neg]);
+      EXPECT_DOUBLE_EQ(l.w_quantized(j, i), dequantized_weight(t, cell, l.shared_max));
     }
   }
 }
@@ -132,13 +145,13 @@ TEST(Train, SameSeedGivesIdenticalModelsAndOtherSeedsDiffer) {
   EXPECT_EQ(a.features.projection, b.features.projection);
   EXPECT_EQ(a.features.lo, b.features.lo);
   EXPECT_EQ(a.features.hi, b.features.hi);
-  EXPECT_EQ(a.w_float.data, b.w_float.data);
-  EXPECT_EQ(a.w_qat.data, b.w_qat.data);
-  EXPECT_EQ(a.g_target_s, b.g_target_s);
+  EXPECT_EQ(only_layer(a).w_float.data, only_layer(b).w_float.data);
+  EXPECT_EQ(only_layer(a).w_qat.data, only_layer(b).w_qat.data);
+  EXPECT_EQ(only_layer(a).g_target_s, only_layer(b).g_target_s);
   c.seed = 12;
   const Model other = train_model(d, c);
   EXPECT_NE(a.features.projection, other.features.projection);
-  EXPECT_NE(a.w_float.data, other.w_float.data);
+  EXPECT_NE(only_layer(a).w_float.data, only_layer(other).w_float.data);
 }
 
 TEST(Train, NoiseAwareTrainingChangesTheWeightsDeterministically) {
@@ -148,8 +161,8 @@ TEST(Train, NoiseAwareTrainingChangesTheWeightsDeterministically) {
   const Model plain = train_model(d, c);
   c.noise_aware_sigma = 0.3;
   const Model noisy = train_model(d, c), again = train_model(d, c);
-  EXPECT_NE(plain.w_float.data, noisy.w_float.data);
-  EXPECT_EQ(noisy.w_float.data, again.w_float.data);
+  EXPECT_NE(only_layer(plain).w_float.data, only_layer(noisy).w_float.data);
+  EXPECT_EQ(only_layer(noisy).w_float.data, only_layer(again).w_float.data);
   EXPECT_GT(noisy.acc_float[1], 0.9);
 }
 
@@ -196,15 +209,16 @@ TEST_F(ModelFileTest, RoundTripKeepsEveryField) {
   EXPECT_EQ(back.mapping.weight_bits, 4);
   EXPECT_EQ(back.seed, 3u);
   EXPECT_TRUE(back.qat);
-  EXPECT_EQ(back.w_float.data, m.w_float.data);
-  EXPECT_EQ(back.w_qat.data, m.w_qat.data);
-  EXPECT_EQ(back.w_deployed.data, m.w_deployed.data);
-  EXPECT_EQ(back.w_quantized.data, m.w_quantized.data);
-  EXPECT_EQ(back.levels_pos, m.levels_pos);
-  EXPECT_EQ(back.levels_neg, m.levels_neg);
-  EXPECT_EQ(back.g_target_s, m.g_target_s);
+  const ModelLayer &bl = only_layer(back), &ml = only_layer(m);
+  EXPECT_EQ(bl.w_float.data, ml.w_float.data);
+  EXPECT_EQ(bl.w_qat.data, ml.w_qat.data);
+  EXPECT_EQ(bl.w_deployed.data, ml.w_deployed.data);
+  EXPECT_EQ(bl.w_quantized.data, ml.w_quantized.data);
+  EXPECT_EQ(bl.levels_pos, ml.levels_pos);
+  EXPECT_EQ(bl.levels_neg, ml.levels_neg);
+  EXPECT_EQ(bl.g_target_s, ml.g_target_s);
   EXPECT_EQ(back.acc_ptq, m.acc_ptq);
-  EXPECT_EQ(load_model_weights(path).data, m.w_qat.data);
+  EXPECT_EQ(load_weights(path).data, ml.w_qat.data);
   // Features recomputed from the file equal the ones training used.
   const LabelledImages imgs = testing_data::block_images(5, 9);
   EXPECT_EQ(compute_features(back.features, imgs.images),
@@ -217,17 +231,26 @@ TEST_F(ModelFileTest, MissingOrIllShapedDatasetIsNamed) {
   save_model(path, *model_);
   {
     const h5::File f = h5::File::open_rw(path);
-    H5Ldelete(f.id(), "weights/deployed", H5P_DEFAULT);
+    H5Ldelete(f.id(), "layers/0/deployed", H5P_DEFAULT);
   }
   std::string msg = user_error([&] { load_model(path); });
-  EXPECT_NE(msg.find("/weights/deployed"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("/layers/0/deployed"), std::string::npos) << msg;
   EXPECT_NE(msg.find(path), std::string::npos) << msg;
   {
     const h5::File f = h5::File::open_rw(path);
-    f.write("weights/deployed", {10, 63}, std::vector<double>(630, 0.0));
+    f.write("layers/0/deployed", {10, 63}, std::vector<double>(630, 0.0));
   }
   msg = user_error([&] { load_model(path); });
-  EXPECT_NE(msg.find("10x63"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("takes 63 inputs but the input method gives 64"), std::string::npos) << msg;
+  {
+    const h5::File f = h5::File::open_rw(path);
+    H5Ldelete(f.id(), "layers/0/deployed", H5P_DEFAULT);
+    f.write("layers/0/deployed", {10, 64}, std::vector<double>(640, 0.0));
+    H5Ldelete(f.id(), "layers/0/float", H5P_DEFAULT);
+    f.write("layers/0/float", {10, 65}, std::vector<double>(650, 0.0));
+  }
+  msg = user_error([&] { load_model(path); });
+  EXPECT_NE(msg.find("/layers/0/float has shape 10x65, expected 10x64"), std::string::npos) << msg;
   EXPECT_NE(user_error([&] { load_model(dir.file("absent.h5")); }).find("absent.h5"),
             std::string::npos);
 }

@@ -71,8 +71,9 @@ TEST(TrainCli, MapReadsTheModelsDeployedWeights) {
                           &level_neg),
               5);
     const int j = lines % m.n_out();
-    EXPECT_EQ(level_pos, m.levels_pos[static_cast<std::size_t>(row) * m.n_out() + j]);
-    EXPECT_EQ(level_neg, m.levels_neg[static_cast<std::size_t>(row) * m.n_out() + j]);
+    const ModelLayer& l = m.layers.front();
+    EXPECT_EQ(level_pos, l.levels_pos[static_cast<std::size_t>(row) * m.n_out() + j]);
+    EXPECT_EQ(level_neg, l.levels_neg[static_cast<std::size_t>(row) * m.n_out() + j]);
     ++lines;
   }
   EXPECT_EQ(lines, m.n_in() * m.n_out());
@@ -93,8 +94,8 @@ TEST(TrainCli, ThreadCountDoesNotChangeTheModel) {
   const Model a = load_model(dir.file("a.h5")), b = load_model(dir.file("b.h5"));
   EXPECT_EQ(a.features.projection, b.features.projection);
   EXPECT_EQ(a.features.lo, b.features.lo);
-  EXPECT_EQ(a.w_float.data, b.w_float.data);
-  EXPECT_EQ(a.w_qat.data, b.w_qat.data);
+  EXPECT_EQ(a.layers.front().w_float.data, b.layers.front().w_float.data);
+  EXPECT_EQ(a.layers.front().w_qat.data, b.layers.front().w_qat.data);
   EXPECT_EQ(a.acc_qat, b.acc_qat);
 }
 

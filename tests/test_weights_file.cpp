@@ -56,7 +56,7 @@ TEST_F(WeightsFile, UnknownExtensionIsAUserErrorNamingTheFile) {
   EXPECT_EQ(load_error(path("w.tsv")),
             path("w.tsv") +
                 ": unknown weights format '.tsv'; expected .csv, .npy or .h5 (a model "
-                "from xbarmc train)");
+                "from xbarmc train or import)");
   EXPECT_EQ(load_error(path("noext")).find(path("noext") + ": unknown weights format ''"), 0u);
 }
 

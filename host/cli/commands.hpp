@@ -27,6 +27,7 @@ void add_config_option(CLI::App& app, const std::string& subcommand);
 void add_bench_command(CLI::App& app);
 void add_crossbar_command(CLI::App& app);
 void add_drift_command(CLI::App& app);
+void add_import_command(CLI::App& app);
 void add_map_command(CLI::App& app);
 void add_mc_command(CLI::App& app);
 void add_merge_command(CLI::App& app);

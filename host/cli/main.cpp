@@ -25,13 +25,15 @@ std::string version_text() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"xbarmc: Monte Carlo robustness simulator for spiking-network inference on RRAM "
-               "crossbar chips"};
+  CLI::App app{
+      "xbarmc: Monte Carlo robustness simulator for spiking-network inference on RRAM "
+      "crossbar chips"};
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   xbarmc::cli::add_bench_command(app);
   xbarmc::cli::add_crossbar_command(app);
   xbarmc::cli::add_drift_command(app);
+  xbarmc::cli::add_import_command(app);
   xbarmc::cli::add_map_command(app);
   xbarmc::cli::add_mc_command(app);
   xbarmc::cli::add_merge_command(app);

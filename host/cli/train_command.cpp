@@ -1,15 +1,18 @@
-// `xbarmc train`: IDX data → features → float / PTQ / QAT on-chip layer → model.h5
-// (DESIGN §2.1–2.2). Prints progress per epoch and an accuracy table at the end.
+// `xbarmc train`: IDX data → input features → float / PTQ / QAT network (one on-chip
+// layer, or hidden ReLU layers and biases) → model.h5 (DESIGN §2.1–2.2, §2.7). Prints
+// progress per epoch and an accuracy table at the end.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
 #include "data/dataset.hpp"
 #include "mpi/study_runner.hpp"
+#include "mapping/layer_mapping.hpp"
 #include "train/model_file.hpp"
 #include "train/train_pipeline.hpp"
 
@@ -18,6 +21,9 @@ namespace {
 
 struct TrainArgs {
   std::string method = "avg_8x8";
+  std::vector<int> hidden;
+  bool bias = false;
+  std::string bias_mode = "digital";
   int weight_bits = 4;
   bool qat = false;
   int qat_epochs = 30;
@@ -55,9 +61,19 @@ void print_table(const Model& m) {
   }
 }
 
+void print_network(const Model& m) {
+  std::printf("network: %d", m.n_in());
+  for (const ModelLayer& l : m.layers) std::printf(" -> %d", l.n_out());
+  std::printf(" (%s inputs%s%s)\n", method_name(m.features.method), m.has_bias() ? ", biases " : "",
+              m.has_bias() ? bias_mode_name(m.bias_mode) : "");
+}
+
 void run_train(const TrainArgs& a) {
   TrainConfig config;
   config.method = parse_feature_method(a.method);
+  config.hidden = a.hidden;
+  config.bias = a.bias;
+  config.bias_mode = parse_bias_mode(a.bias_mode);
   config.mapping.weight_bits = a.weight_bits;
   config.mapping.r_on_ohm = a.r_on;
   config.mapping.r_off_ohm = a.r_off;
@@ -90,6 +106,7 @@ void run_train(const TrainArgs& a) {
   }
   const Model model = train_model(data, config);
   save_model(a.out, model);
+  if (!a.quiet) print_network(model);
   print_table(model);
   if (!a.quiet) std::printf("wrote %s\n", a.out.c_str());
 }
@@ -98,10 +115,19 @@ void run_train(const TrainArgs& a) {
 
 void add_train_command(CLI::App& app) {
   auto* sub = app.add_subcommand(
-      "train", "Train the on-chip layer on IDX images: features, float, PTQ and QAT");
+      "train", "Train a network on IDX images: input features, float, PTQ and QAT");
   auto a = std::make_shared<TrainArgs>();
   sub->add_option("--method", a->method,
-                  "feature method: avg_8x8, bilinear_8x8, max_8x8, proj_pca_64, proj_sup_64")
+                  "input method: raw (pixels/255), avg_8x8, bilinear_8x8, max_8x8, proj_pca_64, "
+                  "proj_sup_64")
+      ->capture_default_str();
+  sub->add_option("--hidden", a->hidden,
+                  "hidden layer sizes, input side first, e.g. 256,64 (ReLU); none: one layer")
+      ->delimiter(',');
+  sub->add_flag("--bias", a->bias, "give every layer a bias");
+  sub->add_option("--bias-mode", a->bias_mode,
+                  "bias on the chip: digital (added after the ADC) or row (an input row at V_read)")
+      ->check(CLI::IsMember({"digital", "row"}))
       ->capture_default_str();
   sub->add_option("--weight-bits", a->weight_bits, "bits per conductance level (1..8)")
       ->capture_default_str();

@@ -72,7 +72,14 @@ std::vector<double> project_raw(const FeatureSpec& spec, const Images& images) {
 std::vector<float> compute_features(const FeatureSpec& spec, const Images& images) {
   validate_feature_spec(spec, "feature spec");
   check_size(spec, images);
-  std::vector<float> out(static_cast<std::size_t>(images.count) * kNumFeatures);
+  const int n_features = spec.n_features();
+  std::vector<float> out(static_cast<std::size_t>(images.count) * n_features);
+  if (spec.method == FeatureMethod::kRaw) {
+    for (std::size_t k = 0; k < out.size(); ++k) {
+      out[k] = static_cast<float>(images.pixels[k] / 255.0);
+    }
+    return out;
+  }
   if (!is_projection(spec.method)) {
 #pragma omp parallel for schedule(static)
     for (int i = 0; i < images.count; ++i) {
@@ -98,8 +105,8 @@ FeatureSpec fit_features(FeatureMethod method, const LabelledImages& train,
   spec.input_rows = train.images.rows;
   spec.input_cols = train.images.cols;
   if (!is_projection(method)) {
-    spec.lo.assign(kNumFeatures, 0.0);
-    spec.hi.assign(kNumFeatures, 1.0);
+    spec.lo.assign(static_cast<std::size_t>(spec.n_features()), 0.0);
+    spec.hi.assign(static_cast<std::size_t>(spec.n_features()), 1.0);
     return spec;
   }
   const int d = spec.input_size();

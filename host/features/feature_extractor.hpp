@@ -27,7 +27,7 @@ FeatureSpec fit_features(FeatureMethod method, const LabelledImages& train,
                          const LabelledImages& val, int n_classes,
                          const FeatureFitOptions& options);
 
-// Features [images.count × kNumFeatures] row-major, each in [0, 1]. Throws
+// Features [images.count × spec.n_features()] row-major, each in [0, 1]. Throws
 // UserError when the images' size differs from the one the spec was fitted on.
 std::vector<float> compute_features(const FeatureSpec& spec, const Images& images);
 

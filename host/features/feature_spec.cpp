@@ -18,6 +18,8 @@ const char* method_name(FeatureMethod m) {
       return "proj_pca_64";
     case FeatureMethod::kProjSup64:
       return "proj_sup_64";
+    case FeatureMethod::kRaw:
+      return "raw";
   }
   return "?";
 }
@@ -25,11 +27,11 @@ const char* method_name(FeatureMethod m) {
 FeatureMethod parse_feature_method(const std::string& name) {
   for (FeatureMethod m :
        {FeatureMethod::kAvg8x8, FeatureMethod::kBilinear8x8, FeatureMethod::kMax8x8,
-        FeatureMethod::kProjPca64, FeatureMethod::kProjSup64}) {
+        FeatureMethod::kProjPca64, FeatureMethod::kProjSup64, FeatureMethod::kRaw}) {
     if (name == method_name(m)) return m;
   }
   throw UserError("unknown feature method '" + name +
-                  "' (expected avg_8x8, bilinear_8x8, max_8x8, proj_pca_64 or proj_sup_64)");
+                  "' (expected avg_8x8, bilinear_8x8, max_8x8, proj_pca_64, proj_sup_64 or raw)");
 }
 
 bool is_projection(FeatureMethod m) {
@@ -42,7 +44,7 @@ void validate_feature_spec(const FeatureSpec& spec, const std::string& where) {
     throw UserError(where + ": input image size " + std::to_string(spec.input_rows) + "x" +
                     std::to_string(spec.input_cols) + " out of range (8..4096)");
   }
-  const auto n = static_cast<std::size_t>(kNumFeatures);
+  const auto n = static_cast<std::size_t>(spec.n_features());
   if (spec.lo.size() != n || spec.hi.size() != n) {
     throw UserError(where + ": feature lo/hi must hold " + std::to_string(n) + " values");
   }

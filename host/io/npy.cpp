@@ -141,7 +141,9 @@ T load_le(const char* p) {
 
 }  // namespace
 
-MatrixD parse_npy_matrix(std::string_view bytes, const std::string& name) {
+namespace {
+
+NpyArray parse_npy(std::string_view bytes, const std::string& name, bool allow_1d) {
   if (bytes.size() < 10 || bytes.substr(0, kMagic.size()) != kMagic) {
     throw UserError(name + ": not a .npy file (no \\x93NUMPY magic)");
   }
@@ -171,15 +173,15 @@ MatrixD parse_npy_matrix(std::string_view bytes, const std::string& name) {
     throw UserError(name + ": dtype '" + one_line(h.descr) +
                     "' is not supported; save the weights as float32 or float64 (little-endian)");
   }
-  if (h.shape.size() != 2) {
-    throw UserError(name + ": shape " + shape_text(h.shape) + " is not 2-D (n_out, n_in)");
+  if (h.shape.size() != 2 && !(allow_1d && h.shape.size() == 1)) {
+    throw UserError(name + ": shape " + shape_text(h.shape) +
+                    (allow_1d ? " is neither 1-D nor 2-D" : " is not 2-D (n_out, n_in)"));
   }
-  if (h.shape[0] == 0 || h.shape[1] == 0) {
-    throw UserError(name + ": shape " + shape_text(h.shape) + " is empty");
-  }
+  std::size_t n = 1;  // dimensions are <= INT_MAX: two of them fit in size_t
+  for (long long d : h.shape) n *= static_cast<std::size_t>(d);
+  if (n == 0) throw UserError(name + ": shape " + shape_text(h.shape) + " is empty");
   // Sizes are checked before allocating: a header may promise far more than the file
-  // holds. Dimensions are <= INT_MAX, so n fits; n * item may not.
-  const std::size_t n = static_cast<std::size_t>(h.shape[0]) * static_cast<std::size_t>(h.shape[1]);
+  // holds; n * item may not fit.
   const std::size_t have = bytes.size() - data_start;
   if (have % item != 0 || have / item != n) {
     const bool fits = n <= std::numeric_limits<std::size_t>::max() / item;
@@ -187,19 +189,43 @@ MatrixD parse_npy_matrix(std::string_view bytes, const std::string& name) {
                     shape_text(h.shape) + " needs " +
                     (fits ? std::to_string(n * item) : "more than 2^64"));
   }
-  MatrixD m(static_cast<int>(h.shape[0]), static_cast<int>(h.shape[1]));
+  NpyArray a;
+  for (long long d : h.shape) a.shape.push_back(static_cast<std::size_t>(d));
+  const std::size_t rows = a.shape[0], cols = a.shape.size() == 2 ? a.shape[1] : 1;
+  a.data.resize(n);
   const char* data = bytes.data() + data_start;
   for (std::size_t k = 0; k < n; ++k) {
     const double x = item == 8 ? load_le<double>(data + 8 * k) : load_le<float>(data + 4 * k);
     // Element k of the file is (r, c) in C order, (c, r)-major in Fortran order.
-    const int r = static_cast<int>(h.fortran_order ? k % m.rows : k / m.cols);
-    const int c = static_cast<int>(h.fortran_order ? k / m.rows : k % m.cols);
+    const std::size_t r = h.fortran_order ? k % rows : k / cols;
+    const std::size_t c = h.fortran_order ? k / rows : k % cols;
     if (!std::isfinite(x)) {
-      throw UserError(name + ": value at row " + std::to_string(r) + ", column " +
-                      std::to_string(c) + " is " + (std::isnan(x) ? "NaN" : "infinite"));
+      const std::string where = a.shape.size() == 2
+                                    ? "row " + std::to_string(r) + ", column " + std::to_string(c)
+                                    : "index " + std::to_string(r);
+      throw UserError(name + ": value at " + where + " is " + (std::isnan(x) ? "NaN" : "infinite"));
     }
-    m(r, c) = x;
+    a.data[r * cols + c] = x;
   }
+  return a;
+}
+
+}  // namespace
+
+NpyArray parse_npy_array(std::string_view bytes, const std::string& name) {
+  return parse_npy(bytes, name, true);
+}
+
+NpyArray read_npy_array(const std::string& path) {
+  return parse_npy_array(read_file_bytes(path), path);
+}
+
+MatrixD parse_npy_matrix(std::string_view bytes, const std::string& name) {
+  NpyArray a = parse_npy(bytes, name, false);
+  MatrixD m;
+  m.rows = static_cast<int>(a.shape[0]);
+  m.cols = static_cast<int>(a.shape[1]);
+  m.data = std::move(a.data);
   return m;
 }
 
@@ -207,9 +233,11 @@ MatrixD read_npy_matrix(const std::string& path) {
   return parse_npy_matrix(read_file_bytes(path), path);
 }
 
-void write_npy_matrix(const std::string& path, const MatrixD& m) {
-  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" +
-                       std::to_string(m.rows) + ", " + std::to_string(m.cols) + "), }";
+std::string npy_bytes(const std::vector<std::size_t>& shape, const std::vector<double>& data) {
+  std::string dims;
+  for (std::size_t d : shape) dims += std::to_string(d) + ", ";
+  if (shape.size() > 1) dims.resize(dims.size() - 2);
+  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + dims + "), }";
   // Pad with spaces so that magic + length + header + '\n' is a multiple of 64.
   while ((10 + header.size() + 1) % 64 != 0) header += ' ';
   header += '\n';
@@ -220,8 +248,13 @@ void write_npy_matrix(const std::string& path, const MatrixD& m) {
   bytes += static_cast<char>(len & 0xFF);
   bytes += static_cast<char>(len >> 8);
   bytes += header;
-  bytes.append(reinterpret_cast<const char*>(m.data.data()), m.data.size() * sizeof(double));
+  bytes.append(reinterpret_cast<const char*>(data.data()), data.size() * sizeof(double));
+  return bytes;
+}
 
+void write_npy_matrix(const std::string& path, const MatrixD& m) {
+  const std::string bytes =
+      npy_bytes({static_cast<std::size_t>(m.rows), static_cast<std::size_t>(m.cols)}, m.data);
   AtomicFile file(path);
   std::FILE* out = std::fopen(file.temp_path().c_str(), "wb");
   if (out == nullptr) throw UserError("cannot write " + path + ": " + std::strerror(errno));

@@ -1,14 +1,28 @@
-// NumPy .npy matrices (format versions 1.0–3.0, numpy.lib.format): the weights of
-// `xbarmc map` may come straight from np.save(W) with W float32 or float64, shape
-// (n_out, n_in). Fortran-ordered arrays are transposed into row-major order.
+// NumPy .npy arrays (format versions 1.0–3.0, numpy.lib.format): the weights of
+// `xbarmc map` and `xbarmc import` may come straight from np.save(W) with W float32 or
+// float64, shape (n_out, n_in), and biases of shape (n_out,). Fortran-ordered arrays
+// are transposed into row-major order.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/matrix.hpp"
 
 namespace xbarmc {
+
+// A 1-D or 2-D array, values in C (row-major) order.
+struct NpyArray {
+  std::vector<std::size_t> shape;
+  std::vector<double> data;
+};
+
+// Reads a 1-D or 2-D little-endian float32/float64 array; the same checks and messages
+// as read_npy_matrix (a NaN or infinite value is named by its index, or row and column).
+NpyArray parse_npy_array(std::string_view bytes, const std::string& name);
+NpyArray read_npy_array(const std::string& path);
 
 // Reads a 2-D little-endian float32 ('<f4') or float64 ('<f8') array. Throws
 // UserError with one line naming the file and the problem: missing file, bad magic
@@ -21,5 +35,7 @@ MatrixD parse_npy_matrix(std::string_view bytes, const std::string& name);
 
 // Writes `m` as a version 1.0 '<f8' C-order .npy file, atomically.
 void write_npy_matrix(const std::string& path, const MatrixD& m);
+// The bytes of a version 1.0 '<f8' C-order .npy file of a 1-D or 2-D array.
+std::string npy_bytes(const std::vector<std::size_t>& shape, const std::vector<double>& data);
 
 }  // namespace xbarmc

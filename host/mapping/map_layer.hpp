@@ -1,12 +1,13 @@
-// Mapping of a whole layer W [n_out × n_in] onto a crossbar (DESIGN §2.3): the
-// per-cell physics is include/xbarmc/mapping.hpp; this adds the layer-wide
-// shared_max, the physical column layout and the dequantized weights W_q.
+// One layer W [n_out × n_in] without bias on one crossbar of its own size (DESIGN §2.3),
+// the seed's chip: layer_mapping.hpp's mapping with the G targets in the physical
+// columns of params.layout (array_plan.hpp's single array).
 #pragma once
 
 #include <array>
 #include <vector>
 
 #include "common/matrix.hpp"
+#include "mapping/layer_mapping.hpp"
 #include "xbarmc/mapping.hpp"
 
 namespace xbarmc {
@@ -35,12 +36,6 @@ MappedLayer map_layer(const MatrixD& w, const MappingParams& params);
 // order (seed §8): bl_sel 0..n_out−1 are the positive columns of outputs 0..n_out−1,
 // n_out..2·n_out−1 their negative columns.
 int bl_sel_column(Layout layout, int bl_sel, int n_out);
-
-// How far W_q is from W: mean and max of |W − W_q| over all weights.
-struct QuantizationError {
-  double mean_abs = 0.0, max_abs = 0.0;
-};
-QuantizationError quantization_error(const MatrixD& w, const MappedLayer& mapped);
 
 // Number of cells (both columns of every weight) at each level k = 0..L−1.
 std::vector<long> level_histogram(const MappedLayer& mapped);

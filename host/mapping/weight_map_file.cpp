@@ -47,30 +47,44 @@ std::string layout_name(Layout l) {
   return l == Layout::kBlocked ? "blocked" : "interleaved";
 }
 
-void write_weight_map_csv(AtomicFile& file, const MappedLayer& m) {
+void write_array_map_csv(AtomicFile& file, const ArrayTile& t, const LayerMapping& m) {
   TextOut out(file);
   std::fprintf(out.get(), "%s\n", kWeightMapHeader);
   const Layout layout = m.params.layout;
-  for (int i = 0; i < m.n_in; ++i) {
-    for (int j = 0; j < m.n_out; ++j) {
-      const int col_pos = column_pos(layout, j, m.n_out);
-      const int col_neg = column_neg(layout, j, m.n_out);
+  for (int i = 0; i < t.rows_used; ++i) {
+    const int row = t.row_begin + i;
+    const double* g = &m.g_target_s[static_cast<std::size_t>(row) * m.n_cols()];
+    for (int jl = 0; jl < t.outputs_used; ++jl) {
+      const int j = t.output_begin + jl;
       // 12 significant digits: G to ~1e-12 relative, well past any device's precision.
-      std::fprintf(out.get(), "%d,%d,%d,%d,%d,%.12g,%.12g\n", i, col_pos, col_neg,
-                   m.level_pos(i, j), m.level_neg(i, j), m.g_target(i, col_pos),
-                   m.g_target(i, col_neg));
+      std::fprintf(out.get(), "%d,%d,%d,%d,%d,%.12g,%.12g\n", i,
+                   column_pos(layout, jl, t.outputs()), column_neg(layout, jl, t.outputs()),
+                   m.level_pos(row, j), m.level_neg(row, j), g[2 * j], g[2 * j + 1]);
     }
   }
   out.close();
 }
 
-void write_bl_sel_csv(AtomicFile& file, const MappedLayer& m) {
+void write_array_bl_sel_csv(AtomicFile& file, const ArrayTile& t, Layout layout) {
   TextOut out(file);
   std::fprintf(out.get(), "%s\n", kBlSelHeader);
-  for (int s = 0; s < m.n_cols(); ++s) {
-    const bool positive = s < m.n_out;
-    std::fprintf(out.get(), "%d,%d,%s,%d\n", s, positive ? s : s - m.n_out,
-                 positive ? "pos" : "neg", bl_sel_column(m.params.layout, s, m.n_out));
+  const int n = t.outputs();
+  for (int s = 0; s < t.cols; ++s) {
+    const bool positive = s < n;
+    std::fprintf(out.get(), "%d,%d,%s,%d\n", s, positive ? s : s - n, positive ? "pos" : "neg",
+                 bl_sel_column(layout, s, n));
+  }
+  out.close();
+}
+
+void write_array_index_csv(AtomicFile& file, const ArrayPlan& plan,
+                           const std::vector<std::string>& files) {
+  TextOut out(file);
+  std::fprintf(out.get(), "%s\n", kArrayIndexHeader);
+  for (std::size_t k = 0; k < plan.arrays.size(); ++k) {
+    const ArrayTile& t = plan.arrays[k];
+    std::fprintf(out.get(), "%zu,%d,%d,%d,%s\n", k, t.layer, t.row_block, t.output_block,
+                 files.at(k).c_str());
   }
   out.close();
 }

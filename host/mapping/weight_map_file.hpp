@@ -1,27 +1,41 @@
-// The files `xbarmc map` hands to device and RTL engineers (DESIGN §2.3, §3):
+// The files `xbarmc map` hands to device and RTL engineers (DESIGN §2.3, §2.7, §3), one
+// weight map and one bl_sel table per physical array (array_plan.hpp):
 //   weight map CSV  row,col_pos,col_neg,level_pos,level_neg,G_pos,G_neg — one line per
-//                   (input row i, output j), ordered by i then j, G in siemens;
-//   bl_sel table    bl_sel,output,sign,column — the physical column each logical
-//                   bit-line select drives (RTL order: 0..n_out−1 pos, then neg);
-//   mapping HDF5    /mapping: levels, G_target, W_q and the parameters as attributes.
+//                   used (row i, output j) of the array, ordered by i then j, row and
+//                   columns local to the array, G in siemens (cells not listed: level 0);
+//   bl_sel table    bl_sel,output,sign,column — the array's physical column each logical
+//                   bit-line select drives (RTL order: outputs 0..C_a/2−1 pos, then neg);
+//   index CSV       array,layer,row_block,output_block,file — one line per array;
+//   mapping HDF5    /mapping of one layer on one array: levels, G_target, W_q and the
+//                   parameters as attributes.
+// For one layer on one array of its own size the weight map and bl_sel table are
+// exactly the seed's single-array files.
 // Each writer fills the temporary file of an AtomicFile; the caller commits, so a
 // run that fails leaves no output behind.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/atomic_file.hpp"
 #include "common/matrix.hpp"
 #include "io/h5.hpp"
+#include "mapping/array_plan.hpp"
+#include "mapping/layer_mapping.hpp"
 #include "mapping/map_layer.hpp"
 
 namespace xbarmc {
 
 constexpr const char* kWeightMapHeader = "row,col_pos,col_neg,level_pos,level_neg,G_pos,G_neg";
 constexpr const char* kBlSelHeader = "bl_sel,output,sign,column";
+constexpr const char* kArrayIndexHeader = "array,layer,row_block,output_block,file";
 
-void write_weight_map_csv(AtomicFile& file, const MappedLayer& m);
-void write_bl_sel_csv(AtomicFile& file, const MappedLayer& m);
+// `layer` is the mapping of tile.layer.
+void write_array_map_csv(AtomicFile& file, const ArrayTile& tile, const LayerMapping& layer);
+void write_array_bl_sel_csv(AtomicFile& file, const ArrayTile& tile, Layout layout);
+// files[k]: the name of array k's weight map, as the index lists it.
+void write_array_index_csv(AtomicFile& file, const ArrayPlan& plan,
+                           const std::vector<std::string>& files);
 
 // Writes the mapping of `m` (and the weights `w` it came from) into `group`:
 //   weights [n_out × n_in], w_quantized [n_out × n_in], levels_pos/levels_neg

@@ -116,9 +116,10 @@ ResultsHeader make_header(const McConfig& c, const Model& model, const StudyInpu
   h.yield_specs = c.yield_specs;
   h.n_in = model.n_in();
   h.n_out = model.n_out();
-  h.g_target_s = model.g_target_s;
-  h.levels_pos.assign(model.levels_pos.begin(), model.levels_pos.end());
-  h.levels_neg.assign(model.levels_neg.begin(), model.levels_neg.end());
+  const ModelLayer& layer = model.layers.front();
+  h.g_target_s = single_layer_g_target(model);
+  h.levels_pos.assign(layer.levels_pos.begin(), layer.levels_pos.end());
+  h.levels_neg.assign(layer.levels_neg.begin(), layer.levels_neg.end());
   return h;
 }
 
@@ -187,6 +188,7 @@ StudyOutcome run_mc_study(const McConfig& c, const EngineWrap& wrap) {
   }
   validate_settings(c);
   const Model model = load_model(c.model_path);
+  require_single_layer(model, c.model_path);
   const std::string model_checksum = file_checksum(c.model_path);
   std::string note;
   std::unique_ptr<Engine> engine = make_engine(parse_backend(c.backend), c.threads, &note);
@@ -223,8 +225,8 @@ StudyOutcome run_mc_study(const McConfig& c, const EngineWrap& wrap) {
     validate_neuron(in.neuron);
     ResultsHeader h = make_header(c, model, in, *engine, model_checksum);
     h.threshold_ratio = ratio;
-    h.refs.float_accuracy = linear_accuracy(model.w_float, split);
-    h.refs.mapped_accuracy = linear_accuracy(model.w_quantized, split);
+    h.refs.float_accuracy = linear_accuracy(model.layers.front().w_float, split);
+    h.refs.mapped_accuracy = linear_accuracy(model.layers.front().w_quantized, split);
     h.refs.nominal_accuracy = evaluate_nominal(in, c.threads).accuracy;
     for (const YieldSpec& s : parse_yield_specs(c.yield_specs)) {
       h.yield_thresholds.push_back(yield_threshold(s, h.refs));

@@ -6,7 +6,7 @@
 #include "common/errors.hpp"
 #include "engine/validate.hpp"
 #include "features/feature_extractor.hpp"
-#include "train/linear_trainer.hpp"
+#include "train/network.hpp"
 
 namespace xbarmc::study {
 namespace {
@@ -51,12 +51,13 @@ SplitData load_split(const Dataset& data, const Model& model, const std::string&
 }
 
 StudyInputs make_study_inputs(const Model& model, const SplitData& split, const McConfig& c) {
+  require_single_layer(model, c.model_path);
   StudyInputs in;
   in.n_in = model.n_in();
   in.n_out = model.n_out();
   in.layout = model.mapping.layout;
   in.mapping = model.mapping;
-  in.g_target_s = model.g_target_s;
+  in.g_target_s = single_layer_g_target(model);
   in.features = split.features;
   in.labels = split.labels;
   in.image_ids = split.image_ids;
@@ -73,20 +74,9 @@ StudyInputs make_study_inputs(const Model& model, const SplitData& split, const 
 }
 
 double linear_accuracy(const MatrixD& w, const SplitData& split) {
-  const int n_in = w.cols;
-  FeatureSet set;
-  set.x.resize(split.size(), n_in);
-  for (int img = 0; img < split.size(); ++img) {
-    for (int i = 0; i < n_in; ++i) {
-      set.x(img, i) = static_cast<double>(split.features[static_cast<std::size_t>(img) * n_in + i]);
-    }
-  }
-  set.y = split.labels;
-  Eigen::MatrixXd we(w.rows, w.cols);
-  for (int j = 0; j < w.rows; ++j) {
-    for (int i = 0; i < w.cols; ++i) we(j, i) = w(j, i);
-  }
-  return accuracy(we, set);
+  NetworkParams p;
+  p.w.push_back(to_eigen(w));
+  return accuracy(p, make_feature_set(split.features, w.cols, split.labels));
 }
 
 namespace {

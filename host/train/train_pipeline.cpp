@@ -8,32 +8,21 @@
 #include "common/errors.hpp"
 #include "features/feature_extractor.hpp"
 #include "optim/eigen_single_thread.hpp"
-#include "train/linear_trainer.hpp"
+#include "train/feature_set.hpp"
+#include "train/network_trainer.hpp"
 
 namespace xbarmc {
 namespace {
 
-FeatureSet make_feature_set(const FeatureSpec& spec, const LabelledImages& set) {
-  const std::vector<float> f = compute_features(spec, set.images);
-  FeatureSet out;
-  out.x = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-              f.data(), set.size(), kNumFeatures)
-              .cast<double>();
-  out.y = set.labels;
-  return out;
-}
+constexpr int kMaxLayerSize = 65535;
+// Adam's step: 1e-2 for the one-layer softmax (as the seed's chip was always trained),
+// 1e-3 for networks with hidden layers; QAT fine-tunes at a tenth of it.
+constexpr double kLinearRate = 1e-2, kLinearQatRate = 1e-3;
+constexpr double kNetworkRate = 1e-3, kNetworkQatRate = 1e-4;
 
-MatrixD to_matrix(const Eigen::MatrixXd& m) {
-  MatrixD out(static_cast<int>(m.rows()), static_cast<int>(m.cols()));
-  for (int r = 0; r < out.rows; ++r) {
-    for (int c = 0; c < out.cols; ++c) out(r, c) = m(r, c);
-  }
-  return out;
-}
-
-SplitAccuracy split_accuracy(const Eigen::MatrixXd& w, const FeatureSet& train,
-                             const FeatureSet& val, const FeatureSet& test) {
-  return {accuracy(w, train), accuracy(w, val), accuracy(w, test)};
+SplitAccuracy split_accuracy(const NetworkParams& p, const FeatureSet& train, const FeatureSet& val,
+                             const FeatureSet& test) {
+  return {accuracy(p, train), accuracy(p, val), accuracy(p, test)};
 }
 
 }  // namespace
@@ -56,6 +45,12 @@ void validate_train_config(const TrainConfig& c) {
   if (!(c.noise_aware_sigma >= 0.0) || c.noise_aware_sigma > 5.0) {
     throw UserError("--noise-aware sigma must lie in [0, 5]");
   }
+  for (int h : c.hidden) {
+    if (h < 1 || h > kMaxLayerSize) {
+      throw UserError("--hidden " + std::to_string(h) + ": a layer has 1.." +
+                      std::to_string(kMaxLayerSize) + " outputs");
+    }
+  }
 }
 
 Model train_model(const Dataset& data, const TrainConfig& config) {
@@ -71,6 +66,7 @@ Model train_model(const Dataset& data, const TrainConfig& config) {
 
   Model model;
   model.mapping = config.mapping;
+  model.bias_mode = config.bias_mode;
   model.seed = config.seed;
   model.qat = config.qat;
   model.noise_aware_sigma = config.noise_aware_sigma;
@@ -88,36 +84,54 @@ Model train_model(const Dataset& data, const TrainConfig& config) {
                 elapsed());
   say(line);
 
-  LinearTrainOptions opt;
+  std::vector<int> sizes = {model.features.n_features()};
+  sizes.insert(sizes.end(), config.hidden.begin(), config.hidden.end());
+  sizes.push_back(data.n_classes);
+  NetworkTrainOptions opt;
   opt.mapping = config.mapping;
+  opt.bias_mode = config.bias_mode;
   opt.noise_sigma = config.noise_aware_sigma;
   opt.seed = config.seed;
   opt.progress = config.progress;
   opt.max_epochs = config.epochs;
-  const LinearFitResult fl =
-      train_linear(train, val, initial_weights(data.n_classes, kNumFeatures, config.seed), opt);
-  model.w_float = to_matrix(fl.w);
-  model.acc_float = split_accuracy(fl.w, train, val, test);
-  model.acc_ptq = split_accuracy(forward_weights(fl.w, ForwardWeights::kQuantized, config.mapping),
-                                 train, val, test);
+  opt.learning_rate = config.hidden.empty() ? kLinearRate : kNetworkRate;
+  const NetworkFitResult fl =
+      train_network(train, val, initial_network(sizes, config.bias, config.seed), opt);
+  model.acc_float = split_accuracy(fl.params, train, val, test);
+  model.acc_ptq = split_accuracy(
+      forward_weights(fl.params, ForwardWeights::kQuantized, config.mapping, config.bias_mode),
+      train, val, test);
   std::snprintf(line, sizeof line, "float: best epoch %d of %d (%.1f s)", fl.best_epoch,
                 fl.epochs_run, elapsed());
   say(line);
 
-  model.w_deployed = model.w_float;
+  NetworkParams deployed = fl.params;
+  NetworkParams qat;
   if (config.qat) {
     opt.forward = ForwardWeights::kQuantized;
     opt.phase = TrainPhase::kQat;
     opt.max_epochs = config.qat_epochs;
-    opt.learning_rate = 1e-3;  // fine-tuning: a tenth of the float rate
-    const LinearFitResult q = train_linear(train, val, fl.w, opt);
-    model.w_qat = to_matrix(q.w);
-    model.w_deployed = model.w_qat;
-    model.acc_qat = split_accuracy(forward_weights(q.w, ForwardWeights::kQuantized, config.mapping),
-                                   train, val, test);
+    opt.learning_rate = config.hidden.empty() ? kLinearQatRate : kNetworkQatRate;
+    opt.train_bias = false;  // biases are exact on the chip: nothing to recover
+    const NetworkFitResult q = train_network(train, val, fl.params, opt);
+    qat = q.params;
+    deployed = q.params;
+    model.acc_qat = split_accuracy(
+        forward_weights(q.params, ForwardWeights::kQuantized, config.mapping, config.bias_mode),
+        train, val, test);
     std::snprintf(line, sizeof line, "qat: best epoch %d of %d (%.1f s)", q.best_epoch,
                   q.epochs_run, elapsed());
     say(line);
+  }
+  for (int l = 0; l < fl.params.n_layers(); ++l) {
+    ModelLayer layer;
+    layer.w_float = to_matrix(fl.params.w[l]);
+    if (config.qat) layer.w_qat = to_matrix(qat.w[l]);
+    layer.w_deployed = to_matrix(deployed.w[l]);
+    if (deployed.has_bias()) {
+      layer.bias.assign(deployed.b[l].data(), deployed.b[l].data() + deployed.b[l].size());
+    }
+    model.layers.push_back(std::move(layer));
   }
   map_deployed_weights(model);
   return model;

@@ -22,25 +22,38 @@ std::string lower_extension(const std::string& path) {
 
 }  // namespace
 
-MatrixD load_weights(const std::string& path) {
+std::vector<LayerWeights> load_network_weights(const std::string& path) {
   const std::string ext = lower_extension(path);
-  MatrixD w;
+  std::vector<LayerWeights> layers;
   if (ext == ".csv") {
-    w = read_csv_matrix(path);
+    layers.push_back({read_csv_matrix(path), {}});
   } else if (ext == ".npy") {
-    w = read_npy_matrix(path);
+    layers.push_back({read_npy_matrix(path), {}});
   } else if (ext == ".h5" || ext == ".hdf5") {
-    w = load_model_weights(path);
+    for (ModelLayer& l : load_model(path).layers) {
+      layers.push_back({std::move(l.w_deployed), std::move(l.bias)});
+    }
   } else {
     throw UserError(path + ": unknown weights format '" + ext +
-                    "'; expected .csv, .npy or .h5 (a model from xbarmc train)");
+                    "'; expected .csv, .npy or .h5 (a model from xbarmc train or import)");
   }
   // Every reader checks this already; the mapping relies on it, so check once more.
-  if (w.rows == 0 || w.cols == 0) throw UserError(path + ": the weight matrix is empty");
-  for (double x : w.data) {
-    if (!std::isfinite(x)) throw UserError(path + ": the weights hold a NaN or infinite value");
+  for (const LayerWeights& l : layers) {
+    if (l.w.rows == 0 || l.w.cols == 0) throw UserError(path + ": the weight matrix is empty");
+    for (double x : l.w.data) {
+      if (!std::isfinite(x)) throw UserError(path + ": the weights hold a NaN or infinite value");
+    }
   }
-  return w;
+  return layers;
+}
+
+MatrixD load_weights(const std::string& path) {
+  std::vector<LayerWeights> layers = load_network_weights(path);
+  if (layers.size() != 1 || !layers.front().bias.empty()) {
+    throw UserError(path + ": holds a network of " + std::to_string(layers.size()) + " layer" +
+                    (layers.size() == 1 ? " with a bias" : "s") + ", not one weight matrix");
+  }
+  return std::move(layers.front().w);
 }
 
 }  // namespace xbarmc

@@ -12,6 +12,10 @@ namespace xbarmc {
 
 enum class Spacing : std::uint8_t { kLog, kLinear };
 enum class Layout : std::uint8_t { kInterleaved, kBlocked };
+// Where a layer's bias lives on the chip (DESIGN §2.7): added in digital after the ADC
+// (kDigital, shared_max = max|W|), or one extra input row driven at V_read every step
+// (kRow, shared_max = max(max|W|, max|b|)).
+enum class BiasMode : std::uint8_t { kDigital, kRow };
 
 constexpr int kMaxWeightBits = 8;
 constexpr int kMaxLevels = 1 << kMaxWeightBits;
@@ -62,6 +66,9 @@ XBARMC_HD LevelTable make_level_table(const MappingParams& p) {
 
 // k = argmin_k |n − G_k/g_max|, ties to the lower k.
 XBARMC_HD int nearest_level(const LevelTable& t, double n) {
+  // The other column of every nonzero weight: all levels lie above 0 and increase, so
+  // level 0 is nearest (the scan below gives the same; QAT maps every mini-batch).
+  if (n == 0.0) return 0;
   int best = 0;
   double best_dist = n > t.normalised[0] ? n - t.normalised[0] : t.normalised[0] - n;
   for (int k = 1; k < t.n_levels; ++k) {

@@ -35,8 +35,8 @@ void take_callbacks(CLI::App* app, std::vector<std::function<void()>>& kept) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
-  static const char* const kSubcommands[] = {"map", "mc", "train", "run", "crossbar"};
-  const std::string sub = kSubcommands[data[0] % 5];
+  static const char* const kSubcommands[] = {"map", "mc", "train", "run", "crossbar", "import"};
+  const std::string sub = kSubcommands[data[0] % 6];
   static const std::string path = xbarmc::fuzz::scratch_path("config.toml");
   xbarmc::fuzz::write_scratch(path,
                               std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1));
@@ -45,13 +45,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   CLI::App app;
   app.require_subcommand(1);
   xbarmc::cli::add_crossbar_command(app);
+  xbarmc::cli::add_import_command(app);
   xbarmc::cli::add_map_command(app);
   xbarmc::cli::add_mc_command(app);
   xbarmc::cli::add_run_command(app);
   xbarmc::cli::add_train_command(app);
   std::vector<const char*> argv = {"xbarmc", sub.c_str(), "--config", path.c_str()};
-  xbarmc::cli::add_config_option(app, xbarmc::cli::find_subcommand_name(
-                                          app, static_cast<int>(argv.size()), argv.data()));
+  xbarmc::cli::add_config_option(
+      app, xbarmc::cli::find_subcommand_name(app, static_cast<int>(argv.size()), argv.data()));
   for (CLI::App* s : app.get_subcommands({})) s->fallthrough();
   take_callbacks(&app, kept);
   xbarmc::fuzz::expect_success_or_user_error([&] {

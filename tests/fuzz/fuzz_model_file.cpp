@@ -13,21 +13,30 @@ namespace {
 
 void check_model(const xbarmc::Model& m) {
   using xbarmc::fuzz::finding;
-  const std::size_t n_out = static_cast<std::size_t>(m.n_out());
-  const std::size_t n_in = static_cast<std::size_t>(m.n_in());
-  if (n_out < 1 || n_in != static_cast<std::size_t>(xbarmc::kNumFeatures)) {
-    finding("model", "loaded a model of the wrong size");
-  }
-  if (m.w_deployed.data.size() != n_out * n_in || m.w_quantized.data.size() != n_out * n_in ||
-      m.levels_pos.size() != n_in * n_out || m.levels_neg.size() != n_in * n_out ||
-      m.g_target_s.size() != 2 * n_in * n_out) {
-    finding("model", "loaded arrays disagree with n_out x n_in");
-  }
-  for (std::size_t k = 0; k < m.levels_pos.size(); ++k) {
-    if (m.levels_pos[k] < 0 || m.levels_pos[k] >= m.mapping.n_levels() || m.levels_neg[k] < 0 ||
-        m.levels_neg[k] >= m.mapping.n_levels()) {
-      finding("model", "a level outside 0..n_levels-1");
+  if (m.layers.empty()) finding("model", "loaded a model without layers");
+  std::size_t n_in = static_cast<std::size_t>(m.features.n_features());
+  for (const xbarmc::ModelLayer& l : m.layers) {
+    const std::size_t n_out = static_cast<std::size_t>(l.n_out());
+    const std::size_t rows = static_cast<std::size_t>(l.rows());
+    if (n_out < 1 || static_cast<std::size_t>(l.n_in()) != n_in) {
+      finding("model", "loaded layers whose shapes do not chain");
     }
+    if (l.w_deployed.data.size() != n_out * n_in || l.w_quantized.data.size() != n_out * n_in ||
+        l.w_float.data.size() != n_out * n_in || l.levels_pos.size() != rows * n_out ||
+        l.levels_neg.size() != rows * n_out || l.g_target_s.size() != 2 * rows * n_out ||
+        (!l.bias.empty() && l.bias.size() != n_out)) {
+      finding("model", "loaded arrays disagree with the layer's shape");
+    }
+    for (std::size_t k = 0; k < l.levels_pos.size(); ++k) {
+      if (l.levels_pos[k] < 0 || l.levels_pos[k] >= m.mapping.n_levels() || l.levels_neg[k] < 0 ||
+          l.levels_neg[k] >= m.mapping.n_levels()) {
+        finding("model", "a level outside 0..n_levels-1");
+      }
+    }
+    for (double w : l.w_deployed.data) {
+      if (!std::isfinite(w)) finding("model", "loaded a non-finite weight");
+    }
+    n_in = n_out;
   }
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "data/idx.hpp"
+#include "io/h5.hpp"
 #include "io/npy.hpp"
 #include "results/results_file.hpp"
 #include "train/model_file.hpp"
@@ -72,20 +73,48 @@ Model small_model(int n_out, bool qat) {
   m.mapping.weight_bits = 2;
   m.seed = 7;
   m.qat = qat;
-  m.w_float = ramp(n_out, kNumFeatures, 0.6);
-  m.w_deployed = m.w_float;
+  ModelLayer& l = m.layers.emplace_back();
+  l.w_float = ramp(n_out, kNumFeatures, 0.6);
+  l.w_deployed = l.w_float;
   if (qat) {
-    m.w_qat = ramp(n_out, kNumFeatures, 0.5);
-    m.w_deployed = m.w_qat;
+    l.w_qat = ramp(n_out, kNumFeatures, 0.5);
+    l.w_deployed = l.w_qat;
   }
   m.acc_float = {0.8, 0.79, 0.78};
   map_deployed_weights(m);
   return m;
 }
 
+// A network: 64 -> 3 -> 2 with biases mapped as rows.
+Model small_network() {
+  Model m;
+  m.features.lo.assign(kNumFeatures, 0.0);
+  m.features.hi.assign(kNumFeatures, 1.0);
+  m.bias_mode = BiasMode::kRow;
+  for (const auto& [n_out, n_in] : {std::pair{3, kNumFeatures}, std::pair{2, 3}}) {
+    ModelLayer& l = m.layers.emplace_back();
+    l.w_float = ramp(n_out, n_in, 0.4);
+    l.w_deployed = l.w_float;
+    l.bias.assign(static_cast<std::size_t>(n_out), 0.1);
+  }
+  map_deployed_weights(m);
+  return m;
+}
+
+// A one-layer file of format version 1 (before networks): version 2's file less /layers.
+void save_version1_model(const std::string& path, const Model& m) {
+  save_model(path, m);
+  h5::File f = h5::File::open_rw(path);
+  H5Ldelete(f.id(), "layers", H5P_DEFAULT);
+  f.set_attribute("version", std::int64_t{1});
+  f.close();
+}
+
 void model_seeds(const fs::path& dir) {
   save_model((dir / "model_2out.h5").string(), small_model(2, false));
   save_model((dir / "model_1out_qat.h5").string(), small_model(1, true));
+  save_model((dir / "model_network.h5").string(), small_network());
+  save_version1_model((dir / "model_v1_2out.h5").string(), small_model(2, false));
 }
 
 // A partial study file, as an interrupted `xbarmc mc` leaves it (3 chips, 2 done),
