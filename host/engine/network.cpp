@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/errors.hpp"
+#include "mapping/array_plan.hpp"
 
 namespace xbarmc {
 
@@ -32,21 +33,9 @@ std::vector<LayerInputs> study_layers(const StudyInputs& in) {
   return {l};
 }
 
-ArraySize layer_array_size(const LayerInputs& layer, int array_rows, int array_cols) {
-  return {array_rows > 0 ? array_rows : layer.rows(), array_cols > 0 ? array_cols : layer.n_cols()};
-}
-
 namespace {
 
-void check_shapes(const StudyInputs& in, const std::vector<LayerInputs>& layers) {
-  if (in.array_rows < 0) {
-    throw UserError("--array-rows " + std::to_string(in.array_rows) +
-                    ": must be >= 1 (0 = each layer's own size)");
-  }
-  if (in.array_cols < 0 || in.array_cols == 1 || in.array_cols % 2 != 0) {
-    throw UserError("--array-cols " + std::to_string(in.array_cols) +
-                    ": must be even and >= 2 (two columns per output; 0 = each layer's own size)");
-  }
+void check_shapes(const std::vector<LayerInputs>& layers) {
   for (std::size_t l = 0; l < layers.size(); ++l) {
     const LayerInputs& layer = layers[l];
     const std::string name = "layer " + std::to_string(l);
@@ -71,60 +60,50 @@ void check_shapes(const StudyInputs& in, const std::vector<LayerInputs>& layers)
 Network make_network(const StudyInputs& in, bool resolved) {
   const std::vector<LayerInputs> layers = study_layers(in);
   if (layers.empty()) throw InternalError("engine: a network without layers");
-  check_shapes(in, layers);
+  check_shapes(layers);
+  std::vector<LayerShape> shapes;
+  for (const LayerInputs& l : layers) shapes.push_back({l.rows(), l.n_out});
+  const ArrayPlan plan = plan_arrays(shapes, in.array_rows, in.array_cols);  // checks the sizes
+  if (plan.total_cells > (std::uint64_t(1) << 32)) {
+    throw UserError("the network needs " + std::to_string(plan.total_cells) +
+                    " physical cells per chip, more than the 2^32 its 32-bit cell keys hold; "
+                    "use smaller arrays or a smaller network");
+  }
   Network net;
   net.noisy = in.device.read_sigma != 0.0 || in.device.read_sigma_abs_a != 0.0;
-  const bool scheme_a = in.readout.scheme == Scheme::kA;
-  const double g_min = in.mapping.g_min_s();
-  std::uint64_t cells = 0, columns = 0, outputs = 0;
+  net.total_cells = plan.total_cells;
+  MappingParams params = in.mapping;
+  params.layout = in.layout;
+  std::uint64_t columns = 0, outputs = 0;
   for (std::size_t l = 0; l < layers.size(); ++l) {
     NetworkLayer nl;
     nl.in = layers[l];
-    const ArraySize size = layer_array_size(nl.in, in.array_rows, in.array_cols);
-    nl.array_rows = size.rows;
-    nl.array_cols = size.cols;
-    const int outs_per_array = size.cols / 2;
-    nl.row_blocks = (nl.in.rows() + size.rows - 1) / size.rows;
-    nl.output_blocks = (nl.in.n_out + outs_per_array - 1) / outs_per_array;
-    nl.first_array = static_cast<int>(net.arrays.size());
-    nl.n_arrays = nl.row_blocks * nl.output_blocks;
-    for (int r = 0; r < nl.row_blocks; ++r) {
-      for (int c = 0; c < nl.output_blocks; ++c) {
-        ArrayPlacement a;
-        a.layer = static_cast<int>(l);
-        a.row_block = r;
-        a.output_block = c;
-        a.rows = size.rows;
-        a.cols = size.cols;
-        a.row_begin = r * size.rows;
-        a.rows_used = std::min(size.rows, nl.in.rows() - a.row_begin);
-        a.out_begin = c * outs_per_array;
-        a.outs_used = std::min(outs_per_array, nl.in.n_out - a.out_begin);
-        a.cell_offset = static_cast<std::uint32_t>(cells);
-        a.column_offset = static_cast<std::uint32_t>(columns);
-        a.output_offset = static_cast<std::uint32_t>(outputs);
-        cells += static_cast<std::uint64_t>(a.rows) * a.cols;
-        columns += static_cast<std::uint64_t>(a.cols);
-        outputs += static_cast<std::uint64_t>(a.outputs());
-        if (cells > (std::uint64_t(1) << 32)) {
-          throw UserError(
-              "the network needs more than 2^32 physical cells per chip (its keys are 32-bit); "
-              "use smaller arrays or a smaller network");
-        }
-        // Physical targets: used cells from the logical matrix, the rest at level 0.
-        std::vector<double> g(static_cast<std::size_t>(a.rows) * a.cols, g_min);
-        for (int i = 0; i < a.rows_used; ++i) {
-          const double* logical =
-              nl.in.g_target_s.data() + static_cast<std::size_t>(a.row_begin + i) * nl.in.n_cols();
-          double* row = g.data() + static_cast<std::size_t>(i) * a.cols;
-          for (int j = 0; j < a.outs_used; ++j) {
-            row[array_column_pos(in.layout, a, j)] = logical[2 * (a.out_begin + j)];
-            row[array_column_neg(in.layout, a, j)] = logical[2 * (a.out_begin + j) + 1];
-          }
-        }
-        net.arrays.push_back(a);
-        net.array_g_target.push_back(std::move(g));
-      }
+    nl.first_array = plan.layer_first[l];
+    nl.n_arrays = plan.n_arrays(static_cast<int>(l));
+    const ArrayTile& first = plan.arrays[static_cast<std::size_t>(nl.first_array)];
+    nl.array_rows = first.rows;
+    nl.array_cols = first.cols;
+    nl.row_blocks = (nl.in.rows() + first.rows - 1) / first.rows;
+    nl.output_blocks = nl.n_arrays / nl.row_blocks;
+    for (int k = nl.first_array; k < nl.first_array + nl.n_arrays; ++k) {
+      const ArrayTile& t = plan.arrays[static_cast<std::size_t>(k)];
+      ArrayPlacement a;
+      a.layer = t.layer;
+      a.row_block = t.row_block;
+      a.output_block = t.output_block;
+      a.rows = t.rows;
+      a.cols = t.cols;
+      a.row_begin = t.row_begin;
+      a.rows_used = t.rows_used;
+      a.out_begin = t.output_begin;
+      a.outs_used = t.outputs_used;
+      a.cell_offset = static_cast<std::uint32_t>(t.cell_offset);
+      a.column_offset = static_cast<std::uint32_t>(columns);
+      a.output_offset = static_cast<std::uint32_t>(outputs);
+      columns += static_cast<std::uint64_t>(t.cols);
+      outputs += static_cast<std::uint64_t>(t.outputs());
+      net.arrays.push_back(a);
+      net.array_g_target.push_back(array_g_target(t, nl.in.g_target_s, nl.in.n_out, params));
     }
     if (resolved) {
       ReadoutParams r = in.readout;
@@ -139,14 +118,15 @@ Network make_network(const StudyInputs& in, bool resolved) {
     }
     net.layers.push_back(std::move(nl));
   }
-  net.total_cells = cells;
-  const std::uint64_t channels = scheme_a ? outputs : columns;
+  const std::uint64_t channels = in.readout.scheme == Scheme::kA ? outputs : columns;
   const std::uint64_t normals = channels * static_cast<std::uint64_t>(in.readout.timesteps) *
                                 std::max<std::uint64_t>(1, in.times_s.size());
-  if (normals > (std::uint64_t(1) << 32)) {
-    throw UserError(
-        "the network reads more than 2^32 noise channels x timesteps x times per image "
-        "(32-bit read-noise keys); use fewer --times or --timesteps, or smaller arrays");
+  if (net.noisy && normals > (std::uint64_t(1) << 32)) {
+    throw UserError("--times: " + std::to_string(in.times_s.size()) + " times x " +
+                    std::to_string(in.readout.timesteps) + " timesteps x " +
+                    std::to_string(channels) + " noise channels = " + std::to_string(normals) +
+                    " read-noise draws per chip and image, at most 2^32 (fewer times or "
+                    "timesteps, or smaller arrays)");
   }
   net.noise_channels = static_cast<std::uint32_t>(channels);
   return net;

@@ -43,15 +43,10 @@ struct Network {
 // turned into logical ones; I_fs and θ from readout and neuron).
 std::vector<LayerInputs> study_layers(const StudyInputs& in);
 
-// The array sizes of a layer: `array_rows`/`array_cols`, 0 = the layer's own size.
-struct ArraySize {
-  int rows = 0, cols = 0;
-};
-ArraySize layer_array_size(const LayerInputs& layer, int array_rows, int array_cols);
-
 // Validates the shapes (UserError naming the option or layer: chaining layers, an odd or
 // too small --array-cols, more cells or noise channels than 32-bit keys hold) and cuts
-// the layers into arrays. I_fs and θ of every layer must be resolved when `resolved`.
+// the layers into arrays (mapping/array_plan.hpp). I_fs and θ of every layer must be
+// resolved when `resolved`.
 Network make_network(const StudyInputs& in, bool resolved = true);
 
 }  // namespace xbarmc

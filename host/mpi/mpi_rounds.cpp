@@ -30,6 +30,26 @@ void broadcast(Command& c) {
   MPI_Bcast(&c, static_cast<int>(sizeof c), MPI_BYTE, 0, MPI_COMM_WORLD);
 }
 
+// A network's resolved readout, after the Command of a round: I_fs and θ of every layer
+// (every rank knows the layer count from its own inputs).
+void broadcast_layers(StudyInputs& in) {
+  if (in.layers.empty()) return;
+  std::vector<double> v;
+  for (const LayerInputs& l : in.layers) {
+    v.push_back(l.i_fs_a);
+    v.push_back(l.threshold);
+  }
+  MPI_Bcast(v.data(), static_cast<int>(v.size()), MPI_DOUBLE, 0, MPI_COMM_WORLD);
+  for (std::size_t l = 0; l < in.layers.size(); ++l) {
+    in.layers[l].i_fs_a = v[2 * l];
+    in.layers[l].threshold = v[2 * l + 1];
+  }
+}
+
+// The per-chip rows of a round's results, with the per-layer ones as n_layers·n_times rows.
+void gather_result(const ChipBatchResult& part, ChipBatchResult* out, std::uint64_t begin,
+                   std::uint64_t end, int n_ranks, std::size_t n_times, std::size_t n_layers);
+
 template <class T>
 MPI_Datatype mpi_type();
 template <>
@@ -83,7 +103,20 @@ void compute_share(Engine& engine, const StudyInputs& in, const Share& s, ChipBa
   part.correct.clear();
   part.no_spike.clear();
   part.saturated.clear();
+  part.layer_saturated.clear();
+  part.layer_spikes.clear();
   if (s.end > s.begin) engine.run(in, s.begin, s.end, part);
+}
+
+void gather_result(const ChipBatchResult& part, ChipBatchResult* out, std::uint64_t begin,
+                   std::uint64_t end, int n_ranks, std::size_t n_times, std::size_t n_layers) {
+  gather_rows(part.correct, out ? &out->correct : nullptr, begin, end, n_ranks, n_times);
+  gather_rows(part.no_spike, out ? &out->no_spike : nullptr, begin, end, n_ranks, n_times);
+  gather_rows(part.saturated, out ? &out->saturated : nullptr, begin, end, n_ranks, n_times);
+  gather_rows(part.layer_saturated, out ? &out->layer_saturated : nullptr, begin, end, n_ranks,
+              n_layers * n_times);
+  gather_rows(part.layer_spikes, out ? &out->layer_spikes : nullptr, begin, end, n_ranks,
+              n_layers * n_times);
 }
 
 Coordinator* g_active = nullptr;
@@ -146,12 +179,12 @@ void Coordinator::run_round(Engine& local, const StudyInputs& in, std::uint64_t 
   c.i_fs_a = in.readout.i_fs_a;
   c.threshold = in.neuron.threshold;
   broadcast(c);
+  StudyInputs sent = in;  // broadcast_layers writes what it sends back: the same values
+  broadcast_layers(sent);
   ChipBatchResult part;
   compute_share(local, in, rank_share(begin, end, 0, n_ranks_), part);
-  const auto n_times = static_cast<std::size_t>(in.n_times());
-  gather_rows(part.correct, &out.correct, begin, end, n_ranks_, n_times);
-  gather_rows(part.no_spike, &out.no_spike, begin, end, n_ranks_, n_times);
-  gather_rows(part.saturated, &out.saturated, begin, end, n_ranks_, n_times);
+  gather_result(part, &out, begin, end, n_ranks_, static_cast<std::size_t>(in.n_times()),
+                std::max<std::size_t>(1, in.layers.size()));
   out.chip_begin = begin;
   out.chip_end = end;
 }
@@ -192,10 +225,10 @@ int run_worker(const McConfig& c, int rank, int local_rank) {
     }
     in.readout.i_fs_a = cmd.i_fs_a;
     in.neuron.threshold = cmd.threshold;
+    broadcast_layers(in);
     compute_share(*engine, in, rank_share(cmd.begin, cmd.end, rank, n_ranks), part);
-    gather_rows<std::uint32_t>(part.correct, nullptr, cmd.begin, cmd.end, n_ranks, n_times);
-    gather_rows<std::uint32_t>(part.no_spike, nullptr, cmd.begin, cmd.end, n_ranks, n_times);
-    gather_rows<std::uint64_t>(part.saturated, nullptr, cmd.begin, cmd.end, n_ranks, n_times);
+    gather_result(part, nullptr, cmd.begin, cmd.end, n_ranks, n_times,
+                  std::max<std::size_t>(1, in.layers.size()));
   }
 }
 

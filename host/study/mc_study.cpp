@@ -16,6 +16,7 @@
 #include "results/provenance.hpp"
 #include "results/results_file.hpp"
 #include "study/interrupt.hpp"
+#include "study/network_study.hpp"
 #include "study/progress.hpp"
 #include "study/study_inputs.hpp"
 #include "study/summary_table.hpp"
@@ -94,6 +95,27 @@ void resolve_readout(const McConfig& c, const StudyInputs& val_inputs, StudyInpu
   *ratio_out = ratio;
 }
 
+// The resolved readout as a TOML comment under the settings: I_fs and θ (per layer).
+std::string resolved_comment(const StudyInputs& in, double ratio, const NetworkCalibration& cal) {
+  char line[200];
+  if (in.layers.empty()) {
+    std::snprintf(line, sizeof line,
+                  "# resolved: full scale %.9g A, threshold ratio %.9g (threshold %.9g codes)\n",
+                  in.readout.i_fs_a, ratio, in.neuron.threshold);
+    return line;
+  }
+  std::string out;
+  for (std::size_t l = 0; l < cal.layers.size(); ++l) {
+    const LayerCalibration& k = cal.layers[l];
+    std::snprintf(line, sizeof line,
+                  "# resolved, layer %zu: full scale %.9g A, rho %.9g, threshold ratio %.9g "
+                  "(threshold %.9g codes)\n",
+                  l, k.i_fs_a, k.rho, k.ratio, k.threshold);
+    out += line;
+  }
+  return out;
+}
+
 ResultsHeader make_header(const McConfig& c, const Model& model, const StudyInputs& in,
                           const Engine& engine, const std::string& model_checksum) {
   ResultsHeader h;
@@ -116,10 +138,13 @@ ResultsHeader make_header(const McConfig& c, const Model& model, const StudyInpu
   h.yield_specs = c.yield_specs;
   h.n_in = model.n_in();
   h.n_out = model.n_out();
-  const ModelLayer& layer = model.layers.front();
-  h.g_target_s = single_layer_g_target(model);
-  h.levels_pos.assign(layer.levels_pos.begin(), layer.levels_pos.end());
-  h.levels_neg.assign(layer.levels_neg.begin(), layer.levels_neg.end());
+  h.timesteps = in.readout.timesteps;
+  if (in.layers.empty()) {  // the one-layer chip: its mapping as before
+    const ModelLayer& layer = model.layers.front();
+    h.g_target_s = single_layer_g_target(model);
+    h.levels_pos.assign(layer.levels_pos.begin(), layer.levels_pos.end());
+    h.levels_neg.assign(layer.levels_neg.begin(), layer.levels_neg.end());
+  }
   return h;
 }
 
@@ -188,7 +213,6 @@ StudyOutcome run_mc_study(const McConfig& c, const EngineWrap& wrap) {
   }
   validate_settings(c);
   const Model model = load_model(c.model_path);
-  require_single_layer(model, c.model_path);
   const std::string model_checksum = file_checksum(c.model_path);
   std::string note;
   std::unique_ptr<Engine> engine = make_engine(parse_backend(c.backend), c.threads, &note);
@@ -209,6 +233,7 @@ StudyOutcome run_mc_study(const McConfig& c, const EngineWrap& wrap) {
     const ResultsReadout saved = rf->readout();
     in.readout.i_fs_a = saved.i_fs_a;
     in.neuron.threshold = saved.threshold;
+    if (!in.layers.empty()) restore_network_readout(rf->network(), in);
     rf->note_resumed(utc_now_iso8601(), engine->name(), current_command_line());
     if (!c.quiet) {
       std::fprintf(stderr, "resuming %s at chip %llu of %llu\n",
@@ -220,22 +245,25 @@ StudyOutcome run_mc_study(const McConfig& c, const EngineWrap& wrap) {
     const SplitData val =
         c.split == "val" && c.images == 0 ? split : load_split(data, model, "val", 0);
     double ratio = 0.0;
-    resolve_readout(c, make_study_inputs(model, val, c), in, c.threads, &ratio);
+    NetworkCalibration cal;
+    if (in.layers.empty()) {
+      resolve_readout(c, make_study_inputs(model, val, c), in, c.threads, &ratio);
+    } else {
+      cal = resolve_network_readout(c, make_study_inputs(model, val, c), in, c.threads);
+      ratio = cal.layers.back().ratio;
+    }
     validate_readout(in.readout, true);
     validate_neuron(in.neuron);
     ResultsHeader h = make_header(c, model, in, *engine, model_checksum);
+    if (!in.layers.empty()) h.network = network_record(model, in, cal);
     h.threshold_ratio = ratio;
-    h.refs.float_accuracy = linear_accuracy(model.layers.front().w_float, split);
-    h.refs.mapped_accuracy = linear_accuracy(model.layers.front().w_quantized, split);
+    h.refs.float_accuracy = model_accuracy(model, ForwardWeights::kFloat, split);
+    h.refs.mapped_accuracy = model_accuracy(model, ForwardWeights::kQuantized, split);
     h.refs.nominal_accuracy = evaluate_nominal(in, c.threads).accuracy;
     for (const YieldSpec& s : parse_yield_specs(c.yield_specs)) {
       h.yield_thresholds.push_back(yield_threshold(s, h.refs));
     }
-    char resolved[160];
-    std::snprintf(resolved, sizeof resolved,
-                  "# resolved: full scale %.9g A, threshold ratio %.9g (threshold %.9g codes)\n",
-                  in.readout.i_fs_a, ratio, in.neuron.threshold);
-    h.provenance.config_toml = full_toml(c, model_checksum) + resolved;
+    h.provenance.config_toml = full_toml(c, model_checksum) + resolved_comment(in, ratio, cal);
     rf = std::make_unique<ResultsFile>(ResultsFile::create(c.out_path, h));
   }
   if (!c.quiet) {

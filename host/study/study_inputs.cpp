@@ -4,8 +4,10 @@
 #include <cstdlib>
 
 #include "common/errors.hpp"
+#include "engine/network.hpp"
 #include "engine/validate.hpp"
 #include "features/feature_extractor.hpp"
+#include "study/network_study.hpp"
 #include "train/network.hpp"
 
 namespace xbarmc::study {
@@ -51,13 +53,18 @@ SplitData load_split(const Dataset& data, const Model& model, const std::string&
 }
 
 StudyInputs make_study_inputs(const Model& model, const SplitData& split, const McConfig& c) {
-  require_single_layer(model, c.model_path);
   StudyInputs in;
   in.n_in = model.n_in();
   in.n_out = model.n_out();
   in.layout = model.mapping.layout;
   in.mapping = model.mapping;
-  in.g_target_s = single_layer_g_target(model);
+  if (is_network_study(model, c)) {
+    in.layers = network_layers(model, c.model_path);
+    in.array_rows = c.array_rows;
+    in.array_cols = c.array_cols;
+  } else {
+    in.g_target_s = single_layer_g_target(model);
+  }
   in.features = split.features;
   in.labels = split.labels;
   in.image_ids = split.image_ids;
@@ -66,17 +73,20 @@ StudyInputs make_study_inputs(const Model& model, const SplitData& split, const 
   in.readout = c.readout;
   in.neuron = c.neuron;
   in.seed = c.seed;
-  if (in.g_target_s.size() != static_cast<std::size_t>(in.n_in) * in.n_cols()) {
+  if (in.layers.empty() &&
+      in.g_target_s.size() != static_cast<std::size_t>(in.n_in) * in.n_cols()) {
     throw UserError(c.model_path + ": /mapping/g_target does not have n_in × 2·n_out values");
   }
-  validate_read_noise_draws(in);  // before the calibration's work
+  // Before the calibration's work: the read-noise counter and, for a network, its cut
+  // into arrays and 32-bit cell keys.
+  validate_read_noise_draws(in);
+  if (!in.layers.empty()) make_network(in, false);
   return in;
 }
 
-double linear_accuracy(const MatrixD& w, const SplitData& split) {
-  NetworkParams p;
-  p.w.push_back(to_eigen(w));
-  return accuracy(p, make_feature_set(split.features, w.cols, split.labels));
+double model_accuracy(const Model& model, ForwardWeights which, const SplitData& split) {
+  return accuracy(model_network(model, which),
+                  make_feature_set(split.features, model.n_in(), split.labels));
 }
 
 namespace {

@@ -13,6 +13,7 @@
 #include "engine/network_calibration.hpp"
 #include "study/mc_config.hpp"
 #include "train/model.hpp"
+#include "train/network.hpp"
 
 namespace xbarmc::study {
 
@@ -35,8 +36,9 @@ SplitData load_split(const Dataset& data, const Model& model, const std::string&
 // The engine inputs for `split`; full scale and threshold are left unresolved.
 StudyInputs make_study_inputs(const Model& model, const SplitData& split, const McConfig& c);
 
-// Fraction of `split` whose argmax(W·x) (ties to the lower class) is the label.
-double linear_accuracy(const MatrixD& w, const SplitData& split);
+// The accuracy of the model's float network, or of its mapped one (every W_l replaced by
+// W_q,l, biases exact: DESIGN §2.7's "mapped" reference), on `split`.
+double model_accuracy(const Model& model, ForwardWeights which, const SplitData& split);
 
 // --full-scale: "calibrated", "max" or currents in A (> 0), one or one per layer, comma
 // separated; --threshold-ratio: "calibrate" or ratios (> 0), one (the output layer's)
