@@ -50,21 +50,38 @@ __global__ void sum_kernel(DeviceInputs in, DeviceBatch b) {
   b.sums[tid] = s;
 }
 
-// One thread per (chip, time, cell): a = (float)(V_read·A_eff/unit), a2 = a·a
-// (chip_instance.cpp's make_read_matrix), and the gain from the t0 and t sums.
+// One thread per (chip, time, row, pair): a = (float)(V_read·A_eff/unit) of output
+// pair p's two columns and a·a when the layout holds squares (chip_instance.cpp's
+// make_read_matrix), in the inference kernel's pair layout (ReadLayout); padding pairs
+// are zeros. The gain comes from the t0 and t sums (1 without compensation).
 __global__ void read_matrix_kernel(DeviceInputs in, DeviceBatch b, double unit) {
-  const int n_cells = in.n_in * in.n_cols;
+  const ReadLayout& r = in.read;
   const long long tid = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (tid >= static_cast<long long>(b.n_chips) * in.n_times * n_cells) return;
-  const int cell = static_cast<int>(tid % n_cells);
-  const long long ct = tid / n_cells;  // chip·n_times + time
+  if (tid >= static_cast<long long>(b.n_chips) * in.n_times * in.n_in * r.pairs) return;
+  const int p = static_cast<int>(tid % r.pairs);
+  const long long row = tid / r.pairs;  // (chip·n_times + time)·n_in + i
+  const int i = static_cast<int>(row % in.n_in);
+  const long long ct = row / in.n_in;  // chip·n_times + time
   const int c = static_cast<int>(ct / in.n_times);
   const int k = static_cast<int>(ct % in.n_times);
   const std::size_t slot = static_cast<std::size_t>(c) * b.n_slots + k;
-  const float a = static_cast<float>(in.readout.v_read_v * b.a_eff_s[slot * n_cells + cell] / unit);
-  b.a[tid] = a;
-  b.a2[tid] = a * a;
-  if (cell == 0) {
+  const std::size_t cells = static_cast<std::size_t>(in.n_in) * in.n_cols;
+  float a_pos = 0.0f, a_neg = 0.0f;
+  if (p < in.n_out) {
+    const double* a_eff = b.a_eff_s + slot * cells + static_cast<std::size_t>(i) * in.n_cols;
+    const double v = in.readout.v_read_v;
+    a_pos = static_cast<float>(v * a_eff[column_pos(in.layout, p, in.n_out)] / unit);
+    a_neg = static_cast<float>(v * a_eff[column_neg(in.layout, p, in.n_out)] / unit);
+  }
+  float* out = b.a + static_cast<std::size_t>(row) * r.row_floats() +
+               static_cast<std::size_t>(p) * r.pair_floats();
+  out[0] = a_pos;
+  out[1] = a_neg;
+  if (r.squares) {
+    out[2] = a_pos * a_pos;
+    out[3] = a_neg * a_neg;
+  }
+  if (i == 0 && p == 0) {
     const double gain =
         in.device.drift_compensation
             ? compensation_gain(b.sums[static_cast<std::size_t>(c) * b.n_slots + in.n_times],
@@ -105,7 +122,9 @@ void launch_chip_matrices(const DeviceInputs& in, const DeviceBatch& b) {
     XBARMC_CUDA_CHECK_LAUNCH(sum_kernel);
   }
   const double unit = code_unit_a(in.readout);
-  read_matrix_kernel<<<blocks_for(b.n_chips * in.n_times * n_cells), kThreads>>>(in, b, unit);
+  read_matrix_kernel<<<blocks_for(static_cast<long long>(b.n_chips) * in.n_times * in.n_in *
+                                  in.read.pairs),
+                       kThreads>>>(in, b, unit);
   XBARMC_CUDA_CHECK_LAUNCH(read_matrix_kernel);
 }
 
