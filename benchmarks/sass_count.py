@@ -272,7 +272,7 @@ def main():
 
     def is_row(l):
         b = cfg.body(l)
-        return not cfg.nested(l) and count(b, r"LDS") >= 1 and count(b, r"FADD") >= 2 \
+        return not cfg.nested(l) and count(b, r"LDS") >= 1 and count(b, r"FADD") >= 1 \
             and count(b, r"FRND") == 0
     rows = [l for l in cfg.loops if is_row(l)]
     if not rows:

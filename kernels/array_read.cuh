@@ -24,17 +24,15 @@ struct PairRead {
 
 // The chip's read matrix at one time: n_in rows of `row_floats` from global memory
 // into shared memory `dst`, then row n_in of zeros (the padding row of the active-row
-// lists). Coalesced 16-byte copies by the whole block; row_floats is a multiple of 2,
-// rows start 8-byte aligned.
+// lists). Coalesced 8-byte copies by the whole block (row_floats is even, so every
+// matrix starts 8-byte aligned).
 __device__ __forceinline__ void load_read_matrix(float* dst, const float* src, int n_in,
                                                  int row_floats) {
-  const int n = n_in * row_floats;
-  const int n4 = n / 4;
-  auto* d4 = reinterpret_cast<float4*>(dst);
-  const auto* s4 = reinterpret_cast<const float4*>(src);
-  for (int e = threadIdx.x; e < n4; e += blockDim.x) d4[e] = __ldg(s4 + e);
-  for (int e = 4 * n4 + threadIdx.x; e < n + row_floats; e += blockDim.x)
-    dst[e] = e < n ? __ldg(src + e) : 0.0f;
+  const int n2 = n_in * row_floats / 2;
+  auto* d2 = reinterpret_cast<float2*>(dst);
+  const auto* s2 = reinterpret_cast<const float2*>(src);
+  for (int e = threadIdx.x; e < n2 + row_floats / 2; e += blockDim.x)
+    d2[e] = e < n2 ? __ldg(s2 + e) : make_float2(0.0f, 0.0f);
 }
 
 // Σ over the active rows of one step, for the pairs of one lane: `list` holds `iters`

@@ -362,6 +362,27 @@ TEST(CudaParity, SeveralBatchesEqualOneCpuRun) {
   expect_engines_agree(nodal, 0, 20, small);
 }
 
+TEST(CudaParity, ASmallMemoryShareEqualsCpu) {
+  XBARMC_REQUIRE_DEVICE();
+  cuda::CudaEngineOptions shared_device;  // as one of many MPI ranks on one GPU
+  shared_device.memory_share = 0.001;
+  expect_engines_agree(noisy_study(40, 40), 0, 30, shared_device);
+}
+
+TEST(CudaEngineLimits, AnArrayBeyondSharedMemoryIsAUserError) {
+  XBARMC_REQUIRE_DEVICE();
+  // 3000 inputs × 20 columns with squares: ~480 kB of read matrix per block.
+  StudyInputs in = noisy_study_of_shape(3000, 10, 4, 41);
+  std::unique_ptr<Engine> gpu = cuda::make_cuda_engine(0);
+  ChipBatchResult r;
+  try {
+    gpu->run(in, 0, 1, r);
+    FAIL() << "no error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("shared memory"), std::string::npos) << e.what();
+  }
+}
+
 TEST(CudaParity, DriftWithAndWithoutCompensationEqualsCpu) {
   XBARMC_REQUIRE_DEVICE();
   StudyInputs in = noisy_study(100, 36);
