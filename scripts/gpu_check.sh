@@ -44,7 +44,7 @@ pack() {
   cmake --build "$build" --target xbarmc xbarmc_gpu_tests xbarmc_bench_cuda_engine -j2 \
     >"$dest.build.log" 2>&1 || die "build failed: $dest.build.log"
 
-  rm -rf "$dest" && mkdir -p "$dest/bin" "$dest/lib" || die "cannot write $dest"
+  rm -rf "$dest" && mkdir -p "$dest/bin" "$dest/lib/cxx" || die "cannot write $dest"
   local b lib path
   for b in "${binaries[@]}"; do
     [[ -x "$build/$b" ]] || die "$build/$b was not built"
@@ -55,7 +55,11 @@ pack() {
   for b in "$dest"/bin/*; do
     ldd "$b" | awk '/=> \//{print $1, $3}' | while read -r lib path; do
       [[ "$lib" =~ $base_libs ]] && continue
-      [[ -f "$dest/lib/$lib" ]] || cp -L "$path" "$dest/lib/$lib"
+      # libstdc++ apart: `run` prefers the device's own when it is new enough (the
+      # packed one may need a newer glibc than the device has).
+      local to="$dest/lib"
+      [[ "$lib" == libstdc++.so* ]] && to="$dest/lib/cxx"
+      [[ -f "$to/$lib" ]] || cp -L "$path" "$to/$lib"
     done
   done
   # Self-contained: with lib/ first, nothing outside it and the base set is loaded.
@@ -63,8 +67,9 @@ pack() {
   for b in "$dest"/bin/*; do
     while read -r lib path; do
       [[ "$lib" =~ $base_libs ]] && continue
-      [[ "$path" == "$dest/lib/$lib" ]] || missing+=" $(basename "$b"):$lib=>$path"
-    done < <(LD_LIBRARY_PATH="$dest/lib" ldd "$b" | awk '/=>/{print $1, $3}')
+      [[ "$path" == "$dest/lib/$lib" || "$path" == "$dest/lib/cxx/$lib" ]] ||
+        missing+=" $(basename "$b"):$lib=>$path"
+    done < <(LD_LIBRARY_PATH="$dest/lib:$dest/lib/cxx" ldd "$b" | awk '/=>/{print $1, $3}')
   done
   [[ -z "$missing" ]] || die "libraries resolve outside the pack:$missing"
   cp "$here/scripts/gpu_check.sh" "$dest/"
@@ -75,15 +80,18 @@ pack() {
     echo "# xbarmc gpu_check pack"
     echo "commit: $(git -C "$here" describe --always --dirty 2>/dev/null || echo unknown)"
     echo "built: $(date -u +%Y-%m-%dT%H:%M:%SZ) in $build (CUDA architectures ${archs:-90})"
-    echo "nvcc: $(sed -n 's/^CMAKE_CUDA_COMPILER_VERSION:[A-Z]*=//p' "$build/CMakeCache.txt" 2>/dev/null)"
+    echo "nvcc: $("$(sed -n 's/^CMAKE_CUDA_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")" --version | tail -1)"
     echo "total bytes: $bytes"
+    echo "needs glibc: $(objdump -T "$dest"/bin/* "$dest"/lib/*.so* 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)" \
+      "(lib/cxx/libstdc++: $(objdump -T "$dest"/lib/cxx/* 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1));" \
+      "libstdc++: $(objdump -T "$dest"/bin/* "$dest"/lib/*.so* 2>/dev/null | grep -o 'GLIBCXX_[0-9.]*' | sort -uV | tail -1)"
     echo "# size sha256 path"
     (cd "$dest" && find . -type f ! -name MANIFEST.txt | sort | while read -r f; do
       echo "$(stat -c %s "$f") $(sha256sum "$f" | cut -c1-64) ${f#./}"
     done)
   } >"$dest/MANIFEST.txt"
   ((bytes < max_pack_bytes)) || die "$dest holds $bytes bytes, over the 48 MiB limit"
-  echo "gpu_check: packed $(ls "$dest/bin" | wc -l) programs and $(ls "$dest/lib" | wc -l) libraries into $dest ($((bytes / 1024)) KiB)"
+  echo "gpu_check: packed $(ls "$dest/bin" | wc -l) programs and $(find "$dest/lib" -type f | wc -l) libraries into $dest ($((bytes / 1024)) KiB)"
 }
 
 # --- run ------------------------------------------------------------------------
@@ -153,7 +161,16 @@ run() {
   [[ -x "$pack_dir/bin/xbarmc" ]] || die "$pack_dir holds no bin/xbarmc (run pack first)"
   OUT="${OUT:-$here/gpu-check-out}"
   mkdir -p "$OUT" || die "cannot write $OUT"
-  export LD_LIBRARY_PATH="$pack_dir/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  # The device's libstdc++ when it is new enough, else the packed one.
+  local base_path="${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  export LD_LIBRARY_PATH="$pack_dir/lib$base_path"
+  if ! "$pack_dir/bin/xbarmc" --version >/dev/null 2>&1; then
+    export LD_LIBRARY_PATH="$pack_dir/lib:$pack_dir/lib/cxx$base_path"
+    if ! "$pack_dir/bin/xbarmc" --version >"$OUT/loader.log" 2>&1; then
+      cat "$OUT/loader.log"
+      die "the packed programs do not start here ($(sed -n 's/^needs //p' "$pack_dir/MANIFEST.txt"); this machine: $(getconf GNU_LIBC_VERSION 2>/dev/null))"
+    fi
+  fi
   if ! has_gpu; then
     echo "gpu_check: no GPU on this machine (nvidia-smi and the CUDA runtime see none); nothing to run" |
       tee "$OUT/summary.txt"
