@@ -100,7 +100,7 @@ __device__ __forceinline__ void infer_group(const DeviceInputs& in, const Shape&
     v[q] = 0.0f;
     spikes[q] = 0;
     const int j = role.pair + 32 * q;
-    is_output[q] = j < n_out;
+    is_output[q] = kQ == 1 || j < n_out;  // one pair per lane: lanes_per_image = n_out
     ch_pos[q] = kScheme == Scheme::kB ? column_pos(in.layout, j, n_out) : j;
     ch_neg[q] = kScheme == Scheme::kB ? column_neg(in.layout, j, n_out) : j;
   }

@@ -9,13 +9,13 @@
 //                         loop per four rows, then per row one address add, one LDS.128
 //                         {a_pos, a_neg, a2_pos, a2_neg} and four FADD; it serves the
 //                         warp's images_per_warp images (64×20: three)
-//   step           179    per warp step outside the row loop, longest path: list
+//   step           173    per warp step outside the row loop, longest path: list
 //                         lookup, normals from shared memory, two sqrt, two ADCs, the
 //                         neuron, the noise-window test
 //   noise block    312    per lane and Philox block: Philox4x32-10, two float
 //                         Box–Muller pairs (portable log, IEEE sqrt, sincos series), four
 //                         stores; a warp fills its rounds with the blocks of all its images
-//   image          230    per warp and group outside the step loop (setup, prediction)
+//   image          225    per warp and group outside the step loop (setup, prediction)
 // A warp steps through the longest row list of its images (lists padded to multiples
 // of four with a zero row), so a step costs the rows of that image: for uniform features
 // and rate coding ≈ 1.15 × the mean active rows with three images per warp (sass_count.py
@@ -43,7 +43,7 @@ struct NapkinCost {
 };
 
 inline NapkinCost napkin_cost(const NapkinWorkload& w) {
-  constexpr double kRowIteration = 7.25, kStep = 179.0, kNoiseBlock = 312.0, kImage = 230.0;
+  constexpr double kRowIteration = 7.25, kStep = 173.0, kNoiseBlock = 312.0, kImage = 225.0;
   constexpr double kImagesPerBlockTile = 96.0;  // 8 warps × 4 groups × 3 images (64×20)
   const int n_out = std::max(1, w.n_out);
   const int pairs_per_lane = n_out <= 32 ? 1 : 2;
