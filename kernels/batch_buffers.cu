@@ -20,7 +20,8 @@ std::size_t BatchBuffers::bytes_per_chip(const DeviceInputs& in) {
   const auto times = static_cast<std::size_t>(in.n_times);
   const std::size_t doubles = n_slots * cells(in) * (has_ir_drop(in.device) ? 2 : 1) +
                               n_slots * chip_scratch_doubles(in) + n_slots;
-  return doubles * sizeof(double) + (read_floats(in) + 1) * times * sizeof(float) +
+  return doubles * sizeof(double) + n_slots * sizeof(std::uint32_t) +
+         (read_floats(in) + 1) * times * sizeof(float) +
          times * (2 * sizeof(std::uint32_t) + sizeof(unsigned long long));
 }
 
@@ -31,6 +32,7 @@ void BatchBuffers::reserve(const DeviceInputs& in, std::size_t capacity) {
   if (has_ir_drop(in.device)) a_eff_s_.reserve(capacity * n_slots * cells(in));
   scratch_.reserve(capacity * n_slots * chip_scratch_doubles(in));
   sums_.reserve(capacity * n_slots);
+  direct_solve_.reserve(capacity * n_slots);
   a_.reserve(capacity * times * read_floats(in));
   gain_.reserve(capacity * times);
   correct_.reserve(capacity * times);
@@ -49,6 +51,7 @@ DeviceBatch BatchBuffers::begin_batch(const DeviceInputs& in, std::uint32_t chip
   b.scratch = scratch_.data();
   b.scratch_per = chip_scratch_doubles(in);
   b.sums = sums_.data();
+  b.direct_solve = direct_solve_.data();
   b.a = a_.data();
   b.gain = gain_.data();
   b.correct = correct_.data();

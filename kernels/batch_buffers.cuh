@@ -37,7 +37,7 @@ class BatchBuffers {
  private:
   DeviceBuffer<double> g_s_, a_eff_s_, scratch_, sums_;
   DeviceBuffer<float> a_, gain_;
-  DeviceBuffer<std::uint32_t> correct_, no_spike_;
+  DeviceBuffer<std::uint32_t> direct_solve_, correct_, no_spike_;
   DeviceBuffer<unsigned long long> saturated_;
 };
 

@@ -31,10 +31,13 @@ __global__ void program_and_drift_kernel(DeviceInputs in, DeviceBatch b) {
   }
 }
 
-// One thread per (chip, slot): first_order (a closed form, O(cells)) as irdrop.hpp.
-__global__ void a_eff_kernel(DeviceInputs in, DeviceBatch b) {
+// One thread per (chip, slot): first_order (a closed form, O(cells)) as irdrop.hpp; with
+// `only_direct`, nodal for the (chip, slot)s that a_eff_nodal_kernel left to block
+// elimination (the host's serial solver, one per thread as 32 per block).
+__global__ void a_eff_kernel(DeviceInputs in, DeviceBatch b, bool only_direct) {
   const int tid = blockIdx.x * blockDim.x + threadIdx.x;
   if (tid >= b.n_chips * b.n_slots) return;
+  if (only_direct && b.direct_solve[tid] == 0) return;
   const std::size_t n_cells = static_cast<std::size_t>(in.n_in) * in.n_cols;
   compute_a_eff(in.device.ir_drop, b.g_s + tid * n_cells, in.n_in, in.n_cols, in.device.r_wl_ohm,
                 in.device.r_bl_ohm, b.scratch + tid * b.scratch_per, b.a_eff_s + tid * n_cells);
@@ -54,8 +57,8 @@ __host__ __device__ int jacobi_drives(int n, int m) { return xbarmc::detail::fli
 // nodal, one block per (chip, slot): irdrop_nodal.hpp's choice of path and orientation,
 // then on the Jacobi path one thread per drive (xbarmc::detail::jacobi_drive, the host's
 // function; drives are independent), G in shared memory when it fits (48 kB), scratch
-// interleaved. The block-elimination path (strongly coupled arrays) runs the host's
-// solver on one thread of the block.
+// interleaved. The (chip, slot)s of the block-elimination path (strongly coupled
+// arrays) are marked in direct_solve for a_eff_kernel.
 __global__ void a_eff_nodal_kernel(DeviceInputs in, DeviceBatch b) {
   extern __shared__ double g_shared[];
   __shared__ bool s_jacobi;
@@ -70,10 +73,8 @@ __global__ void a_eff_nodal_kernel(DeviceInputs in, DeviceBatch b) {
     s_jacobi = xbarmc::detail::jacobi_contraction_bound(g, n, m, r_wl, r_bl) <= xbarmc::detail::kJacobiMaxContraction;
   }
   __syncthreads();
-  if (!s_jacobi) {
-    if (threadIdx.x == 0) xbarmc::detail::a_eff_nodal(g, n, m, r_wl, r_bl, scratch, a);
-    return;
-  }
+  if (threadIdx.x == 0) b.direct_solve[cs] = s_jacobi ? 0u : 1u;
+  if (!s_jacobi) return;
   const bool flip = xbarmc::detail::flip_for_jacobi(n, m);
   const int nj = flip ? m : n, mj = flip ? n : m;
   const double rw = flip ? r_bl : r_wl, rb = flip ? r_wl : r_bl;
@@ -189,10 +190,12 @@ void launch_chip_matrices(const DeviceInputs& in, const DeviceBatch& b) {
     a_eff_nodal_kernel<<<static_cast<unsigned>(chip_slots), threads,
                          g_bytes <= kSharedG ? g_bytes : 0>>>(in, b);
     XBARMC_CUDA_CHECK_LAUNCH(a_eff_nodal_kernel);
-  } else if (has_ir_drop(in.device)) {
+  }
+  if (has_ir_drop(in.device)) {
+    // first_order, or nodal by block elimination where a_eff_nodal_kernel left it.
     constexpr int kSolverThreads = 32;
     a_eff_kernel<<<static_cast<unsigned>((chip_slots + kSolverThreads - 1) / kSolverThreads),
-                   kSolverThreads>>>(in, b);
+                   kSolverThreads>>>(in, b, in.device.ir_drop == IrDropModel::kNodal);
     XBARMC_CUDA_CHECK_LAUNCH(a_eff_kernel);
   }  // else a_eff_s aliases g_s: compute_a_eff's `none` is a copy
   if (in.device.drift_compensation) {

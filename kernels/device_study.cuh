@@ -69,6 +69,7 @@ struct DeviceBatch {
   double* scratch = nullptr;  // [chip × slot × scratch_per] IR-drop solver scratch
   std::size_t scratch_per = 0;
   double* sums = nullptr;   // [chip × slot] Σ_ij A_eff (compensation)
+  std::uint32_t* direct_solve = nullptr;  // [chip × slot] 1: nodal IR-drop by block elimination
   float* a = nullptr;       // [chip × time × n_in × read.row_floats] V_read·A_eff/unit (and a²)
   float* gain = nullptr;    // [chip × time] digital gain (1 without compensation)
   std::uint32_t* correct = nullptr;         // [time × n_chips]
