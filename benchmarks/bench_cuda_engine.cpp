@@ -3,7 +3,7 @@
 // noise 0.02, nodal IR-drop, scheme B 6-bit ADC, T = 16 and 32; 4096 chips × 1000
 // images per call. Counters: chip·image inferences/s, synaptic events/s (active rows ×
 // columns per step, what the kernel processes), cell reads/s (every cell at every step),
-// and the fraction of the napkin-math bound (kernels/napkin_model.hpp).
+// and the fraction of the napkin-math bound (host/backend/napkin_model.hpp).
 // Targets (issue 13, H100/H200): ≥ 1e9 inferences/s at T = 16, ≥ 40 % of the bound.
 // Without a device (or without CUDA support) every case reports an error and skips.
 #include <benchmark/benchmark.h>
@@ -13,9 +13,9 @@
 #include "engine/input_plan.hpp"
 #include "engine/synthetic_workload.hpp"
 #ifdef XBARMC_WITH_CUDA
+#include "backend/napkin_model.hpp"
 #include "cuda_engine.hpp"
-#include "device_info.cuh"
-#include "napkin_model.hpp"
+#include "device_info.hpp"
 #endif
 
 namespace {

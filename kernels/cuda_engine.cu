@@ -14,7 +14,7 @@
 #include "common/errors.hpp"
 #include "cuda_check.cuh"
 #include "cuda_engine.hpp"
-#include "device_info.cuh"
+#include "device_info.hpp"
 #include "engine/validate.hpp"
 #include "inference_kernel.cuh"
 #include "uploaded_study.cuh"
@@ -106,14 +106,17 @@ std::size_t CudaEngine::reserve_batches(const DeviceInputs& in, std::size_t capa
 void CudaEngine::run(const StudyInputs& in, std::uint64_t chip_begin, std::uint64_t chip_end,
                      ChipBatchResult& out) {
   validate_study_inputs(in, chip_begin, chip_end);
+  if (!in.layers.empty() || in.array_rows != 0 || in.array_cols != 0) {
+    throw UserError(
+        "CUDA engine: networks and arrays cut from a layer (DESIGN §2.7) run on the CPU for now "
+        "(use --backend cpu)");
+  }
   XBARMC_CUDA_CALL(cudaSetDevice(device_));
   const std::size_t n_chips = chip_end - chip_begin;
   const int n_times = in.n_times();
-  out.chip_begin = chip_begin;
-  out.chip_end = chip_end;
-  out.correct.assign(static_cast<std::size_t>(n_times) * n_chips, 0);
-  out.no_spike.assign(out.correct.size(), 0);
-  out.saturated.assign(out.correct.size(), 0);
+  // One layer. Its saturation is the total; its spike count is not counted on the GPU
+  // yet (left 0).
+  out.reset(chip_begin, chip_end, n_times, 1);
   check_inference_fits(describe_study(in), device_);
   if (inject_fault_) {
     trap_kernel<<<1, 1>>>();
@@ -141,6 +144,7 @@ void CudaEngine::run(const StudyInputs& in, std::uint64_t chip_begin, std::uint6
         out.correct[to] = counts_.correct[from];
         out.no_spike[to] = counts_.no_spike[from];
         out.saturated[to] = counts_.saturated[from];
+        out.layer_saturated[to] = counts_.saturated[from];
       }
     }
   }

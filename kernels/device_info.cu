@@ -2,7 +2,7 @@
 #include <cuda_runtime.h>
 
 #include "cuda_check.cuh"
-#include "device_info.cuh"
+#include "device_info.hpp"
 
 namespace xbarmc::cuda {
 

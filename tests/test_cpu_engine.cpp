@@ -276,14 +276,6 @@ TEST(CpuEngine, MeanAccuracyFallsAsC2cSigmaRises) {
   EXPECT_LT(last, 0.6);  // σ = 1 is devastating
 }
 
-TEST(Calibration, PercentileInterpolatesLikeNumpy) {
-  std::vector<double> v{4.0, 1.0, 3.0, 2.0};
-  EXPECT_DOUBLE_EQ(percentile_linear(v, 50.0), 2.5);    // numpy.percentile([1,2,3,4], 50)
-  EXPECT_DOUBLE_EQ(percentile_linear(v, 99.9), 3.997);  // 3 + 0.997·(4 − 3)
-  EXPECT_DOUBLE_EQ(percentile_linear(v, 0.0), 1.0);
-  EXPECT_DOUBLE_EQ(percentile_linear(v, 100.0), 4.0);
-}
-
 TEST(Calibration, MaxFullScaleIsTheLargestAllOnColumnCurrent) {
   StudyInputs in;
   in.n_in = 2;

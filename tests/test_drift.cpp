@@ -9,11 +9,12 @@
 #include <numeric>
 #include <vector>
 
+#include "drift/drift_study.hpp"
 #include "engine/calibration.hpp"
 #include "engine/cpu_engine.hpp"
 #include "engine/synthetic_workload.hpp"
-#include "study/drift_study.hpp"
-#include "study/outcome.hpp"
+#include "stats/outcome.hpp"
+#include "study/summary_table.hpp"
 
 namespace xbarmc {
 namespace {

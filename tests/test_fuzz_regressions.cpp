@@ -18,7 +18,7 @@
 #include "common/errors.hpp"
 #include "io/h5.hpp"
 #include "io/npy.hpp"
-#include "study/results_file.hpp"
+#include "results/results_file.hpp"
 #include "train/model_file.hpp"
 
 namespace xbarmc {

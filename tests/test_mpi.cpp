@@ -16,10 +16,10 @@
 #include "cli_run.hpp"
 #include "common/errors.hpp"
 #include "io/h5.hpp"
+#include "mpi/mpi_wire.hpp"
+#include "mpi/rank_share.hpp"
 #include "same_results.hpp"
 #include "study/mc_config.hpp"
-#include "study/mpi_rounds.hpp"
-#include "study/mpi_wire.hpp"
 #include "test_train_data.hpp"
 
 namespace xbarmc {

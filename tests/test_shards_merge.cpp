@@ -16,8 +16,8 @@
 #include "cli_run.hpp"
 #include "common/errors.hpp"
 #include "io/h5.hpp"
+#include "results/merge.hpp"
 #include "same_results.hpp"
-#include "study/merge.hpp"
 #include "test_train_data.hpp"
 
 namespace xbarmc {

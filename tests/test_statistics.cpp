@@ -6,10 +6,11 @@
 #include <cmath>
 #include <vector>
 
-#include "study/checksum.hpp"
-#include "study/outcome.hpp"
+#include "stats/checksum.hpp"
+#include "stats/outcome.hpp"
+#include "stats/statistics.hpp"
 #include "study/progress.hpp"
-#include "study/statistics.hpp"
+#include "study/summary_table.hpp"
 
 namespace xbarmc::study {
 namespace {
@@ -30,16 +31,6 @@ TEST(Statistics, SummaryMatchesHandComputedValues) {
   EXPECT_NEAR(s.p5, 0.749, 1e-15);
   EXPECT_NEAR(s.p10, 0.758, 1e-15);
   EXPECT_NEAR(s.p50, 0.795, 1e-15);
-}
-
-TEST(Statistics, PercentileHitsSampleValuesExactlyAtTheirPositions) {
-  const std::vector<double> sorted = {1.0, 2.0, 3.0, 10.0};
-  EXPECT_EQ(percentile_linear(sorted, 0.0), 1.0);
-  EXPECT_EQ(percentile_linear(sorted, 100.0), 10.0);
-  EXPECT_EQ(percentile_linear(sorted, 100.0 / 3.0), 2.0);
-  // h = 0.5·3 = 1.5 → halfway between 2 and 3; h = 0.9·3 = 2.7 → 3 + 0.7·7.
-  EXPECT_DOUBLE_EQ(percentile_linear(sorted, 50.0), 2.5);
-  EXPECT_DOUBLE_EQ(percentile_linear(sorted, 90.0), 7.9);
 }
 
 TEST(Statistics, SingleChipHasNoSampleStd) {

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "common/errors.hpp"
-#include "study/sweep_config.hpp"
-#include "study/sweep_driver.hpp"
-#include "study/sweep_selection.hpp"
+#include "sweep/sweep_config.hpp"
+#include "sweep/sweep_driver.hpp"
+#include "sweep/sweep_selection.hpp"
 
 namespace xbarmc::study {
 namespace {

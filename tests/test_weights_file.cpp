@@ -8,7 +8,7 @@
 
 #include "common/errors.hpp"
 #include "io/npy.hpp"
-#include "io/weights_file.hpp"
+#include "train/weights_file.hpp"
 
 namespace xbarmc {
 namespace {

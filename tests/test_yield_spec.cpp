@@ -5,7 +5,7 @@
 #include <string>
 
 #include "common/errors.hpp"
-#include "study/yield_spec.hpp"
+#include "stats/yield_spec.hpp"
 
 namespace xbarmc::study {
 namespace {

@@ -15,18 +15,15 @@
 #include <string>
 #include <vector>
 
+#include "backend/backend.hpp"
+#include "backend/napkin_model.hpp"
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
-#include "engine/backend.hpp"
 #include "engine/cpu_engine.hpp"
 #include "engine/input_plan.hpp"
 #include "engine/synthetic_workload.hpp"
-#include "study/checksum.hpp"
+#include "stats/checksum.hpp"
 #include "xbarmc/readout.hpp"
-#ifdef XBARMC_WITH_CUDA
-#include "device_info.cuh"
-#include "napkin_model.hpp"
-#endif
 
 namespace xbarmc::cli {
 namespace {
@@ -138,7 +135,7 @@ void print(const Measurement& m, const StudyInputs& in) {
       m.label.c_str(), static_cast<unsigned long long>(m.chips), m.seconds, m.inferences_per_s,
       m.synaptic_events_per_s, m.cell_reads_per_s,
       static_cast<double>(correct) / (static_cast<double>(m.chips) * in.n_images() * in.n_times()),
-      study::hex64(study::counts_checksum(m.result.correct)).c_str());
+      hex64(study::counts_checksum(m.result.correct)).c_str());
 }
 
 // Chips [0, n) of both runs: how many have identical counts (correct, no-spike,
@@ -159,9 +156,8 @@ std::uint64_t agreeing_chips(const ChipBatchResult& a, const ChipBatchResult& b,
   return same;
 }
 
-#ifdef XBARMC_WITH_CUDA
 void print_napkin(const Measurement& gpu, const StudyInputs& in, double active_rows) {
-  const cuda::DeviceSpecs s = cuda::device_specs(0);
+  const GpuFigures s = gpu_figures(0);
   cuda::NapkinWorkload w;
   w.n_in = in.n_in;
   w.n_cols = in.n_cols();
@@ -182,7 +178,6 @@ void print_napkin(const Measurement& gpu, const StudyInputs& in, double active_r
       cost.warp_instructions, b.issue_bound, cost.dram_bytes, b.memory_bound,
       100.0 * gpu.inferences_per_s / b.bound(), b.bound());
 }
-#endif
 
 void run_bench(const BenchOptions& o) {
   if (o.images < 1) throw UserError("--images " + std::to_string(o.images) + ": must be >= 1");
@@ -220,9 +215,7 @@ void run_bench(const BenchOptions& o) {
         g.inferences_per_s / c.inferences_per_s, static_cast<unsigned long long>(common - 1),
         static_cast<unsigned long long>(agreeing_chips(c.result, g.result, common, in.n_times())),
         static_cast<unsigned long long>(common));
-#ifdef XBARMC_WITH_CUDA
     print_napkin(g, in, rows);
-#endif
   }
 }
 

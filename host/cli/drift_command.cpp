@@ -1,7 +1,7 @@
 // `xbarmc drift`: a drift-over-time report (DESIGN §2.6). The options are `xbarmc mc`'s
 // (same names, same TOML keys) except that --times defaults to the log grid 1 s … 10 y
 // and both compensation modes always run. Under mpirun rank 0 runs it and every rank
-// computes chips of both modes (study/mpi_study.hpp).
+// computes chips of both modes (mpi/study_runner.hpp).
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -9,9 +9,9 @@
 
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
-#include "study/drift_study.hpp"
+#include "drift/drift_study.hpp"
+#include "mpi/study_runner.hpp"
 #include "study/mc_config.hpp"
-#include "study/mpi_study.hpp"
 
 namespace xbarmc::cli {
 

@@ -8,10 +8,10 @@
 
 #include "cli/commands.hpp"
 #include "common/atomic_file.hpp"
-#include "io/weight_map_file.hpp"
-#include "io/weights_file.hpp"
 #include "mapping/map_layer.hpp"
 #include "mapping/validate_mapping.hpp"
+#include "mapping/weight_map_file.hpp"
+#include "train/weights_file.hpp"
 
 namespace xbarmc::cli {
 namespace {

@@ -8,8 +8,8 @@
 
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
+#include "mpi/study_runner.hpp"
 #include "study/mc_config.hpp"
-#include "study/mpi_study.hpp"
 
 namespace xbarmc::cli {
 namespace {

@@ -1,15 +1,16 @@
 // `xbarmc merge --out OUT.h5 SHARD.h5 ...` (DESIGN §6): the shards of one yield or drift
 // study (xbarmc mc|drift --chips-from A --chips-to B) combined into the file one run of
-// the whole range would write; the checks and the merging live in study/merge.hpp.
+// the whole range would write; the checks and the merging live in results/merge.hpp.
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
-#include "study/drift_study.hpp"
-#include "study/merge.hpp"
-#include "study/yield_spec.hpp"
+#include "drift/drift_study.hpp"
+#include "results/merge.hpp"
+#include "stats/yield_spec.hpp"
+#include "study/summary_table.hpp"
 
 namespace xbarmc::cli {
 

@@ -9,15 +9,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
-#include "common/atomic_file.hpp"
 #include "common/errors.hpp"
+#include "train/model_cache.hpp"
 
 namespace xbarmc::cli {
 namespace {
@@ -142,13 +140,6 @@ std::string train_key(const Section& train) {
   return key;
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return in ? s.str() : std::string();
-}
-
 // Runs `command` on `section`'s keys, the run's own options taking precedence.
 void run_section(void (*add)(CLI::App&), const char* command, const Section& section,
                  const RunArgs& a, std::vector<std::string> args) {
@@ -187,7 +178,8 @@ void run_study(const RunArgs& a) {
   const bool has_drift = !sections.drift.empty();
   if (!sections.sweep.empty()) {
     if (!train.empty() || has_drift) {
-      throw UserError(a.config + ": [sweep] trains its own models; it goes without [train] "
+      throw UserError(a.config +
+                      ": [sweep] trains its own models; it goes without [train] "
                       "and [drift]");
     }
     Section sweep = sections.mc;  // device preset keys, overridden by [sweep]
@@ -206,10 +198,9 @@ void run_study(const RunArgs& a) {
   if (mc.empty()) throw UserError(a.config + ": no [mc], [drift] or [sweep] section");
 
   // Train unless the cache holds a model trained with these very [train] keys.
-  const std::string key_path = model + ".train-key";
   const std::string key = train_key(train);
   std::error_code ec;
-  if (!a.retrain && std::filesystem::exists(model, ec) && read_text(key_path) == key) {
+  if (!a.retrain && model_cache_matches(model, key)) {
     if (!a.quiet)
       std::printf("reusing %s (trained with the same [train] settings)\n", model.c_str());
   } else {
@@ -222,13 +213,7 @@ void run_study(const RunArgs& a) {
     if (!a.quiet) std::printf("training %s\n", model.c_str());
     std::fflush(stdout);
     run_command(add_train_command, args, a.config + " [train]");
-    AtomicFile key_file(key_path);
-    {
-      std::ofstream k(key_file.temp_path());
-      k << key;
-      if (!k) throw UserError("cannot write " + key_path);
-    }
-    key_file.commit();
+    record_model_cache_key(model, key);
   }
 
   // The study, with the run's own options taking precedence over [mc] / [drift].
@@ -245,8 +230,9 @@ void run_study(const RunArgs& a) {
 
 void add_run_command(CLI::App& app) {
   auto* sub = app.add_subcommand(
-      "run", "Run a whole study from one config: train (or reuse the cached model), then mc "
-             "or drift; or a sweep");
+      "run",
+      "Run a whole study from one config: train (or reuse the cached model), then mc "
+      "or drift; or a sweep");
   auto a = std::make_shared<RunArgs>();
   sub->add_option("config", a->config, "TOML file: [train] and [mc] or [drift]; or [sweep]")
       ->required()

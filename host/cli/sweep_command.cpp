@@ -7,10 +7,10 @@
 
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
+#include "mpi/study_runner.hpp"
 #include "study/mc_config.hpp"
-#include "study/mpi_study.hpp"
-#include "study/sweep_results_file.hpp"
-#include "study/sweep_study.hpp"
+#include "sweep/sweep_results_file.hpp"
+#include "sweep/sweep_study.hpp"
 
 namespace xbarmc::cli {
 

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/errors.hpp"
+#include "common/percentile.hpp"
 #include "engine/cpu_engine.hpp"
 #include "engine/validate.hpp"
 #include "xbarmc/encoding.hpp"
@@ -28,14 +29,16 @@ std::vector<double> nominal_pooled_currents(const StudyInputs& in) {
 #pragma omp parallel for schedule(static)
   for (int image = 0; image < in.n_images(); ++image) {
     const float* x = in.features.data() + static_cast<std::size_t>(image) * n_in;
-    std::vector<double> s(static_cast<std::size_t>(n_in)), current(static_cast<std::size_t>(n_cols));
+    std::vector<double> s(static_cast<std::size_t>(n_in)),
+        current(static_cast<std::size_t>(n_cols));
     for (int t = 0; t < steps; ++t) {
       for (int i = 0; i < n_in; ++i) {
         s[i] = input_activation(in.readout, in.seed, in.image_ids[image], t, i, x[i]);
       }
       for (int c = 0; c < n_cols; ++c) {
         double sum = 0.0;
-        for (int i = 0; i < n_in; ++i) sum += s[i] * in.g_target_s[static_cast<std::size_t>(i) * n_cols + c];
+        for (int i = 0; i < n_in; ++i)
+          sum += s[i] * in.g_target_s[static_cast<std::size_t>(i) * n_cols + c];
         current[c] = in.readout.v_read_v * sum;
       }
       double* dst = pooled.data() + (static_cast<std::size_t>(image) * steps + t) * per_step;
@@ -49,24 +52,14 @@ std::vector<double> nominal_pooled_currents(const StudyInputs& in) {
   return pooled;
 }
 
-double percentile_linear(std::vector<double>& v, double q) {
-  if (v.empty()) throw InternalError("percentile of an empty set");
-  const double pos = q / 100.0 * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(lo), v.end());
-  const double a = v[lo];
-  const double b = hi == lo ? a : *std::min_element(v.begin() + static_cast<std::ptrdiff_t>(lo) + 1, v.end());
-  return a + (b - a) * (pos - static_cast<double>(lo));
-}
-
 double calibrated_full_scale(const StudyInputs& in) {
   std::vector<double> pooled = nominal_pooled_currents(in);
   if (pooled.empty()) throw UserError("--full-scale calibrated: no images to calibrate on");
-  const double fs = percentile_linear(pooled, 99.9);
+  const double fs = percentile_linear(std::move(pooled), 99.9);
   if (!(fs > 0.0)) {
-    throw UserError("--full-scale calibrated: the p99.9 column current of the nominal chip is 0 "
-                    "(all inputs zero?); give a fixed full scale in A");
+    throw UserError(
+        "--full-scale calibrated: the p99.9 column current of the nominal chip is 0 "
+        "(all inputs zero?); give a fixed full scale in A");
   }
   return fs;
 }
@@ -76,7 +69,8 @@ double max_full_scale(const StudyInputs& in) {
   double best = 0.0;
   for (int c = 0; c < n_cols; ++c) {
     double sum = 0.0;
-    for (int i = 0; i < in.n_in; ++i) sum += in.g_target_s[static_cast<std::size_t>(i) * n_cols + c];
+    for (int i = 0; i < in.n_in; ++i)
+      sum += in.g_target_s[static_cast<std::size_t>(i) * n_cols + c];
     best = std::max(best, in.readout.v_read_v * sum);
   }
   return best;
@@ -95,15 +89,17 @@ NominalResult evaluate_nominal(const StudyInputs& in, int threads) {
   return out;
 }
 
-double threshold_reference(const ReadoutParams& r) { return code_full_scale(r.scheme, r.adc_bits); }
+double threshold_reference(const ReadoutParams& r) {
+  return code_full_scale(r.scheme, r.adc_bits);
+}
 
 const std::vector<double>& default_threshold_candidates() {
   static const std::vector<double> c{0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0};
   return c;
 }
 
-ThresholdCalibration calibrate_threshold(const StudyInputs& in, const std::vector<double>& candidates,
-                                         int threads) {
+ThresholdCalibration calibrate_threshold(const StudyInputs& in,
+                                         const std::vector<double>& candidates, int threads) {
   if (candidates.empty()) throw UserError("--threshold-ratio calibrate: no candidate ratios");
   StudyInputs nominal = nominal_inputs(in);
   CpuEngine engine(threads);  // one engine: the input spikes are built once
@@ -114,7 +110,8 @@ ThresholdCalibration calibrate_threshold(const StudyInputs& in, const std::vecto
     ChipBatchResult r;
     engine.run(nominal, 0, 1, r);
     cal.ratios.push_back(ratio);
-    cal.accuracy.push_back(in.n_images() > 0 ? static_cast<double>(r.correct[0]) / in.n_images() : 0.0);
+    cal.accuracy.push_back(in.n_images() > 0 ? static_cast<double>(r.correct[0]) / in.n_images()
+                                             : 0.0);
     const bool better = cal.ratios.size() == 1 || r.correct[0] > best_correct ||
                         (r.correct[0] == best_correct && ratio < cal.ratio);
     if (better) {

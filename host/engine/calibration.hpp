@@ -17,8 +17,6 @@ StudyInputs nominal_inputs(const StudyInputs& in);
 // columns, I_j = V_read·Σ_i s_i·G_target,ij in double; scheme A pools |I_pos − I_neg|
 // over outputs instead.
 std::vector<double> nominal_pooled_currents(const StudyInputs& in);
-// numpy.percentile's default (linear interpolation), q in [0, 100]. v is reordered.
-double percentile_linear(std::vector<double>& v, double q);
 // `calibrated`: p99.9 of the pooled currents. Throws UserError when it is 0.
 double calibrated_full_scale(const StudyInputs& in);
 // `max`: the largest column current with every row at V_read.
@@ -39,13 +37,12 @@ const std::vector<double>& default_threshold_candidates();  // 0.05 … 1.0
 
 struct ThresholdCalibration {
   double ratio = 0.0;
-  double threshold = 0.0;          // ratio·θ_ref, in code units
-  std::vector<double> ratios;      // the candidates tried
-  std::vector<double> accuracy;    // nominal-chip accuracy of each
+  double threshold = 0.0;        // ratio·θ_ref, in code units
+  std::vector<double> ratios;    // the candidates tried
+  std::vector<double> accuracy;  // nominal-chip accuracy of each
 };
 // Highest accuracy wins; ties → the smaller ratio. Needs readout.i_fs_a resolved.
 ThresholdCalibration calibrate_threshold(const StudyInputs& in,
-                                         const std::vector<double>& candidates,
-                                         int threads = 0);
+                                         const std::vector<double>& candidates, int threads = 0);
 
 }  // namespace xbarmc

@@ -8,61 +8,60 @@
 
 namespace xbarmc {
 
-void program_chip(const StudyInputs& in, std::uint32_t chip, std::vector<ProgrammedCell>& cells) {
-  // program_cell's operations, with each random draw of four cells at once: one Philox
-  // block gives the stuck uniforms of four cells, and one block and two Box–Muller pairs
-  // the normals of four cells of each stream, where stream_uniform_double and
-  // stream_normal_double compute the block (and pair) for each cell in turn (the same
-  // values; a stuck cell's unused draws are dropped).
-  const std::size_t n = in.g_target_s.size();
-  cells.resize(n);
-  const DeviceParams& p = in.device;
-  const double d2d = d2d_factor(p, in.seed, chip);
-  const double g_min = in.mapping.g_min_s(), g_max = in.mapping.g_max_s();
+void draw_cells(const DeviceParams& p, std::uint64_t seed, std::uint32_t chip,
+                std::uint32_t first_key, std::size_t n, CellDraws* out) {
+  // chip.hpp's cell_draws for keys [first_key, first_key + n), four keys per Philox
+  // block: one block gives the stuck uniforms of four cells, and one block and two
+  // Box–Muller pairs the normals of four cells of each stream, where
+  // stream_uniform_double and stream_normal_double compute the block (and pair) for each
+  // cell in turn (the same values).
   const bool stuck = p.p_stuck_off > 0.0 || p.p_stuck_on > 0.0;
-  const Stream s_stuck = make_stream(in.seed, Purpose::kStuckCell, chip);
-  const Stream s_c2c = make_stream(in.seed, Purpose::kCellProgram, chip);
-  const Stream s_nu = make_stream(in.seed, Purpose::kDriftNu, chip);
-  const Stream s_spread = make_stream(in.seed, Purpose::kDriftSpread, chip);
-  auto normals4 = [](const Stream& s, std::size_t cell0, double* z) {
-    const U32x4 b = stream_block(s, static_cast<std::uint32_t>(cell0 / 4));
+  const Stream s_stuck = make_stream(seed, Purpose::kStuckCell, chip);
+  const Stream s_c2c = make_stream(seed, Purpose::kCellProgram, chip);
+  const Stream s_nu = make_stream(seed, Purpose::kDriftNu, chip);
+  const Stream s_spread = make_stream(seed, Purpose::kDriftSpread, chip);
+  auto normals4 = [](const Stream& s, std::uint32_t block, double* z) {
+    const U32x4 b = stream_block(s, block);
     normal2_double(b.x, b.y, &z[0], &z[1]);
     normal2_double(b.z, b.w, &z[2], &z[3]);
   };
-  for (std::size_t cell0 = 0; cell0 < n; cell0 += 4) {
+  const std::uint64_t end = first_key + static_cast<std::uint64_t>(n);
+  for (std::uint64_t key0 = first_key / 4 * 4; key0 < end; key0 += 4) {
+    const auto block = static_cast<std::uint32_t>(key0 / 4);
     double u[4] = {}, xi[4] = {}, nu[4] = {}, zeta[4] = {};
     if (stuck) {
-      const U32x4 b = stream_block(s_stuck, static_cast<std::uint32_t>(cell0 / 4));
+      const U32x4 b = stream_block(s_stuck, block);
       const std::uint32_t words[4] = {b.x, b.y, b.z, b.w};
       for (int q = 0; q < 4; ++q) u[q] = uniform_double(words[q]);
     }
-    if (p.c2c_sigma != 0.0) normals4(s_c2c, cell0, xi);
-    if (p.nu_std != 0.0) normals4(s_nu, cell0, nu);
-    if (p.drift_spread != 0.0) normals4(s_spread, cell0, zeta);
-    for (std::size_t q = 0; q < 4 && cell0 + q < n; ++q) {
-      ProgrammedCell& c = cells[cell0 + q];
-      c = ProgrammedCell{};
-      if (stuck && u[q] < p.p_stuck_off) {
-        c.g_s = g_min;
-        c.stuck = true;
-        continue;
-      }
-      if (stuck && u[q] < p.p_stuck_off + p.p_stuck_on) {
-        c.g_s = g_max;
-        c.stuck = true;
-        continue;
-      }
-      c.g_s = in.g_target_s[cell0 + q] * d2d;
-      if (p.c2c_sigma != 0.0) c.g_s = apply_c2c(p, c.g_s, xi[q]);
-      if (p.nu_std != 0.0) {
-        const double v = p.nu_mean + p.nu_std * nu[q];
-        c.nu = v > 0.0 ? v : 0.0;
-      } else {
-        c.nu = p.nu_mean > 0.0 ? p.nu_mean : 0.0;
-      }
-      if (p.drift_spread != 0.0) c.zeta = zeta[q];
+    if (p.c2c_sigma != 0.0) normals4(s_c2c, block, xi);
+    if (p.nu_std != 0.0) normals4(s_nu, block, nu);
+    if (p.drift_spread != 0.0) normals4(s_spread, block, zeta);
+    for (std::uint64_t q = 0; q < 4; ++q) {
+      const std::uint64_t key = key0 + q;
+      if (key < first_key || key >= end) continue;
+      out[key - first_key] = CellDraws{u[q], xi[q], nu[q], zeta[q]};
     }
   }
+}
+
+void program_cells(const DeviceParams& p, const double* g_target_s, std::size_t n, double factor,
+                   double g_min_s, double g_max_s, std::uint64_t seed, std::uint32_t chip,
+                   std::uint32_t first_key, std::vector<CellDraws>& draws,
+                   std::vector<ProgrammedCell>& cells) {
+  draws.resize(n);
+  cells.resize(n);
+  draw_cells(p, seed, chip, first_key, n, draws.data());
+  for (std::size_t k = 0; k < n; ++k) {
+    cells[k] = program_cell_from_draws(p, g_target_s[k], factor, g_min_s, g_max_s, draws[k]);
+  }
+}
+
+void program_chip(const StudyInputs& in, std::uint32_t chip, std::vector<ProgrammedCell>& cells) {
+  std::vector<CellDraws> draws;
+  program_cells(in.device, in.g_target_s.data(), in.g_target_s.size(),
+                d2d_factor(in.device, in.seed, chip), in.mapping.g_min_s(), in.mapping.g_max_s(),
+                in.seed, chip, 0, draws, cells);
 }
 
 void conductances_at(const StudyInputs& in, const std::vector<ProgrammedCell>& cells, double t_s,
@@ -109,7 +108,7 @@ void make_read_matrix(const StudyInputs& in, const std::vector<double>& a_eff_s,
   for (int i = 0; i < m.n_in; ++i) {
     for (int c = 0; c < m.n_cols; ++c) {
       const float a =
-          static_cast<float>(v_read * a_eff_s[static_cast<std::size_t>(i) * m.n_cols + c] / unit);
+          read_matrix_entry(v_read, a_eff_s[static_cast<std::size_t>(i) * m.n_cols + c], unit);
       m.a[static_cast<std::size_t>(i) * m.stride + c] = a;
       m.a2[static_cast<std::size_t>(i) * m.stride + c] = a * a;
       m.a_a2[static_cast<std::size_t>(i) * 2 * m.stride + c] = a;
@@ -123,7 +122,9 @@ void make_read_matrix(const StudyInputs& in, const std::vector<double>& a_eff_s,
 
 void build_chip_matrices(const StudyInputs& in, std::uint32_t chip, ChipScratch& s,
                          std::vector<ReadMatrix>& matrices) {
-  program_chip(in, chip, s.cells);
+  program_cells(in.device, in.g_target_s.data(), in.g_target_s.size(),
+                d2d_factor(in.device, in.seed, chip), in.mapping.g_min_s(), in.mapping.g_max_s(),
+                in.seed, chip, 0, s.draws, s.cells);
   matrices.resize(in.times_s.size());
   double sum_t0 = 0.0;
   if (in.device.drift_compensation) {

@@ -12,6 +12,18 @@
 
 namespace xbarmc {
 
+// chip.hpp's cell_draws of the cells with keys [first_key, first_key + n) of chip `chip`
+// into out[0..n), drawn four keys per Philox block (the same values).
+void draw_cells(const DeviceParams& p, std::uint64_t seed, std::uint32_t chip,
+                std::uint32_t first_key, std::size_t n, CellDraws* out);
+
+// program_cell_from_draws of n cells with targets g_target_s[0..n), keys first_key + k and
+// the whole-array factor `factor` (D2D, A2A); `draws` is scratch.
+void program_cells(const DeviceParams& p, const double* g_target_s, std::size_t n, double factor,
+                   double g_min_s, double g_max_s, std::uint64_t seed, std::uint32_t chip,
+                   std::uint32_t first_key, std::vector<CellDraws>& draws,
+                   std::vector<ProgrammedCell>& cells);
+
 // All cells of chip `chip`, row-major [n_in × n_cols].
 void program_chip(const StudyInputs& in, std::uint32_t chip, std::vector<ProgrammedCell>& cells);
 
@@ -54,6 +66,7 @@ void make_read_matrix(const StudyInputs& in, const std::vector<double>& a_eff_s,
 // Everything above for one chip at every time of the study: matrices[k] is time k.
 // Scratch vectors are reused, so calling this per chip allocates only on growth.
 struct ChipScratch {
+  std::vector<CellDraws> draws;
   std::vector<ProgrammedCell> cells;
   std::vector<double> g_s;
   std::vector<double> a_eff_s;

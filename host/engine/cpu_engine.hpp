@@ -1,6 +1,6 @@
 // The CPU backend: OpenMP over chips (or over images when there are fewer chips than
 // threads), one ReadMatrix per chip and time, input spikes precomputed once per
-// image as bitmasks, and the inner loop in simd::Kernels (AVX2 when the CPU has it).
+// image as bitmasks, and the inner loop in simd::Kernels (AVX-512 or AVX2 when the CPU has it).
 // Every chip's counts are a pure function of the inputs, so results do not depend
 // on the thread count or on how a chip range is split into calls. One engine runs one
 // call at a time (it caches the input spikes between calls); use one engine per thread

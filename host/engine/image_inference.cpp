@@ -6,7 +6,7 @@
 
 namespace xbarmc {
 
-InferenceSetup make_inference_setup(const StudyInputs& in) {
+InferenceSetup make_inference_setup(const StudyInputs& in, const simd::Kernels& k, int words) {
   InferenceSetup s;
   s.n_in = in.n_in;
   s.n_out = in.n_out;
@@ -30,6 +30,22 @@ InferenceSetup make_inference_setup(const StudyInputs& in) {
     s.col_neg[j] = column_neg(in.layout, j, s.n_out);
     s.interleaved = s.interleaved && s.col_pos[j] == 2 * j && s.col_neg[j] == 2 * j + 1;
   }
+  const bool noisy = s.rc.noisy;
+  if (in.readout.encoding == Encoding::kDirect) {
+    s.path = ImagePath::kDense;
+  } else if (k.accumulate_steps && words == 1 && (noisy ? 2 * s.stride : s.stride) <= 64) {
+    const bool fused =
+        s.scheme == Scheme::kB && k.adc_neurons_steps && s.interleaved && s.n_out <= 16;
+    s.path = fused ? ImagePath::kFused : ImagePath::kAllSteps;
+  } else {
+    s.path = ImagePath::kSteps;
+  }
+  // The rows the path reads: ReadMatrix::packed ([a | a2] without padding between) for the
+  // noisy fused path, ::a_a2 ([a | a2] at stride) for other noisy sums, else ::a.
+  const bool all_steps = s.path == ImagePath::kFused || s.path == ImagePath::kAllSteps;
+  s.row_floats = s.path == ImagePath::kFused && noisy ? padded_stride(2 * s.n_cols)
+                 : noisy && all_steps                 ? 2 * s.stride
+                                                      : s.stride;
   return s;
 }
 
@@ -44,29 +60,59 @@ void InferenceWorkspace::prepare(const InferenceSetup& s) {
   counts.assign(v.size(), 0u);
 }
 
+namespace {
+
+// Normals (time_index·T + t)·n_ch + ch for every t and ch of this image (readout.hpp),
+// or null without read noise.
+const float* draw_read_noise(const simd::Kernels& k, const InferenceSetup& s, std::uint32_t chip,
+                             std::uint32_t image_id, int time_index, InferenceWorkspace& w) {
+  if (!s.rc.noisy) return nullptr;
+  const int n_ch = s.scheme == Scheme::kB ? s.n_cols : s.n_out;
+  const std::uint32_t first = read_noise_index(time_index, s.timesteps, 0, n_ch, 0);
+  const auto count = static_cast<std::uint32_t>(s.timesteps * n_ch);
+  const std::uint32_t first_block = first / 4, lead = first % 4;
+  k.normals(read_noise_stream(s.seed, chip, image_id), first_block, (lead + count + 3) / 4,
+            w.z.data());
+  return w.z.data() + lead;
+}
+
+// ADC and neurons of one step from its currents (and squares when noisy).
+std::uint32_t read_step(const simd::Kernels& k, const InferenceSetup& s, const ReadMatrix& m,
+                        const simd::NeuronConstants& nc, const float* current, const float* square,
+                        const float* zt, InferenceWorkspace& w) {
+  float* v = w.v.data();
+  std::uint32_t* counts = w.counts.data();
+  if (s.scheme == Scheme::kB) {
+    const std::uint32_t saturated =
+        k.adc_unipolar(current, square, zt, s.n_cols, m.stride, s.rc, s.adc_bits, w.codes.data());
+    k.neurons(w.codes.data(), s.col_pos.data(), s.col_neg.data(), s.n_out, nc, v, counts);
+    return saturated;
+  }
+  // Scheme A: one bipolar conversion of I_pos − I_neg per output, scalar.
+  std::uint32_t saturated = 0;
+  for (int j = 0; j < s.n_out; ++j) {
+    const int cp = s.col_pos[j], cn = s.col_neg[j];
+    float y = current[cp] - current[cn];
+    if (zt) y += read_sigma(s.rc, square[cp] + square[cn]) * zt[j];
+    bool clamped;
+    float d = adc_code(y, Scheme::kA, s.adc_bits, &clamped);
+    saturated += clamped ? 1u : 0u;
+    if (s.compensate) d *= m.gain;
+    counts[j] += if_step(&v[j], d, s.leak, s.threshold, s.reset) ? 1u : 0u;
+  }
+  return saturated;
+}
+
+}  // namespace
+
 ImageOutcome infer_image(const simd::Kernels& k, const InferenceSetup& s, const ReadMatrix& m,
                          const InputPlan& plan, const float* activations, int image,
                          std::uint32_t image_id, std::uint32_t chip, int time_index,
                          InferenceWorkspace& w) {
   ImageOutcome out;
-  const bool noisy = s.rc.noisy;
-  const int n_ch = s.scheme == Scheme::kB ? s.n_cols : s.n_out;
-  const float* z = nullptr;
-  if (noisy) {
-    // Normals (time_index·T + t)·n_ch + ch for every t and ch of this image (readout.hpp).
-    const std::uint32_t first = read_noise_index(time_index, s.timesteps, 0, n_ch, 0);
-    const std::uint32_t count = static_cast<std::uint32_t>(s.timesteps * n_ch);
-    const std::uint32_t first_block = first / 4, lead = first % 4;
-    k.normals(read_noise_stream(s.seed, chip, image_id), first_block, (lead + count + 3) / 4,
-              w.z.data());
-    z = w.z.data() + lead;
-  }
-  float* v = w.v.data();
-  std::uint32_t* counts = w.counts.data();
-  for (std::size_t j = 0; j < w.v.size(); ++j) {
-    v[j] = 0.0f;
-    counts[j] = 0;
-  }
+  const float* z = draw_read_noise(k, s, chip, image_id, time_index, w);
+  std::fill(w.v.begin(), w.v.end(), 0.0f);
+  std::fill(w.counts.begin(), w.counts.end(), 0u);
   simd::NeuronConstants nc;
   nc.leak = s.leak;
   nc.threshold = s.threshold;
@@ -74,54 +120,48 @@ ImageOutcome infer_image(const simd::Kernels& k, const InferenceSetup& s, const 
   nc.compensate = s.compensate;
   nc.reset = s.reset;
   nc.interleaved = s.interleaved;
-  // With spikes and a kernel for it, the rows of every step are summed first, all steps
-  // at once (read holds step t at t·row_floats); otherwise step by step into read. When
-  // the ADC and neurons of all steps are one call too, the noisy sums come from the
-  // packed rows (square right after the n_cols currents).
-  const bool all_steps = !activations && k.accumulate_steps && plan.words == 1 &&
-                         (noisy ? 2 * s.stride : s.stride) <= 64;
-  const bool fused =
-      all_steps && s.scheme == Scheme::kB && k.adc_neurons_steps && s.interleaved && s.n_out <= 16;
-  const bool packed = fused && noisy;
-  const int row_floats = packed ? m.packed_floats : noisy ? 2 * s.stride : s.stride;
-  if (all_steps) {
-    const float* rows = packed ? m.packed.data() : noisy ? m.a_a2.data() : m.a.data();
-    k.accumulate_steps(rows, row_floats, plan.step_mask(image, 0), s.timesteps, w.read.data());
-  }
-  if (fused) {
-    out.saturated = k.adc_neurons_steps(w.read.data(), row_floats, s.n_cols, z, s.timesteps,
-                                        s.n_cols, s.rc, s.adc_bits, nc, s.n_out, v, counts);
-  }
-  for (int t = 0; t < (fused ? 0 : s.timesteps); ++t) {
-    float* current = w.read.data() + (all_steps ? static_cast<std::size_t>(t) * row_floats : 0);
-    float* square = noisy ? current + s.stride : nullptr;
-    if (activations) {
-      k.accumulate_dense(m.a.data(), m.stride, activations, s.n_in, current, square);
-    } else if (!all_steps) {
-      k.accumulate_spikes(m.a.data(), m.a2.data(), m.a_a2.data(), m.stride,
-                          plan.step_mask(image, t), plan.words, current, square);
-    }
-    const float* zt = noisy ? z + static_cast<std::size_t>(t) * n_ch : nullptr;
-    if (s.scheme == Scheme::kB) {
-      out.saturated +=
-          k.adc_unipolar(current, square, zt, s.n_cols, m.stride, s.rc, s.adc_bits, w.codes.data());
-      k.neurons(w.codes.data(), s.col_pos.data(), s.col_neg.data(), s.n_out, nc, v, counts);
-    } else {
-      // Scheme A: one bipolar conversion of I_pos − I_neg per output, scalar.
-      for (int j = 0; j < s.n_out; ++j) {
-        const int cp = s.col_pos[j], cn = s.col_neg[j];
-        float y = current[cp] - current[cn];
-        if (noisy) y += read_sigma(s.rc, square[cp] + square[cn]) * zt[j];
-        bool clamped;
-        float d = adc_code(y, Scheme::kA, s.adc_bits, &clamped);
-        out.saturated += clamped ? 1u : 0u;
-        if (s.compensate) d *= m.gain;
-        counts[j] += if_step(&v[j], d, s.leak, s.threshold, s.reset) ? 1u : 0u;
+  const int n_ch = s.scheme == Scheme::kB ? s.n_cols : s.n_out;
+  const bool noisy = z != nullptr;
+  switch (s.path) {
+    case ImagePath::kFused:
+    case ImagePath::kAllSteps: {
+      // Step t's sums at read + t·row_floats: [current | square].
+      const float* rows = s.path == ImagePath::kFused && noisy ? m.packed.data()
+                          : noisy                              ? m.a_a2.data()
+                                                               : m.a.data();
+      k.accumulate_steps(rows, s.row_floats, plan.step_mask(image, 0), s.timesteps, w.read.data());
+      if (s.path == ImagePath::kFused) {
+        out.saturated =
+            k.adc_neurons_steps(w.read.data(), s.row_floats, s.n_cols, z, s.timesteps, s.n_cols,
+                                s.rc, s.adc_bits, nc, s.n_out, w.v.data(), w.counts.data());
+        break;
       }
+      for (int t = 0; t < s.timesteps; ++t) {
+        const float* current = w.read.data() + static_cast<std::size_t>(t) * s.row_floats;
+        out.saturated += read_step(k, s, m, nc, current, noisy ? current + s.stride : nullptr,
+                                   noisy ? z + static_cast<std::size_t>(t) * n_ch : nullptr, w);
+      }
+      break;
     }
+    case ImagePath::kSteps:
+    case ImagePath::kDense:
+      for (int t = 0; t < s.timesteps; ++t) {
+        float* current = w.read.data();
+        float* square = noisy ? current + s.stride : nullptr;
+        if (s.path == ImagePath::kDense) {
+          k.accumulate_dense(m.a.data(), m.stride, activations, s.n_in, current, square);
+        } else {
+          k.accumulate_spikes(m.a.data(), m.a2.data(), m.a_a2.data(), m.stride,
+                              plan.step_mask(image, t), plan.words, current, square);
+        }
+        out.saturated += read_step(k, s, m, nc, current, square,
+                                   noisy ? z + static_cast<std::size_t>(t) * n_ch : nullptr, w);
+      }
+      break;
   }
-  out.predicted = predict_class(counts, v, s.n_out);
-  out.no_spike = no_output_spike(counts, s.n_out);
+  out.predicted = predict_class(w.counts.data(), w.v.data(), s.n_out);
+  out.no_spike = no_output_spike(w.counts.data(), s.n_out);
+  for (int j = 0; j < s.n_out; ++j) out.spikes += w.counts[static_cast<std::size_t>(j)];
   return out;
 }
 

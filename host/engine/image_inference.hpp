@@ -13,6 +13,16 @@
 
 namespace xbarmc {
 
+// How the rows of an image are summed and read, chosen once per study from the kernels
+// and the shapes (each a separate function in image_inference.cpp):
+//   kDense     direct encoding: analog activations times the rows, step by step
+//   kSteps     spike codes, one step at a time (accumulate_spikes), then ADC and neurons
+//   kAllSteps  spike codes, the rows of every step summed in one call (accumulate_steps;
+//              n_in ≤ 64), then ADC and neurons step by step
+//   kFused     kAllSteps from packed [a | a2] rows, then the scheme-B ADC and the neurons
+//              of every step in one call (adc_neurons_steps; interleaved, n_out ≤ 16)
+enum class ImagePath { kDense, kSteps, kAllSteps, kFused };
+
 // Study constants in working precision.
 struct InferenceSetup {
   int n_in = 0, n_out = 0, n_cols = 0, stride = 0, timesteps = 0, adc_bits = 0;
@@ -24,8 +34,10 @@ struct InferenceSetup {
   std::uint64_t seed = 0;
   std::vector<int> col_pos, col_neg;
   bool interleaved = false;  // col_pos[j] = 2j, col_neg[j] = 2j + 1 (simd::NeuronConstants)
+  ImagePath path = ImagePath::kSteps;
+  int row_floats = 0;  // floats per row of the matrix the path reads (ReadMatrix)
 };
-InferenceSetup make_inference_setup(const StudyInputs& in);
+InferenceSetup make_inference_setup(const StudyInputs& in, const simd::Kernels& k, int words);
 
 // Per-thread scratch, sized once by prepare().
 struct InferenceWorkspace {
@@ -39,6 +51,7 @@ struct ImageOutcome {
   int predicted = 0;
   bool no_spike = false;
   std::uint32_t saturated = 0;
+  std::uint32_t spikes = 0;  // output-neuron spikes over all steps
 };
 
 ImageOutcome infer_image(const simd::Kernels& k, const InferenceSetup& s, const ReadMatrix& m,

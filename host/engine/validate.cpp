@@ -74,22 +74,37 @@ void validate_times(const std::vector<double>& times_s) {
   }
 }
 
-void validate_study_inputs(const StudyInputs& in, std::uint64_t chip_begin, std::uint64_t chip_end) {
+void validate_study_inputs(const StudyInputs& in, std::uint64_t chip_begin,
+                           std::uint64_t chip_end) {
   validate_device(in.device);
-  validate_readout(in.readout, true);
-  validate_neuron(in.neuron);
+  validate_readout(in.readout, in.layers.empty());
+  NeuronParams n = in.neuron;
+  if (!in.layers.empty()) n.threshold = 1.0;  // per layer, checked below
+  validate_neuron(n);
   validate_times(in.times_s);
-  const auto n_in = static_cast<std::size_t>(in.n_in);
+  for (std::size_t l = 0; l < in.layers.size(); ++l) {
+    const std::string layer = " (layer " + std::to_string(l) + ")";
+    const LayerInputs& li = in.layers[l];
+    if (!std::isfinite(li.i_fs_a) || li.i_fs_a <= 0.0)
+      fail(("--full-scale" + layer).c_str(), li.i_fs_a, "must be a finite number > 0");
+    if (!std::isfinite(li.threshold) || li.threshold <= 0.0)
+      fail(("threshold" + layer).c_str(), li.threshold, "must be a finite number > 0");
+  }
+  const int n_in = in.layers.empty() ? in.n_in : in.layers.front().n_in;
+  const int n_out = in.layers.empty() ? in.n_out : in.layers.back().n_out;
   const auto n_images = in.labels.size();
-  if (in.n_in < 1 || in.n_out < 1) throw InternalError("engine: empty crossbar");
-  if (in.g_target_s.size() != n_in * static_cast<std::size_t>(in.n_cols())) {
+  if (n_in < 1 || n_out < 1) throw InternalError("engine: empty crossbar");
+  if (in.layers.empty() && in.g_target_s.size() != static_cast<std::size_t>(in.n_in) *
+                                                       static_cast<std::size_t>(in.n_cols())) {
     throw InternalError("engine: g_target_s is not n_in x 2*n_out");
   }
-  if (in.features.size() != n_images * n_in || in.image_ids.size() != n_images) {
+  if (in.n_in != n_in) throw InternalError("engine: n_in differs from the first layer's inputs");
+  if (in.features.size() != n_images * static_cast<std::size_t>(n_in) ||
+      in.image_ids.size() != n_images) {
     throw InternalError("engine: features/image_ids do not match labels");
   }
   for (std::uint8_t label : in.labels) {
-    if (label >= in.n_out) throw InternalError("engine: label outside [0, n_out)");
+    if (label >= n_out) throw InternalError("engine: label outside [0, n_out)");
   }
   if (chip_begin > chip_end || chip_end > (std::uint64_t(1) << 32)) {
     throw InternalError("engine: chip range must lie in [0, 2^32)");

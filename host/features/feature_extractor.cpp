@@ -6,7 +6,7 @@
 #include "features/feature_scaling.hpp"
 #include "features/pca.hpp"
 #include "features/resize_8x8.hpp"
-#include "train/eigen_single_thread.hpp"
+#include "optim/eigen_single_thread.hpp"
 
 namespace xbarmc {
 namespace {

@@ -1,15 +1,11 @@
 // Scaling projected features to [0, 1] (DESIGN §2.1): per feature, lo and hi are
-// the train-set 0.5 % and 99.5 % percentiles (linear interpolation, numpy's default)
+// the train-set 0.5 % and 99.5 % percentiles (common/percentile.hpp)
 // and f = clamp((z − lo)/(hi − lo), 0, 1).
 #pragma once
 
 #include <vector>
 
 namespace xbarmc {
-
-// The q-th percentile (0..100) of `values`, interpolating linearly between order
-// statistics: position q/100·(n−1).
-double percentile(std::vector<double> values, double q);
 
 // lo/hi of each of `n_features` columns of the row-major [n × n_features] `raw`.
 // A constant column gets hi = lo + 1 (it maps to 0).

@@ -5,8 +5,8 @@
 #include <cstdio>
 
 #include "data/shuffle.hpp"
-#include "train/adam.hpp"
-#include "train/softmax.hpp"
+#include "optim/adam.hpp"
+#include "optim/softmax.hpp"
 #include "xbarmc/rng.hpp"
 
 namespace xbarmc {

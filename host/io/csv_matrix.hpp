@@ -8,20 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "common/matrix.hpp"
+
 namespace xbarmc {
-
-// A dense matrix of doubles, row-major.
-struct MatrixD {
-  int rows = 0, cols = 0;
-  std::vector<double> data;
-
-  MatrixD() = default;
-  MatrixD(int n_rows, int n_cols)
-      : rows(n_rows), cols(n_cols), data(static_cast<std::size_t>(n_rows) * n_cols, 0.0) {}
-
-  double operator()(int r, int c) const { return data[static_cast<std::size_t>(r) * cols + c]; }
-  double& operator()(int r, int c) { return data[static_cast<std::size_t>(r) * cols + c]; }
-};
 
 // Reads a CSV matrix. Throws UserError with a one-line message naming the file and
 // the line (and value number) of the first problem: missing file, empty file, a

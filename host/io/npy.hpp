@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "io/csv_matrix.hpp"
+#include "common/matrix.hpp"
 
 namespace xbarmc {
 

@@ -6,7 +6,7 @@
 #include <array>
 #include <vector>
 
-#include "io/csv_matrix.hpp"
+#include "common/matrix.hpp"
 #include "xbarmc/mapping.hpp"
 
 namespace xbarmc {

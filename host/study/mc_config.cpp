@@ -5,21 +5,11 @@
 #include <sstream>
 
 #include "common/errors.hpp"
-#include "study/yield_spec.hpp"
+#include "common/number_text.hpp"
+#include "stats/yield_spec.hpp"
 
 namespace xbarmc::study {
 namespace {
-
-// Shortest decimal text that reads back as exactly `v` (round trip, "0.05" not
-// "0.050000000000000003").
-std::string number(double v) {
-  char buf[40];
-  for (int digits = 1; digits <= 17; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
-}
 
 std::string quoted(const std::string& s) {
   std::string out = "\"";
@@ -84,33 +74,33 @@ std::string study_toml(const McConfig& c, const std::string& model_checksum) {
     << "chips-to = " << chip_range_end(c) << "\n"
     << "split = " << quoted(c.split) << "\n"
     << "images = " << c.images << "\n"
-    << "times = " << array(c.times_s, number) << "\n"
+    << "times = " << array(c.times_s, round_trip_text) << "\n"
     << "seed = " << c.seed << "\n"
     << "yield-spec = " << array(c.yield_specs, quoted) << "\n"
-    << "d2d-sigma = " << number(d.d2d_sigma) << "\n"
-    << "c2c-sigma = " << number(d.c2c_sigma) << "\n"
+    << "d2d-sigma = " << round_trip_text(d.d2d_sigma) << "\n"
+    << "c2c-sigma = " << round_trip_text(d.c2c_sigma) << "\n"
     << "c2c-model = " << quoted(c2c_model_name(d.c2c_model)) << "\n"
-    << "p-stuck-on = " << number(d.p_stuck_on) << "\n"
-    << "p-stuck-off = " << number(d.p_stuck_off) << "\n"
-    << "nu-mean = " << number(d.nu_mean) << "\n"
-    << "nu-std = " << number(d.nu_std) << "\n"
-    << "drift-spread = " << number(d.drift_spread) << "\n"
-    << "t0 = " << number(d.t0_s) << "\n"
+    << "p-stuck-on = " << round_trip_text(d.p_stuck_on) << "\n"
+    << "p-stuck-off = " << round_trip_text(d.p_stuck_off) << "\n"
+    << "nu-mean = " << round_trip_text(d.nu_mean) << "\n"
+    << "nu-std = " << round_trip_text(d.nu_std) << "\n"
+    << "drift-spread = " << round_trip_text(d.drift_spread) << "\n"
+    << "t0 = " << round_trip_text(d.t0_s) << "\n"
     << "drift-compensation = " << (d.drift_compensation ? "true" : "false") << "\n"
     << "ir-drop = " << quoted(ir_drop_name(d.ir_drop)) << "\n"
-    << "r-wl = " << number(d.r_wl_ohm) << "\n"
-    << "r-bl = " << number(d.r_bl_ohm) << "\n"
-    << "read-sigma = " << number(d.read_sigma) << "\n"
-    << "read-sigma-abs = " << number(d.read_sigma_abs_a) << "\n"
+    << "r-wl = " << round_trip_text(d.r_wl_ohm) << "\n"
+    << "r-bl = " << round_trip_text(d.r_bl_ohm) << "\n"
+    << "read-sigma = " << round_trip_text(d.read_sigma) << "\n"
+    << "read-sigma-abs = " << round_trip_text(d.read_sigma_abs_a) << "\n"
     << "encoding = " << quoted(encoding_name(r.encoding)) << "\n"
     << "timesteps = " << r.timesteps << "\n"
-    << "v-read = " << number(r.v_read_v) << "\n"
+    << "v-read = " << round_trip_text(r.v_read_v) << "\n"
     << "dac-bits = " << r.dac_bits << "\n"
     << "scheme = " << quoted(scheme_name(r.scheme)) << "\n"
     << "adc-bits = " << r.adc_bits << "\n"
     << "full-scale = " << quoted(c.full_scale) << "\n"
     << "reset = " << quoted(reset_name(n.reset)) << "\n"
-    << "leak = " << number(n.leak) << "\n"
+    << "leak = " << round_trip_text(n.leak) << "\n"
     << "threshold-ratio = " << quoted(c.threshold_ratio) << "\n";
   return t.str();
 }
@@ -149,19 +139,6 @@ void validate_study_settings(const McConfig& c) {
   if (c.threads < 0) throw UserError("--threads " + std::to_string(c.threads) + ": must be ≥ 0");
   if (c.yield_specs.empty()) throw UserError("--yield-spec is empty: give at least one spec");
   parse_yield_specs(c.yield_specs);
-}
-
-LineDifference first_line_difference(const std::string& a, const std::string& b) {
-  std::istringstream sa(a), sb(b);
-  std::string la, lb;
-  while (true) {
-    const bool ga = static_cast<bool>(std::getline(sa, la));
-    const bool gb = static_cast<bool>(std::getline(sb, lb));
-    if (!ga && !gb) return {};
-    if (!ga) la = "(nothing)";
-    if (!gb) lb = "(nothing)";
-    if (la != lb) return {true, la, lb};
-  }
 }
 
 }  // namespace xbarmc::study

@@ -66,15 +66,6 @@ std::string study_toml(const McConfig& c, const std::string& model_checksum);
 // tail of the same keys: the provenance text stored in the results file.
 std::string full_toml(const McConfig& c, const std::string& model_checksum);
 
-// The first line where two settings texts (study_toml) differ, as that line of each
-// ("(nothing)" past the end of one); `any` is false when the texts are equal. Used by
-// --resume and merge to name the setting that differs.
-struct LineDifference {
-  bool any = false;
-  std::string a, b;
-};
-LineDifference first_line_difference(const std::string& a, const std::string& b);
-
 // Checks what the engine's parameter validation does not: split, chips and the chip
 // range (chips_from < chip_range_end ≤ chips), images,
 // times, backend, output path, yield specs. Throws UserError naming the value.

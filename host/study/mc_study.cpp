@@ -8,16 +8,17 @@
 #include <limits>
 #include <thread>
 
+#include "backend/backend.hpp"
 #include "common/errors.hpp"
-#include "engine/backend.hpp"
+#include "common/launcher.hpp"
 #include "engine/calibration.hpp"
 #include "engine/validate.hpp"
+#include "results/provenance.hpp"
+#include "results/results_file.hpp"
 #include "study/interrupt.hpp"
-#include "study/mpi_study.hpp"
 #include "study/progress.hpp"
-#include "study/provenance.hpp"
-#include "study/results_file.hpp"
 #include "study/study_inputs.hpp"
+#include "study/summary_table.hpp"
 #include "train/model_file.hpp"
 #include "xbarmc/build_info.hpp"
 
@@ -179,11 +180,11 @@ void run_batches(const McConfig& c, const StudyInputs& in, Engine& engine, Resul
 }  // namespace
 
 StudyOutcome run_mc_study(const McConfig& c, const EngineWrap& wrap) {
-  // Under mpirun only `xbarmc mc` splits the chips (it passes a wrap); any other study
-  // would run, and write its file, once per rank.
+  // Under a launcher every rank runs the command; mc studies then go through
+  // run_mc_on_ranks (mpi/study_runner.hpp), which passes the wrap that splits the chips.
+  // Without it each rank would compute and write the whole study.
   if (!wrap && launcher_world_size() > 1) {
-    throw UserError("started by an MPI launcher with " + std::to_string(launcher_world_size()) +
-                    " ranks: only xbarmc mc runs across MPI ranks; run this study in one process");
+    throw InternalError("an mc study under an MPI launcher outside run_mc_on_ranks");
   }
   validate_settings(c);
   const Model model = load_model(c.model_path);

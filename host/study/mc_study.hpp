@@ -9,8 +9,8 @@
 #include <string>
 
 #include "engine/engine.hpp"
+#include "stats/outcome.hpp"
 #include "study/mc_config.hpp"
-#include "study/outcome.hpp"
 
 namespace xbarmc::study {
 
@@ -22,7 +22,7 @@ constexpr int kInterruptedExitStatus = 130;
 // When interrupted it keeps <out>.partial, prints how to resume and exits the
 // process with kInterruptedExitStatus.
 // `wrap` (may be empty) replaces the engine the backend choice made, e.g. by one that
-// spreads each batch over MPI ranks (study/mpi_study.hpp).
+// spreads each batch over MPI ranks (mpi/study_runner.hpp).
 using EngineWrap = std::function<std::unique_ptr<Engine>(std::unique_ptr<Engine>)>;
 StudyOutcome run_mc_study(const McConfig& config, const EngineWrap& wrap = {});
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "common/matrix.hpp"
 #include "data/dataset.hpp"
 #include "engine/engine.hpp"
-#include "io/csv_matrix.hpp"
 #include "study/mc_config.hpp"
 #include "train/model.hpp"
 

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "train/adam.hpp"
+#include "optim/adam.hpp"
+#include "optim/softmax.hpp"
 #include "train/quantize.hpp"
-#include "train/softmax.hpp"
 #include "xbarmc/rng.hpp"
 
 namespace xbarmc {

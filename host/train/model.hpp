@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/matrix.hpp"
 #include "features/feature_spec.hpp"
-#include "io/csv_matrix.hpp"
 #include "xbarmc/mapping.hpp"
 
 namespace xbarmc {

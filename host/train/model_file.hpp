@@ -18,7 +18,7 @@
 
 #include <string>
 
-#include "io/csv_matrix.hpp"
+#include "common/matrix.hpp"
 #include "train/model.hpp"
 
 namespace xbarmc {

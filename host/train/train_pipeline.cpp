@@ -7,7 +7,7 @@
 
 #include "common/errors.hpp"
 #include "features/feature_extractor.hpp"
-#include "train/eigen_single_thread.hpp"
+#include "optim/eigen_single_thread.hpp"
 #include "train/linear_trainer.hpp"
 
 namespace xbarmc {

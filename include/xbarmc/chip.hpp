@@ -44,41 +44,72 @@ XBARMC_HD double apply_c2c(const DeviceParams& p, double g, double xi) {
   return v > 0.0 ? v : 0.0;
 }
 
+// The random draws one cell's programming uses (the keys above); a draw whose σ (or
+// p) is 0 is never read, so its value does not matter.
+struct CellDraws {
+  double stuck_u = 0.0;  // uniform in [0, 1)
+  double c2c_xi = 0.0;   // standard normal
+  double nu_xi = 0.0;    // standard normal
+  double zeta = 0.0;     // standard normal
+};
+
 // G_target → D2D → C2C → stuck (u < p_off → g_min; p_off ≤ u < p_off + p_on → g_max).
-// No clamp to [g_min, g_max] after variation, only G ≥ 0.
-XBARMC_HD ProgrammedCell program_cell(const DeviceParams& p, double g_target_s, double d2d,
-                                      double g_min_s, double g_max_s, std::uint64_t seed,
-                                      std::uint32_t chip, std::uint32_t cell) {
+// No clamp to [g_min, g_max] after variation, only G ≥ 0. `factor` is the product of
+// the whole-chip factors (d2d_factor).
+XBARMC_HD ProgrammedCell program_cell_from_draws(const DeviceParams& p, double g_target_s,
+                                                 double factor, double g_min_s, double g_max_s,
+                                                 const CellDraws& r) {
   ProgrammedCell c;
   if (p.p_stuck_off > 0.0 || p.p_stuck_on > 0.0) {
-    const double u = stream_uniform_double(make_stream(seed, Purpose::kStuckCell, chip), cell);
-    if (u < p.p_stuck_off) {
+    if (r.stuck_u < p.p_stuck_off) {
       c.g_s = g_min_s;
       c.stuck = true;
       return c;
     }
-    if (u < p.p_stuck_off + p.p_stuck_on) {
+    if (r.stuck_u < p.p_stuck_off + p.p_stuck_on) {
       c.g_s = g_max_s;
       c.stuck = true;
       return c;
     }
   }
-  double g = g_target_s * d2d;
-  if (p.c2c_sigma != 0.0) {
-    g = apply_c2c(p, g, stream_normal_double(make_stream(seed, Purpose::kCellProgram, chip), cell));
-  }
+  double g = g_target_s * factor;
+  if (p.c2c_sigma != 0.0) g = apply_c2c(p, g, r.c2c_xi);
   c.g_s = g;
   if (p.nu_std != 0.0) {
-    const double nu =
-        p.nu_mean + p.nu_std * stream_normal_double(make_stream(seed, Purpose::kDriftNu, chip), cell);
+    const double nu = p.nu_mean + p.nu_std * r.nu_xi;
     c.nu = nu > 0.0 ? nu : 0.0;
   } else {
     c.nu = p.nu_mean > 0.0 ? p.nu_mean : 0.0;
   }
-  if (p.drift_spread != 0.0) {
-    c.zeta = stream_normal_double(make_stream(seed, Purpose::kDriftSpread, chip), cell);
-  }
+  if (p.drift_spread != 0.0) c.zeta = r.zeta;
   return c;
+}
+
+// The draws of cell `cell` of chip `chip`, one at a time (a vectorised engine may draw
+// several cells per Philox block instead: the same values).
+XBARMC_HD CellDraws cell_draws(const DeviceParams& p, std::uint64_t seed, std::uint32_t chip,
+                               std::uint32_t cell) {
+  CellDraws r;
+  if (p.p_stuck_off > 0.0 || p.p_stuck_on > 0.0) {
+    r.stuck_u = stream_uniform_double(make_stream(seed, Purpose::kStuckCell, chip), cell);
+  }
+  if (p.c2c_sigma != 0.0) {
+    r.c2c_xi = stream_normal_double(make_stream(seed, Purpose::kCellProgram, chip), cell);
+  }
+  if (p.nu_std != 0.0) {
+    r.nu_xi = stream_normal_double(make_stream(seed, Purpose::kDriftNu, chip), cell);
+  }
+  if (p.drift_spread != 0.0) {
+    r.zeta = stream_normal_double(make_stream(seed, Purpose::kDriftSpread, chip), cell);
+  }
+  return r;
+}
+
+XBARMC_HD ProgrammedCell program_cell(const DeviceParams& p, double g_target_s, double d2d,
+                                      double g_min_s, double g_max_s, std::uint64_t seed,
+                                      std::uint32_t chip, std::uint32_t cell) {
+  return program_cell_from_draws(p, g_target_s, d2d, g_min_s, g_max_s,
+                                 cell_draws(p, seed, chip, cell));
 }
 
 }  // namespace xbarmc

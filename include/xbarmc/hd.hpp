@@ -4,7 +4,6 @@
 
 #if defined(__CUDACC__)
 #define XBARMC_HD __host__ __device__ __forceinline__
-#define XBARMC_HD_CONST __device__ __constant__
 #else
 #define XBARMC_HD inline
 #endif

@@ -15,6 +15,10 @@
 //  - read-noise normal z: normal n of stream (seed, kReadNoise, a = chip, b = image_id),
 //      n = (time_index·T + t)·n_ch + ch,  n_ch = n_cols, ch = physical column (B)
 //                                         n_ch = n_out,  ch = output j       (A)
+//    for one array; on a chip of many arrays n_ch and ch count over all arrays
+//    (arrays.hpp: column_offset, output_offset).
+//  - the digital diff of output j: Σ over its arrays in row-block order of
+//    gain·(code_pos − code_neg) (scheme A: gain·code), from 0.0f, then + β_j.
 //    normal n comes from block n/4 through normal2_float: words (x,y) give normals
 //    4k, 4k+1 and (z,w) give 4k+2, 4k+3 (see stream_normal_float).
 #pragma once
@@ -59,6 +63,19 @@ XBARMC_HD float adc_code(float y, Scheme scheme, int adc_bits, bool* clamped) {
   return q;
 }
 
+// A digital bias (DESIGN §2.7, `--bias-mode digital`) in code units: the ideal current of
+// a bias cell, β_j = (b_j/shared_max_l)·g_max·V_read / unit, not quantised and without
+// noise, added to output j's digital diff after the drift gains (float, like the codes).
+XBARMC_HD float digital_bias_codes(double bias_normalised, double g_max_s, double v_read_v,
+                                   double unit_a) {
+  return static_cast<float>(bias_normalised * g_max_s * v_read_v / unit_a);
+}
+
+// One read-matrix entry in working precision: a = (float)(V_read·A_eff / unit).
+XBARMC_HD float read_matrix_entry(double v_read_v, double a_eff_s, double unit_a) {
+  return static_cast<float>(v_read_v * a_eff_s / unit_a);
+}
+
 // Constants of the read in working precision (see the header comment).
 struct ReadConstants {
   float sr2 = 0.0f;  // σ_read²
@@ -96,8 +113,10 @@ XBARMC_HD float read_sigma(const ReadConstants& c, float square_sum) {
 XBARMC_HD Stream read_noise_stream(std::uint64_t seed, std::uint32_t chip, std::uint32_t image_id) {
   return make_stream(seed, Purpose::kReadNoise, chip, image_id);
 }
-XBARMC_HD std::uint32_t read_noise_index(int time_index, int timesteps, int t, int n_ch, int ch) {
-  return static_cast<std::uint32_t>((time_index * timesteps + t) * n_ch + ch);
+XBARMC_HD std::uint32_t read_noise_index(int time_index, int timesteps, int t, std::uint32_t n_ch,
+                                         std::uint32_t ch) {
+  const auto step = static_cast<std::uint32_t>(time_index * timesteps + t);
+  return step * n_ch + ch;  // < 2^32, checked when the network is made
 }
 
 // Normal i of a stream in float (same block/word layout as stream_normal_double).

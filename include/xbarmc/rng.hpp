@@ -46,16 +46,18 @@ XBARMC_HD U32x4 philox4x32_10(U32x4 counter, U32x2 key) {
 // What a random number is for. The value is part of the counter, so streams of
 // different purposes never overlap. Values are stable: results files depend on them.
 enum class Purpose : std::uint32_t {
-  kChipFactor = 1,    // D2D: one normal per chip
-  kCellProgram = 2,   // C2C: one normal per cell
-  kStuckCell = 3,     // one uniform per cell
-  kDriftNu = 4,       // drift exponent: one normal per cell
-  kDriftSpread = 5,   // log-time spreading ζ: one normal per cell
-  kInputSpikes = 6,   // rate coding: one uniform per (image, timestep, row)
-  kReadNoise = 7,     // one normal per (chip, image, time, timestep, column)
-  kDataShuffle = 8,   // training: one permutation per epoch
+  kChipFactor = 1,      // D2D: one normal per chip
+  kCellProgram = 2,     // C2C: one normal per cell
+  kStuckCell = 3,       // one uniform per cell
+  kDriftNu = 4,         // drift exponent: one normal per cell
+  kDriftSpread = 5,     // log-time spreading ζ: one normal per cell
+  kInputSpikes = 6,     // rate coding: one uniform per (image, timestep, row)
+  kReadNoise = 7,       // one normal per (chip, image, time, timestep, column)
+  kDataShuffle = 8,     // training: one permutation per epoch
   kInitialisation = 9,  // training: initial weights
-  kNoiseAware = 10,   // training: multiplicative noise in the forward pass
+  kNoiseAware = 10,     // training: multiplicative noise in the forward pass
+  kArrayFactor = 11,    // A2A: one normal per (chip, array)
+  kVerifyAttempt = 12,  // write-verify: one normal per (chip, cell, attempt)
 };
 
 // A stream is (seed, purpose, a, b); its blocks are numbered 0, 1, 2, … and each
@@ -81,10 +83,14 @@ XBARMC_HD U32x4 stream_block(const Stream& s, std::uint32_t block) {
 XBARMC_HD std::uint32_t stream_word(const Stream& s, std::uint32_t i) {
   const U32x4 b = stream_block(s, i / 4);
   switch (i % 4) {
-    case 0: return b.x;
-    case 1: return b.y;
-    case 2: return b.z;
-    default: return b.w;
+    case 0:
+      return b.x;
+    case 1:
+      return b.y;
+    case 2:
+      return b.z;
+    default:
+      return b.w;
   }
 }
 
@@ -92,8 +98,12 @@ XBARMC_HD std::uint32_t stream_word(const Stream& s, std::uint32_t i) {
 // and device agree bit for bit.
 
 // Uniform in [0, 1) with 24 bits (float) or 32 bits (double).
-XBARMC_HD float uniform_float(std::uint32_t x) { return static_cast<float>(x >> 8) * 0x1p-24f; }
-XBARMC_HD double uniform_double(std::uint32_t x) { return static_cast<double>(x) * 0x1p-32; }
+XBARMC_HD float uniform_float(std::uint32_t x) {
+  return static_cast<float>(x >> 8) * 0x1p-24f;
+}
+XBARMC_HD double uniform_double(std::uint32_t x) {
+  return static_cast<double>(x) * 0x1p-32;
+}
 // Uniform in (0, 1]: the radius argument of Box–Muller must not be 0.
 XBARMC_HD float uniform_open0_float(std::uint32_t x) {
   return static_cast<float>((x >> 8) + 1u) * 0x1p-24f;

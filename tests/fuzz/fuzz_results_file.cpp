@@ -9,8 +9,8 @@
 
 #include "fuzz_support.hpp"
 #include "io/h5.hpp"
-#include "study/merge.hpp"
-#include "study/results_file.hpp"
+#include "results/merge.hpp"
+#include "results/results_file.hpp"
 
 namespace {
 

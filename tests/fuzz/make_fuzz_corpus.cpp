@@ -12,7 +12,7 @@
 
 #include "data/idx.hpp"
 #include "io/npy.hpp"
-#include "study/results_file.hpp"
+#include "results/results_file.hpp"
 #include "train/model_file.hpp"
 
 namespace fs = std::filesystem;

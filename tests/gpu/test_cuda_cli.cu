@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string>
 
-#include "device_info.cuh"
+#include "device_info.hpp"
 
 namespace {
 

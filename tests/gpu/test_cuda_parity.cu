@@ -18,7 +18,7 @@
 #include "common/errors.hpp"
 #include "cuda_check.cuh"
 #include "cuda_engine.hpp"
-#include "device_info.cuh"
+#include "device_info.hpp"
 #include "engine/chip_instance.hpp"
 #include "engine/calibration.hpp"
 #include "engine/cpu_engine.hpp"

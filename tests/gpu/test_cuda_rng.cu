@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "cuda_check.cuh"
-#include "device_info.cuh"
+#include "device_info.hpp"
 #include "philox_curand.cuh"
 #include "xbarmc/rng.hpp"
 

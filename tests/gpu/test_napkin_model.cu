@@ -1,9 +1,9 @@
-// The napkin model behind `xbarmc bench`'s bound (kernels/napkin_model.hpp): its
+// The napkin model behind `xbarmc bench`'s bound (host/backend/napkin_model.hpp): its
 // arithmetic, on the per-operation costs counted in the kernel's SASS, for the bench
 // workload.
 #include <gtest/gtest.h>
 
-#include "napkin_model.hpp"
+#include "backend/napkin_model.hpp"
 
 namespace {
 

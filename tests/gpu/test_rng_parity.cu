@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "cuda_check.cuh"
-#include "device_info.cuh"
+#include "device_info.hpp"
 #include "xbarmc/detail/portable_math.hpp"
 #include "xbarmc/rng.hpp"
 
@@ -72,8 +72,8 @@ __global__ void kat_kernel(const Kat* kats, int n, U32x4* curand_out, U32x4* our
   const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
   if (i >= n) return;
   const Kat k = kats[i];
-  const uint4 r = curand_Philox4x32_10(make_uint4(k.counter.x, k.counter.y, k.counter.z, k.counter.w),
-                                       make_uint2(k.key.x, k.key.y));
+  const uint4 r = curand_Philox4x32_10(
+      make_uint4(k.counter.x, k.counter.y, k.counter.z, k.counter.w), make_uint2(k.key.x, k.key.y));
   curand_out[i] = U32x4{r.x, r.y, r.z, r.w};
   ours_out[i] = xbarmc::philox4x32_10(k.counter, k.key);
 }
@@ -107,9 +107,9 @@ __global__ void draws_kernel(Stream s, std::uint32_t n, double p, Draws* out) {
   const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= n) return;
   const std::uint32_t w = xbarmc::stream_word(s, i);
-  out[i] = Draws{xbarmc::uniform_float(w), xbarmc::uniform_open0_float(w),
-                 xbarmc::uniform_double(w), xbarmc::uniform_open0_double(w),
-                 xbarmc::stream_bernoulli(s, i, p) ? 1 : 0};
+  out[i] =
+      Draws{xbarmc::uniform_float(w), xbarmc::uniform_open0_float(w), xbarmc::uniform_double(w),
+            xbarmc::uniform_open0_double(w), xbarmc::stream_bernoulli(s, i, p) ? 1 : 0};
 }
 
 TEST(RngParity, UniformsAndBernoulliDrawsAreBitIdentical) {

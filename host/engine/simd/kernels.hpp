@@ -1,11 +1,13 @@
 // The hot pieces of the CPU engine's inner loop, as a table of plain functions with a
-// portable scalar version and an AVX2 version chosen once at run time. Both compute
-// exactly the operation sequence of include/xbarmc (readout.hpp, rng.hpp), so they
-// give bit-identical results; tests compare them lane by lane.
+// portable scalar version, an AVX2 version and an AVX-512 version, the best the CPU
+// runs chosen once at run time. All compute exactly the operation sequence of
+// include/xbarmc (readout.hpp, rng.hpp), so they give bit-identical results; tests
+// compare them lane by lane.
 #pragma once
 
 #include <cstdint>
 
+#include "engine/simd/list_kernels.hpp"
 #include "xbarmc/params.hpp"
 #include "xbarmc/readout.hpp"
 #include "xbarmc/rng.hpp"
@@ -75,6 +77,7 @@ struct Kernels {
   // Null where the per-step accumulate_spikes is the fastest this CPU has.
   AccumulateStepsFn accumulate_steps;
   AdcNeuronsStepsFn adc_neurons_steps;  // null likewise
+  AccumulateListFn accumulate_list;     // list_kernels.hpp: the network path's row sums
 };
 
 const Kernels& scalar_kernels();

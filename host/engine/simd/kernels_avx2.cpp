@@ -317,7 +317,8 @@ const Kernels* avx2_kernels() {
                          adc_unipolar_avx2,
                          neurons_avx2,
                          nullptr,
-                         nullptr};
+                         nullptr,
+                         accumulate_list_avx2()};
   static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return supported ? &k : nullptr;
 }

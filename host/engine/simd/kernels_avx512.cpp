@@ -413,7 +413,8 @@ const Kernels* avx512_kernels() {
                          adc_unipolar_avx512,
                          avx2_kernels()->neurons,
                          bmi ? accumulate_steps_avx512 : nullptr,
-                         adc_neurons_steps_avx512};
+                         adc_neurons_steps_avx512,
+                         accumulate_list_avx512()};
   return &k;
 }
 

@@ -86,7 +86,8 @@ const Kernels& scalar_kernels() {
                          adc_unipolar_scalar,
                          neurons_scalar,
                          nullptr,
-                         nullptr};
+                         nullptr,
+                         accumulate_list_scalar};
   return k;
 }
 

@@ -1,0 +1,45 @@
+#include "sweep/sweep_driver.hpp"
+
+#include "common/errors.hpp"
+#include "common/number_text.hpp"
+
+namespace xbarmc::study {
+SweepSelection run_sweep_protocol(const std::vector<Combination>& grid, SweepObjective objective,
+                                  double tolerance, SweepEvaluator& evaluator,
+                                  const RowCallback& on_row) {
+  if (grid.empty()) throw UserError("the sweep grid is empty");
+  SweepSelection s;
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    const SplitEvaluation v = evaluator.evaluate(grid[i], i, "val", "calibrate");
+    SweepRow row;
+    row.combination = grid[i];
+    row.threshold_ratio = v.threshold_ratio;
+    row.cost = combination_cost(grid[i]);
+    row.val_nominal = v.nominal_accuracy;
+    row.val_mc_mean = v.mc_mean;
+    row.val_mc_p5 = v.mc_p5;
+    row.val_yield = v.yield;
+    row.objective = objective_value(row, objective);
+    s.rows.push_back(row);
+    if (on_row) on_row(i, row);
+  }
+  s.best = select_best(s.rows);
+  s.recommendation = select_recommendation(s.rows, s.best, tolerance);
+
+  // The only test evaluations of the sweep.
+  const SweepRow& best = s.rows[s.best];
+  s.test_best =
+      evaluator.evaluate(best.combination, s.best, "test", round_trip_text(best.threshold_ratio));
+  s.test_evaluations = 1;
+  if (s.recommendation == s.best) {
+    s.test_recommendation = s.test_best;
+  } else {
+    const SweepRow& rec = s.rows[s.recommendation];
+    s.test_recommendation = evaluator.evaluate(rec.combination, s.recommendation, "test",
+                                               round_trip_text(rec.threshold_ratio));
+    s.test_evaluations = 2;
+  }
+  return s;
+}
+
+}  // namespace xbarmc::study
