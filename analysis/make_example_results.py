@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""Write small synthetic xbarmc results files (mc, drift, sweep) in exactly the
-documented HDF5 layout, so the analysis can be run and tested without a study.
+"""Write small synthetic xbarmc results files (mc, drift, sweep, and an mc study of a
+network) in exactly the documented HDF5 layout, so the analysis can be run and
+tested without a study.
 
     python3 analysis/make_example_results.py --out-dir /tmp/ex [--seed 1] [--chips 200]
 
 The numbers are made up but shaped like real studies: per-chip accuracies drawn
 around a nominal chip with a tail of bad chips, correct counts binomial over the
 split's images, drift losing accuracy in log time (less with compensation).
+mc_network_example.h5 is a three-layer network (784→128→64→10, raw pixels, digital
+bias) on 128×128 arrays (DESIGN §2.7), at 1 s and 1 d: per-layer records under
+/mapping/layers and /reference/layers, per-layer saturation and spike counts per chip
+and time, with the output layer's ADC saturating most.
 Summary and yield datasets are computed with the same formulas as the C++ tool
 (sample std, numpy's linear percentiles, 95 % Wilson intervals). Deterministic:
 every draw comes from numpy's default_rng((seed, file number)).
@@ -198,9 +203,96 @@ def make_sweep(path: str, seed: int, n_chips: int, n_images: int, argv: str) -> 
     write_atomically(path, fill)
 
 
+# The example network: (n_in, n_out, shared_max, I_fs A, ρ codes, r, spike rate, saturated
+# fraction of ADC reads at 1 s). Scheme B, 6-bit ADC: θ_ref = 63 = the output layer's ρ.
+NETWORK_LAYERS = [(784, 128, 0.412, 3.2e-9, 41.0, 0.5, 0.13, 2.0e-5),
+                  (128, 64, 0.633, 1.4e-9, 27.5, 0.75, 0.085, 0.0),
+                  (64, 10, 0.871, 2.1e-9, 63.0, 0.3, 0.046, 3.5e-3)]
+NETWORK_ARRAY = (128, 128)
+NETWORK_TIMESTEPS = 16
+NETWORK_TIMES_S = np.array([1.0, 86400.0])
+NETWORK_FLOAT, NETWORK_MAPPED, NETWORK_NOMINAL = 0.884, 0.879, 0.866
+NETWORK_SPECS = [("0.85", 0.85), ("float-2pp", NETWORK_FLOAT - 0.02), ("float-4pp", NETWORK_FLOAT - 0.04)]
+
+
+def network_arrays(n_in: int, n_out: int) -> tuple:
+    """(arrays, ADC conversions per step) of a layer cut into R_a × C_a arrays (DESIGN §2.7):
+    row blocks × output blocks, scheme B reading both used columns of every output per array."""
+    rows, cols = NETWORK_ARRAY
+    row_blocks = -(-n_in // rows)
+    output_blocks = -(-n_out // (cols // 2))
+    return row_blocks * output_blocks, row_blocks * 2 * n_out
+
+
+def write_network_records(f: h5py.File, rng: np.random.Generator) -> None:
+    """/mapping/layers/<l> and /reference/layers/<l>, and the output layer's /reference."""
+    g_min, g_max = 1 / 4.18e11, 1 / 2.34e8
+    ref = f.create_group("reference")
+    ref["float_accuracy"] = NETWORK_FLOAT
+    ref["mapped_accuracy"] = NETWORK_MAPPED
+    ref["nominal_accuracy"] = NETWORK_NOMINAL
+    for l, (n_in, n_out, shared_max, i_fs, rho, ratio, _, _) in enumerate(NETWORK_LAYERS):
+        levels = rng.integers(0, 16, size=(n_in, 2 * n_out))
+        m = f.create_group(f"mapping/layers/{l}")
+        # Compressed only to keep the example small; the reader does not care.
+        m.create_dataset("g_target", data=g_min + (g_max - g_min) * levels / 15.0, compression="gzip")
+        m["bias"] = 0.05 * rng.standard_normal(n_out)
+        arrays, adcs = network_arrays(n_in, n_out)
+        for key, value in (("n_in", n_in), ("n_out", n_out), ("array_rows", NETWORK_ARRAY[0]),
+                           ("array_cols", NETWORK_ARRAY[1]), ("arrays", arrays), ("adcs", adcs)):
+            m.attrs[key] = np.int64(value)
+        m.attrs["bias_mode"] = "digital"
+        m.attrs["shared_max"] = shared_max
+        r = f.create_group(f"reference/layers/{l}")
+        r["i_fs_a"] = i_fs
+        r["rho"] = rho
+        r["threshold_ratio"] = ratio
+        r["threshold"] = ratio * rho
+    ref["i_fs_a"] = ref["layers/2/i_fs_a"][()]
+    ref["threshold_ratio"] = ref["layers/2/threshold_ratio"][()]
+    ref["threshold"] = ref["layers/2/threshold"][()]
+
+
+def make_network_mc(path: str, seed: int, n_chips: int, n_images: int, argv: str) -> None:
+    rng = np.random.default_rng((seed, 4))
+
+    def fill(f):
+        write_root_attributes(f, "mc", seed, argv)
+        f.attrs["config_toml"] += ('hidden = [128, 64]\ninput-method = "raw"\nbias-mode = "digital"\n'
+                                   f"array-rows = {NETWORK_ARRAY[0]}\narray-cols = {NETWORK_ARRAY[1]}\n"
+                                   f"timesteps = {NETWORK_TIMESTEPS}\n")
+        p0 = chip_accuracies(rng, n_chips, NETWORK_NOMINAL - 0.008)
+        # Drift costs accuracy and activity: conductances fall, so currents and spikes do.
+        correct = rng.binomial(n_images, np.clip(p0[None, :] - np.array([[0.0], [0.012]]), 0.0, 1.0))
+        g = f.create_group("mc")
+        write_study_group(g, NETWORK_TIMES_S, correct, n_images, "test", NETWORK_SPECS, rng)
+        g.attrs["timesteps"] = np.int64(NETWORK_TIMESTEPS)
+        shape = (len(NETWORK_LAYERS), len(NETWORK_TIMES_S), n_chips)
+        spikes = np.zeros(shape, dtype=np.uint64)
+        saturated = np.zeros(shape, dtype=np.uint64)
+        rate = np.zeros(shape)
+        activity = np.array([1.0, 0.95])[:, None]
+        for l, (n_in, n_out, _, _, _, _, spike_rate, saturated_fraction) in enumerate(NETWORK_LAYERS):
+            _, adcs = network_arrays(n_in, n_out)
+            chip_gain = np.exp(0.12 * rng.standard_normal(n_chips))[None, :] * activity
+            neuron_steps = n_images * NETWORK_TIMESTEPS * n_out
+            spikes[l] = rng.binomial(neuron_steps, np.clip(spike_rate * chip_gain, 0.0, 1.0))
+            rate[l] = spikes[l] / float(neuron_steps)
+            # Saturation grows steeply with the chip's currents; a few reads even on a quiet layer.
+            expected = (saturated_fraction * chip_gain ** 4 + 2e-8) * n_images * NETWORK_TIMESTEPS * adcs
+            saturated[l] = rng.poisson(expected)
+        g["layer_saturated"] = saturated
+        g["layer_spikes"] = spikes
+        g["layer_spike_rate"] = rate
+        g["saturated"][...] = saturated.sum(axis=0)
+        write_network_records(f, rng)
+    write_atomically(path, fill)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out-dir", required=True, help="folder for mc/drift/sweep_example.h5")
+    parser.add_argument("--out-dir", required=True,
+                        help="folder for {mc,drift,sweep,mc_network}_example.h5")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--chips", type=int, default=200, help="chips per study group")
     parser.add_argument("--images", type=int, default=2000, help="images in the split")
@@ -209,7 +301,8 @@ def main(argv=None) -> int:
         parser.error("--chips must be >= 2 and --images >= 1")
     os.makedirs(args.out_dir, exist_ok=True)
     command = "python3 analysis/make_example_results.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    for study, make in (("mc", make_mc), ("drift", make_drift), ("sweep", make_sweep)):
+    for study, make in (("mc", make_mc), ("drift", make_drift), ("sweep", make_sweep),
+                        ("mc_network", make_network_mc)):
         path = os.path.join(args.out_dir, f"{study}_example.h5")
         make(path, args.seed, args.chips, args.images, command)
         print(path)

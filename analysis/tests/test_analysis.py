@@ -6,12 +6,15 @@ subprocesses) and checks the HTML: the expected figures are embedded and are rea
 pictures, the tables show exactly the numbers stored in the file (read here with
 h5py directly, not through the package), and bad inputs end with exit status 2,
 one line naming the file and the dataset, and no output file.
+Networks (DESIGN §2.7): the example network file is read through the package, and its
+per-layer table is checked against values recomputed here from the raw datasets.
 Plain unittest: `python3 analysis/tests/test_analysis.py` (registered with ctest).
 """
 
 from __future__ import annotations
 
 import base64
+import html
 import html.parser
 import io
 import os
@@ -33,6 +36,20 @@ EXPECTED_FIGURES = {
     "drift": ["drift_fan", "yield_over_time", "accuracy_distribution", "yield_vs_spec"],
     "sweep": ["sweep_scatter", "accuracy_distribution", "yield_vs_spec"],
 }
+# One-layer files: exactly these blocks, in this order (figure key or table kind, table group).
+ONE_LAYER_BLOCKS = {
+    "mc": [("accuracy_distribution", ""), ("yield_vs_spec", ""), ("summary", "/mc"), ("yield", "/mc"),
+           ("reference", "/reference")],
+    "drift": [("drift_fan", ""), ("yield_over_time", ""), ("accuracy_distribution", ""), ("yield_vs_spec", ""),
+              ("summary", "/drift/uncompensated"), ("yield", "/drift/uncompensated"),
+              ("summary", "/drift/compensated"), ("yield", "/drift/compensated"), ("reference", "/reference")],
+    "sweep": [("sweep_scatter", ""), ("sweep", "/sweep/table"), ("accuracy_distribution", ""),
+              ("yield_vs_spec", ""), ("summary", "/sweep/test/best"), ("yield", "/sweep/test/best"),
+              ("reference", "/sweep/test/best"), ("summary", "/sweep/test/recommendation"),
+              ("yield", "/sweep/test/recommendation"), ("reference", "/sweep/test/recommendation")],
+}
+NETWORK_FIGURES = ["drift_fan", "accuracy_distribution", "yield_vs_spec", "layer_activity"]
+LAYER_DATASETS = ("layer_saturated", "layer_spikes", "layer_spike_rate")
 XBARMC = os.environ.get("XBARMC_BINARY", "")
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 IMG_RE = re.compile(r'<img alt="[^"]*" src="data:image/png;base64,([A-Za-z0-9+/=]+)">')
@@ -80,6 +97,19 @@ def acc(value) -> str:
     return f"{value:.4f}"
 
 
+def val(value) -> str:
+    """Per-layer quantities in the report: 4 significant digits."""
+    return f"{value:.4g}"
+
+
+def package():
+    """The analysis package itself, for the tests that look at what it read."""
+    if ANALYSIS not in sys.path:
+        sys.path.insert(0, ANALYSIS)
+    from xbarmc_analysis import io as xio, sections
+    return xio, sections
+
+
 class AnalysisTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -88,6 +118,7 @@ class AnalysisTest(unittest.TestCase):
         done = run(GENERATOR, "--out-dir", cls.examples, "--seed", "7", "--chips", "120", "--images", "1000")
         assert done.returncode == 0, done.stderr
         cls.files = {s: os.path.join(cls.examples, f"{s}_example.h5") for s in EXPECTED_FIGURES}
+        cls.network = os.path.join(cls.examples, "mc_network_example.h5")
         # One report per study, with its PNG folder, shared by the tests that only read it.
         cls.reports = {}
         for study, path in cls.files.items():
@@ -96,6 +127,10 @@ class AnalysisTest(unittest.TestCase):
             done = run(REPORT, path, "--out", out, "--png-dir", png_dir)
             assert done.returncode == 0, done.stderr
             cls.reports[study] = (out, png_dir, done.stdout)
+        out = os.path.join(cls.tmp, "network.html")
+        done = run(REPORT, cls.network, "--out", out, "--png-dir", os.path.join(cls.tmp, "png-network"))
+        assert done.returncode == 0, done.stderr
+        cls.reports["network"] = (out, os.path.join(cls.tmp, "png-network"), done.stdout)
 
     @classmethod
     def tearDownClass(cls):
@@ -110,7 +145,7 @@ class AnalysisTest(unittest.TestCase):
 
     def copy(self, study):
         path = os.path.join(tempfile.mkdtemp(dir=self.tmp), f"{study}_copy.h5")
-        shutil.copy(self.files[study], path)
+        shutil.copy(self.network if study == "network" else self.files[study], path)
         return path
 
     def parse(self, out):
@@ -357,6 +392,223 @@ class AnalysisTest(unittest.TestCase):
         c = accuracies(os.path.join(self.tmp, "g3"), "4")
         np.testing.assert_array_equal(a, b)
         self.assertFalse(np.array_equal(a, c))
+
+    # ---- networks (DESIGN §2.7) -------------------------------------------------------------
+
+    def test_network_file_is_read(self):
+        xio, _ = package()
+        r = xio.load(self.network)
+        with h5py.File(self.network, "r") as f:
+            names = sorted(f["mapping/layers"].keys(), key=int)
+            self.assertEqual(len(r.layers), len(names))
+            self.assertGreaterEqual(len(r.layers), 2)
+            for l, layer in enumerate(r.layers):
+                m, ref = f[f"mapping/layers/{l}"], f[f"reference/layers/{l}"]
+                self.assertEqual(layer.index, l)
+                for key in ("n_in", "n_out", "array_rows", "array_cols", "arrays", "adcs"):
+                    self.assertEqual(getattr(layer, key), int(m.attrs[key]), key)
+                self.assertEqual(layer.shared_max, float(m.attrs["shared_max"]))
+                self.assertEqual(layer.bias_mode, m.attrs["bias_mode"])
+                np.testing.assert_array_equal(layer.g_target, m["g_target"][()])
+                np.testing.assert_array_equal(layer.bias, m["bias"][()])
+                for key in ("i_fs_a", "rho", "threshold_ratio", "threshold"):
+                    self.assertEqual(getattr(layer, key), float(ref[key][()]), key)
+            g = r.groups["mc"]
+            self.assertEqual(g.timesteps, int(f["mc"].attrs["timesteps"]))
+            self.assertEqual(g.n_layers, len(names))
+            for name in LAYER_DATASETS:
+                np.testing.assert_array_equal(getattr(g, name), f[f"mc/{name}"][()])
+            # A network file has no one-layer mapping; /reference keeps the output layer's read-out.
+            self.assertEqual(r.mapping_shapes, {})
+            self.assertEqual(r.reference["threshold"], r.layers[-1].threshold)
+
+    def test_network_report_shows_the_per_layer_figure(self):
+        out, png_dir, _ = self.reports["network"]
+        text, tables = self.parse(out)
+        self.assertEqual(tables.figure_keys, NETWORK_FIGURES)
+        images = [base64.b64decode(m) for m in IMG_RE.findall(text)]
+        for png in images:
+            self.check_png(png)
+        self.assertIn("mc_network_example_layer_activity.png", os.listdir(png_dir))
+        self.assertNotIn("Consistency check failed", text)
+        # The caption names the layer with the largest mean saturation fraction at the last time.
+        with h5py.File(self.network, "r") as f:
+            g = f["mc"]
+            n_layers = g["layer_saturated"].shape[0]
+            reads = [g.attrs["n_images"] * g.attrs["timesteps"] * f[f"mapping/layers/{l}"].attrs["adcs"]
+                     for l in range(n_layers)]
+            mean = [np.mean(g["layer_saturated"][l, -1, :] / reads[l]) for l in range(n_layers)]
+            worst = int(np.argmax(mean))
+            m = f[f"mapping/layers/{worst}"].attrs
+            shape = f"{m['n_in']}→{m['n_out']}"
+        captions = re.findall(r'<figure class="plot" data-key="layer_activity">.*?<figcaption>(.*?)</figcaption>',
+                              text, re.S)
+        self.assertEqual(len(captions), 1)
+        self.assertIn(f"layer {worst} ({shape}) saturates most, {100 * mean[worst]:.3g} %",
+                      html.unescape(captions[0]).lower())
+
+    def test_per_layer_table_equals_values_recomputed_from_the_datasets(self):
+        _, tables = self.parse(self.reports["network"][0])
+        rows = tables.find("layers", "/mc")
+        with h5py.File(self.network, "r") as f:
+            g = f["mc"]
+            n_images, steps = int(g.attrs["n_images"]), int(g.attrs["timesteps"])
+            expected = []
+            for l in range(len(f["mapping/layers"])):
+                m, ref = f[f"mapping/layers/{l}"].attrs, f[f"reference/layers/{l}"]
+                # Recomputed from the counts, not read from layer_spike_rate.
+                rate = g["layer_spikes"][l, -1, :] / (n_images * steps * m["n_out"])
+                saturation = g["layer_saturated"][l, -1, :] / (n_images * steps * m["adcs"])
+                spread = lambda x: [val(np.mean(x)), val(np.percentile(x, 5)), val(np.percentile(x, 95))]
+                expected.append([str(l), f"{m['n_in']}→{m['n_out']}", m["bias_mode"], val(m["shared_max"]),
+                                 f"{m['arrays']} × {m['array_rows']}×{m['array_cols']}", val(ref["i_fs_a"][()]),
+                                 val(ref["rho"][()]), f"{ref['threshold_ratio'][()]:g}", val(ref["threshold"][()])]
+                                + spread(rate) + spread(saturation))
+        self.assertEqual(rows, expected)
+        # The example's layers are what its documentation says: some saturation, plausible rates.
+        self.assertTrue(all(0 < float(row[9]) < 0.5 for row in rows))
+
+    def test_wrong_shape_of_layer_spike_rate_is_a_results_error(self):
+        xio, _ = package()
+        path = self.copy("network")
+        with h5py.File(path, "a") as f:
+            rate = f["mc/layer_spike_rate"][()]
+            del f["mc/layer_spike_rate"]
+            f["mc/layer_spike_rate"] = rate[:, -1, :]   # the time axis left out
+        with self.assertRaises(xio.ResultsError) as caught:
+            xio.load(path)
+        self.assertIn(path, str(caught.exception))
+        self.assertIn("'/mc/layer_spike_rate'", str(caught.exception))
+        self.expect_user_error(path, "'/mc/layer_spike_rate'", "shape")
+
+    def test_malformed_network_files_exit_2_naming_the_object(self):
+        def drop_layer(f):
+            data = f["mc/layer_saturated"][()]
+            del f["mc/layer_saturated"]
+            f["mc/layer_saturated"] = data[:-1]
+        def row_bias_without_row(f):
+            f["mapping/layers/1"].attrs["bias_mode"] = "row"
+        def short_bias(f):
+            del f["mapping/layers/0/bias"]
+            f["mapping/layers/0/bias"] = np.zeros(3)
+        cases = [
+            ("layer_saturated with a layer too few", drop_layer, ["'/mc/layer_saturated'", "shape"]),
+            ("missing layer_spikes", lambda f: f.__delitem__("mc/layer_spikes"), ["'/mc/layer_spikes'"]),
+            ("missing timesteps", lambda f: f["mc"].attrs.__delitem__("timesteps"), ["'timesteps'", "/mc"]),
+            ("missing rho", lambda f: f.__delitem__("reference/layers/1/rho"), ["'/reference/layers/1/rho'"]),
+            ("missing reference layer", lambda f: f.__delitem__("reference/layers/2"), ["'/reference/layers/2'"]),
+            ("missing adcs", lambda f: f["mapping/layers/0"].attrs.__delitem__("adcs"),
+             ["'adcs'", "/mapping/layers/0"]),
+            ("row bias needs one more g_target row", row_bias_without_row,
+             ["'/mapping/layers/1/g_target'", "shape"]),
+            ("unknown bias mode", lambda f: f["mapping/layers/0"].attrs.__setitem__("bias_mode", "analog"),
+             ["'bias_mode'", "analog"]),
+            ("bias of the wrong length", short_bias, ["'/mapping/layers/0/bias'", "shape"]),
+            ("layers that do not chain", lambda f: f["mapping/layers/1"].attrs.__setitem__("n_in", np.int64(100)),
+             ["'n_in'", "/mapping/layers/1"]),
+        ]
+        for what, damage, needles in cases:
+            with self.subTest(what):
+                path = self.copy("network")
+                with h5py.File(path, "a") as f:
+                    damage(f)
+                self.expect_user_error(path, *needles)
+
+    def test_row_bias_layers_are_read(self):
+        xio, _ = package()
+        path = self.copy("network")
+        with h5py.File(path, "a") as f:
+            for l in range(len(f["mapping/layers"])):
+                m = f[f"mapping/layers/{l}"]
+                g_target = m["g_target"][()]
+                del m["g_target"], m["bias"]
+                m["g_target"] = np.vstack([g_target, g_target[:1]])   # the bias row, index n_in
+                m.attrs["bias_mode"] = "row"
+        r = xio.load(path)
+        self.assertEqual([layer.bias_mode for layer in r.layers], ["row"] * len(r.layers))
+        self.assertEqual([layer.bias for layer in r.layers], [None] * len(r.layers))
+        self.assertEqual([layer.g_target.shape[0] for layer in r.layers], [layer.n_in + 1 for layer in r.layers])
+
+    def test_drift_and_sweep_groups_of_networks(self):
+        drift = self.copy("network")
+        with h5py.File(drift, "a") as f:
+            f.copy("mc", "drift/uncompensated")
+            f.move("mc", "drift/compensated")
+            f.attrs["study"] = "drift"
+            g = f["drift/compensated"]
+            less = g["layer_saturated"][()] // 2   # compensation clamps fewer reads
+            g["layer_saturated"][...] = less
+            g["saturated"][...] = less.sum(axis=0)
+        # A sweep's test groups carry the counts, but the file has no /mapping/layers (the
+        # combinations differ in their mapping), so the saturation fraction is unknown.
+        sweep = self.copy("sweep")
+        with h5py.File(sweep, "a") as f, h5py.File(self.network, "r") as n:
+            for which in ("best", "recommendation"):
+                g = f[f"sweep/test/{which}"]
+                for name in LAYER_DATASETS:
+                    g[name] = n[f"mc/{name}"][:, -1:, :]
+                g.attrs["timesteps"] = n["mc"].attrs["timesteps"]
+                g["saturated"][...] = g["layer_saturated"][()].sum(axis=0)
+        out, _ = self.report(drift, sweep)
+        text, tables = self.parse(out)
+        self.assertNotIn("Consistency check failed", text)
+        self.assertEqual(tables.figure_keys, EXPECTED_FIGURES["drift"] + ["layer_activity"]
+                         + EXPECTED_FIGURES["sweep"] + ["layer_activity"])
+        for path in ("/drift/uncompensated", "/drift/compensated"):
+            rows = tables.find("layers", path)
+            self.assertEqual(len(rows), 3)
+            self.assertNotIn("—", sum(rows, []))
+        self.assertLess(float(tables.find("layers", "/drift/compensated")[2][12]),
+                        float(tables.find("layers", "/drift/uncompensated")[2][12]))
+        _, network_tables = self.parse(self.reports["network"][0])
+        for path in ("/sweep/test/best", "/sweep/test/recommendation"):
+            rows = tables.find("layers", path)
+            self.assertEqual([row[1:9] + row[12:] for row in rows], [["—"] * 11] * 3)
+            # Spike rates need no layer records: the network's at its last time.
+            self.assertEqual([row[9:12] for row in rows], [row[9:12] for row in network_tables.find("layers", "/mc")])
+        self.assertIn("the saturation fraction needs is unknown", html.unescape(text))
+
+    def test_inconsistent_layer_counts_are_flagged(self):
+        xio, sections = package()
+        path = self.copy("network")
+        with h5py.File(path, "a") as f:
+            f["mc/layer_spike_rate"][0, 0, 0] += 1e-3
+            f["mc/layer_saturated"][1, 0, 0] += 1
+        warnings = sections.build(xio.load(path)).warnings
+        self.assertEqual(warnings, ["/mc/layer_saturated summed over layers differs from /mc/saturated",
+                                    "/mc/layer_spike_rate differs from layer_spikes / (n_images · timesteps · n_out)"])
+
+    def test_caption_says_when_nothing_saturates_and_which_layer_is_silent(self):
+        xio, sections = package()
+        path = self.copy("network")
+        with h5py.File(path, "a") as f:
+            f["mc/layer_saturated"][...] = 0
+            f["mc/saturated"][...] = 0
+            f["mc/layer_spikes"][1] = 0
+            f["mc/layer_spike_rate"][1] = 0.0
+        built = sections.build(xio.load(path))
+        self.assertEqual(built.warnings, [])
+        figure = [b for b in built.blocks if isinstance(b, sections.FigureBlock) and b.key == "layer_activity"]
+        self.assertEqual(len(figure), 1)
+        self.assertIn("No ADC read of any layer was clamped.", figure[0].caption)
+        self.assertIn("Silent on the median chip (no spike, so nothing reaches the later layers): "
+                      "layer 1 (128→64).", figure[0].caption)
+        self.assertNotIn("saturates most", figure[0].caption)
+
+    def test_one_layer_files_keep_todays_sections(self):
+        xio, sections = package()
+        for study, blocks in ONE_LAYER_BLOCKS.items():
+            with self.subTest(study=study):
+                r = xio.load(self.files[study])
+                self.assertEqual(r.layers, [])
+                self.assertEqual([g.n_layers for g in r.groups.values()], [0] * len(r.groups))
+                self.assertTrue(all(g.timesteps is None and g.layer_spike_rate is None for g in r.groups.values()))
+                built = sections.build(r)
+                shown = [(b.key, "") if isinstance(b, sections.FigureBlock) else (b.kind, b.group)
+                         for b in built.blocks]
+                self.assertEqual(shown, blocks)
+                self.assertNotIn("network", [k for k, _ in built.metadata])
+                self.assertEqual(built.warnings, [])
 
 
 if __name__ == "__main__":

@@ -4,6 +4,9 @@ Strict about the documented names: a missing required dataset, or one of the
 wrong shape, raises ResultsError with one line naming the file and the object.
 Tolerant of the optional pieces (yield specs, summary, /reference, /mapping,
 no_spike/saturated, the sweep's test evaluations): absent means None or empty.
+Networks (DESIGN §2.7) add per-layer records (/mapping/layers/<l>, /reference/layers/<l>)
+and per-layer counts in each study group (layer_saturated, layer_spikes,
+layer_spike_rate, attribute timesteps); one-layer files have neither and read as before.
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ STUDIES = ("mc", "drift", "sweep")
 ROOT_ATTRIBUTES = ("version", "git_describe", "command_line", "config_toml", "seed",
                    "backend", "device_name", "created_utc", "study")
 SUMMARY_NAMES = ("mean", "std", "min", "max", "p1", "p5", "p10", "p50")
+LAYER_DATASETS = ("layer_saturated", "layer_spikes", "layer_spike_rate")
+LAYER_ATTRIBUTES = ("n_in", "n_out", "shared_max", "array_rows", "array_cols", "arrays", "adcs")
+LAYER_REFERENCES = ("i_fs_a", "rho", "threshold_ratio", "threshold")
+BIAS_MODES = ("none", "digital", "row")
 SWEEP_COLUMNS = ("method", "scheme", "adc_bits", "weight_bits", "timesteps", "reset",
                  "threshold_ratio", "cost", "val_nominal", "val_mc_mean", "val_mc_p5",
                  "val_yield", "objective")
@@ -51,14 +58,45 @@ class StudyGroup:
     no_spike: Optional[np.ndarray]
     saturated: Optional[np.ndarray]
     attrs: Dict[str, Any]        # every attribute of the group, decoded
+    # Networks only (None in one-layer files): [n_layers, n_times, n_chips] per chip and time,
+    # summed over the chip's images and steps; the rate is spikes / (n_images · T · n_out).
+    timesteps: Optional[int] = None
+    layer_saturated: Optional[np.ndarray] = None   # ADC reads whose code was clamped
+    layer_spikes: Optional[np.ndarray] = None      # neuron spikes
+    layer_spike_rate: Optional[np.ndarray] = None
 
     @property
     def n_times(self) -> int:
         return int(self.times.shape[0])
 
     @property
+    def n_layers(self) -> int:
+        """Layers with per-layer counts; 0 for a one-layer file."""
+        return 0 if self.layer_spikes is None else int(self.layer_spikes.shape[0])
+
+    @property
     def n_chips(self) -> int:
         return int(self.chip_index.shape[0])
+
+
+@dataclasses.dataclass
+class LayerRecord:
+    """One layer of a network: /mapping/layers/<l> and /reference/layers/<l> (DESIGN §2.7)."""
+    index: int
+    n_in: int
+    n_out: int
+    bias_mode: str               # "none" | "digital" | "row"
+    shared_max: float
+    array_rows: int              # resolved physical array size R_a × C_a
+    array_cols: int
+    arrays: int                  # physical arrays the layer occupies
+    adcs: int                    # ADC conversions per step of one image
+    g_target: np.ndarray         # [(n_in + 1 if bias_mode == "row" else n_in), 2·n_out] S
+    bias: Optional[np.ndarray]   # [n_out] digital bias, when stored
+    i_fs_a: float                # ADC full scale (A)
+    rho: float                   # robust normalisation ρ_l (codes)
+    threshold_ratio: float       # r_l
+    threshold: float             # θ_l = r_l·ρ_l (codes)
 
 
 @dataclasses.dataclass
@@ -84,6 +122,7 @@ class Results:
     reference: Dict[str, float]       # /reference scalars
     mapping_shapes: Dict[str, tuple]  # /mapping dataset -> shape
     sweep: Optional[SweepResults]
+    layers: List[LayerRecord] = dataclasses.field(default_factory=list)  # empty: one-layer file
 
 
 def decode(value: Any) -> Any:
@@ -159,7 +198,7 @@ class _Reader:
         return decode(obj.attrs[name])
 
 
-def _study_group(r: _Reader, name: str) -> StudyGroup:
+def _study_group(r: _Reader, name: str, n_layers: Optional[int] = None) -> StudyGroup:
     g = r.group(name)
     times = r.dataset(f"{name}/times", ndim=1, kind="fiu").astype(float)
     chips = r.dataset(f"{name}/chip_index", ndim=1, kind="iu")
@@ -193,12 +232,81 @@ def _study_group(r: _Reader, name: str) -> StudyGroup:
 
     attrs = {k: decode(v) for k, v in g.attrs.items()}
     n_images = attrs.get("n_images")
-    return StudyGroup(path=g.name, times=times, chip_index=chips, correct=correct,
-                      accuracy=accuracy,
-                      n_images=int(n_images) if n_images is not None else None,
-                      split=str(attrs["split"]) if "split" in attrs else None,
-                      summary=summary, yields=yields, no_spike=optional_grid("no_spike"),
-                      saturated=optional_grid("saturated"), attrs=attrs)
+    group = StudyGroup(path=g.name, times=times, chip_index=chips, correct=correct,
+                       accuracy=accuracy,
+                       n_images=int(n_images) if n_images is not None else None,
+                       split=str(attrs["split"]) if "split" in attrs else None,
+                       summary=summary, yields=yields, no_spike=optional_grid("no_spike"),
+                       saturated=optional_grid("saturated"), attrs=attrs)
+    _layer_counts(r, name, g, group, n_layers)
+    return group
+
+
+def _layer_counts(r: _Reader, name: str, g: h5py.Group, group: StudyGroup,
+                  n_layers: Optional[int]) -> None:
+    """The per-layer counts of a network's study group: all three datasets, each
+    [n_layers × n_times × n_chips], and a positive `timesteps`. Required when the file has
+    per-layer records (n_layers given); without them (a sweep's test groups) they are read
+    when present, n_layers taken from layer_spikes."""
+    if n_layers is None:
+        if not any(r.has(f"{name}/{leaf}") for leaf in LAYER_DATASETS):
+            return
+        n_layers = r.dataset(f"{name}/layer_spikes", ndim=3, kind="iu").shape[0]
+        if n_layers < 1:
+            raise r.fail(f"dataset '{r.show(name)}/layer_spikes' has no layers")
+    shape = (n_layers, group.n_times, group.n_chips)
+    data = {leaf: r.dataset(f"{name}/{leaf}", kind="f" if leaf == "layer_spike_rate" else "iu", shape=shape)
+            for leaf in LAYER_DATASETS}
+    timesteps = r.attribute(g, "timesteps", required=True)
+    if not isinstance(timesteps, int) or isinstance(timesteps, bool) or timesteps < 1:
+        raise r.fail(f"attribute 'timesteps' on '{g.name}' is {timesteps!r}, expected a positive integer")
+    if group.n_images is None or group.n_images < 1:
+        raise r.fail(f"attribute 'n_images' on '{g.name}' is missing or not positive (per-layer rates need it)")
+    group.timesteps = timesteps
+    group.layer_saturated = data["layer_saturated"]
+    group.layer_spikes = data["layer_spikes"]
+    group.layer_spike_rate = data["layer_spike_rate"].astype(float)
+
+
+def _layers(r: _Reader) -> List[LayerRecord]:
+    """/mapping/layers/0 … n−1 with /reference/layers/<l> each; empty for a one-layer file."""
+    if not r.has("mapping/layers"):
+        return []
+    names = list(r.group("mapping/layers").keys())
+    if sorted(names) != sorted(str(l) for l in range(len(names))) or not names:
+        raise r.fail(f"group '/mapping/layers' holds {sorted(names)}, expected layers 0 … n−1")
+    out = []
+    for l in range(len(names)):
+        mp, rp = f"mapping/layers/{l}", f"reference/layers/{l}"
+        m = r.group(mp)
+        attrs = {}
+        for key in LAYER_ATTRIBUTES:
+            value = r.attribute(m, key, required=True)
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise r.fail(f"attribute '{key}' on '{m.name}' is {value!r}, expected a number")
+            attrs[key] = value
+        for key in ("n_in", "n_out", "array_rows", "array_cols", "arrays", "adcs"):
+            if not float(attrs[key]).is_integer() or attrs[key] < 1:
+                raise r.fail(f"attribute '{key}' on '{m.name}' is {attrs[key]!r}, expected a positive integer")
+            attrs[key] = int(attrs[key])
+        if out and attrs["n_in"] != out[-1].n_out:
+            raise r.fail(f"attribute 'n_in' on '{m.name}' is {attrs['n_in']}, but layer {l - 1} has "
+                         f"n_out {out[-1].n_out}")
+        bias_mode = r.attribute(m, "bias_mode", required=True)
+        if bias_mode not in BIAS_MODES:
+            raise r.fail(f"attribute 'bias_mode' on '{m.name}' is {bias_mode!r}, expected one of "
+                         f"{', '.join(BIAS_MODES)}")
+        rows = attrs["n_in"] + (1 if bias_mode == "row" else 0)
+        g_target = r.dataset(f"{mp}/g_target", kind="f", shape=(rows, 2 * attrs["n_out"])).astype(float)
+        bias = (r.dataset(f"{mp}/bias", kind="fiu", shape=(attrs["n_out"],)).astype(float)
+                if r.has(f"{mp}/bias") else None)
+        r.group(rp)
+        ref = {key: float(r.dataset(f"{rp}/{key}", kind="fiu", shape=())) for key in LAYER_REFERENCES}
+        out.append(LayerRecord(index=l, bias_mode=bias_mode, shared_max=float(attrs["shared_max"]),
+                               g_target=g_target, bias=bias,
+                               **{k: attrs[k] for k in ("n_in", "n_out", "array_rows", "array_cols",
+                                                        "arrays", "adcs")}, **ref))
+    return out
 
 
 def _reference(r: _Reader) -> Dict[str, float]:
@@ -217,7 +325,7 @@ def _mapping_shapes(r: _Reader) -> Dict[str, tuple]:
     return {k: tuple(v.shape) for k, v in r.group("mapping").items() if isinstance(v, h5py.Dataset)}
 
 
-def _sweep(r: _Reader) -> SweepResults:
+def _sweep(r: _Reader, n_layers: Optional[int]) -> SweepResults:
     sweep = r.group("sweep")
     if "sweep/table" not in r.file or not isinstance(r.file["sweep/table"], h5py.Dataset):
         raise r.fail("missing dataset '/sweep/table'")
@@ -248,7 +356,7 @@ def _sweep(r: _Reader) -> SweepResults:
     for which in ("best", "recommendation"):
         name = f"sweep/test/{which}"
         if r.has(name):
-            test[which] = _study_group(r, name)
+            test[which] = _study_group(r, name, n_layers)
     return SweepResults(table=table, best_index=indices["best_index"],
                         recommendation_index=indices["recommendation_index"],
                         objective_name=str(objective) if objective is not None else None,
@@ -270,20 +378,22 @@ def load(path: str) -> Results:
         study = r.attribute(handle, "study", required=True)
         if study not in STUDIES:
             raise r.fail(f"root attribute 'study' is {study!r}, expected one of {', '.join(STUDIES)}")
+        layers = _layers(r)
+        n_layers = len(layers) or None  # per-layer counts are required when there are records
         groups: Dict[str, StudyGroup] = {}
         sweep = None
         if study == "mc":
-            groups["mc"] = _study_group(r, "mc")
+            groups["mc"] = _study_group(r, "mc", n_layers)
         elif study == "drift":
-            groups["uncompensated"] = _study_group(r, "drift/uncompensated")
+            groups["uncompensated"] = _study_group(r, "drift/uncompensated", n_layers)
             if r.has("drift/compensated"):
-                groups["compensated"] = _study_group(r, "drift/compensated")
+                groups["compensated"] = _study_group(r, "drift/compensated", n_layers)
                 a, b = groups["uncompensated"], groups["compensated"]
                 if not (np.array_equal(a.times, b.times) and np.array_equal(a.chip_index, b.chip_index)):
                     raise r.fail("'/drift/compensated' and '/drift/uncompensated' differ in times or chips")
         else:
-            sweep = _sweep(r)
+            sweep = _sweep(r, n_layers)
             for which, group in sweep.test.items():
                 groups[f"test/{which}"] = group
         return Results(path=path, study=study, root=root, groups=groups, reference=_reference(r),
-                       mapping_shapes=_mapping_shapes(r), sweep=sweep)
+                       mapping_shapes=_mapping_shapes(r), sweep=sweep, layers=layers)

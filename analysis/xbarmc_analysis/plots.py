@@ -317,3 +317,70 @@ def sweep_scatter(sweep, title: str) -> Figure:
     ax.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set_title(title)
     return fig
+
+
+@dataclasses.dataclass
+class LayerSeries:
+    """Per-layer distributions over the chips of one study group at one time."""
+    label: str                          # study group, e.g. "chips", "uncompensated"
+    spike_rate: np.ndarray              # [n_layers, n_chips] spikes / (images · T · neurons)
+    saturation: Optional[np.ndarray]    # [n_layers, n_chips] clamped / (images · T · ADCs); None: unknown
+
+
+def _value_scale(ax, values: np.ndarray) -> None:
+    """Linear unless the positive values span more than 1.5 decades; then log, or symlog
+    (linear near 0) when some values are exactly 0, so that zero and 1e-6 both show."""
+    positive = values[values > 0]
+    if positive.size == 0 or positive.max() / positive.min() <= 30.0:
+        top = float(values.max())
+        ax.set_ylim(bottom=0.0, top=1.08 * top if top > 0 else 1.0)
+        return
+    if positive.size == values.size:
+        ax.set_yscale("log")
+        return
+    linthresh = 10.0 ** np.floor(np.log10(positive.min()))
+    ax.set_yscale("symlog", linthresh=linthresh, linscale=0.4)
+    ax.set_ylim(bottom=0.0, top=10.0 ** np.ceil(np.log10(positive.max()) + 0.05))
+
+
+def layer_activity(layer_names: Sequence[str], series: Sequence[LayerSeries], title: str) -> Figure:
+    """Per layer, box plots over chips of the spike rate (left) and the ADC saturation
+    fraction (right), one box per study group side by side; saturation is left out when
+    the file lacks what it needs."""
+    with_saturation = all(s.saturation is not None for s in series)
+    fig = Figure(figsize=(11, 4.8) if with_saturation else (7.5, 4.8), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, 2 if with_saturation else 1))
+    n_layers = len(layer_names)
+    width = 0.7 / len(series)
+    panels = [(axes[0], "spike_rate", "spike rate = spikes / (images · T · neurons)")]
+    if with_saturation:
+        panels.append((axes[1], "saturation", "saturation = clamped ADC reads / (images · T · ADCs)"))
+    for ax, field, ylabel in panels:
+        for i, s in enumerate(series):
+            color = SERIES_COLORS[i % len(SERIES_COLORS)]
+            data = getattr(s, field)
+            positions = np.arange(data.shape[0]) + (i - (len(series) - 1) / 2.0) * width
+            ax.boxplot(list(data), positions=positions, widths=0.85 * width, whis=(5, 95), showmeans=True,
+                       patch_artist=True, manage_ticks=False,
+                       boxprops=dict(facecolor=color, alpha=0.45, edgecolor=color),
+                       medianprops=dict(color="black", lw=1.6), whiskerprops=dict(color=color, lw=1.2),
+                       capprops=dict(color=color, lw=1.2),
+                       meanprops=dict(marker="D", markerfacecolor="white", markeredgecolor="black", ms=5),
+                       flierprops=dict(marker=".", markerfacecolor=color, markeredgecolor=color, ms=4,
+                                       alpha=0.6))
+        _value_scale(ax, np.concatenate([getattr(s, field).ravel() for s in series]))
+        ax.set_xticks(np.arange(n_layers))
+        ax.set_xticklabels(layer_names, fontsize=8)
+        ax.set_xlim(-0.6, n_layers - 0.4)
+        ax.set_xlabel("layer (input → output)")
+        ax.set_ylabel(ylabel)
+        ax.grid(alpha=0.3, axis="y", which="both")
+    handles = [Patch(facecolor=SERIES_COLORS[i % len(SERIES_COLORS)], alpha=0.45,
+                     label=f"{s.label} ({s.spike_rate.shape[1]} chips)") for i, s in enumerate(series)]
+    handles += [Line2D([], [], color="black", lw=1.6, label="median chip"),
+                Line2D([], [], marker="D", ls="", markerfacecolor="white", markeredgecolor="black",
+                       label="mean"),
+                Line2D([], [], color="0.4", label="box p25–p75, whiskers p5–p95")]
+    axes[0].legend(handles=handles, fontsize=8, loc="best")
+    fig.suptitle(title)
+    return fig

@@ -6,6 +6,9 @@ drift: fan chart vs log time, yield over time (when specs exist), histogram/ECDF
        yield vs spec at the last time; tables per group.
 sweep: cost vs objective scatter, histogram/ECDF and yield vs spec of the test
        evaluations of best and recommendation; the best/recommended/top rows.
+Networks (files with per-layer counts) also get, per study type, the per-layer spike
+rate and ADC saturation figure at the last time and a per-layer table per group;
+one-layer files get exactly the blocks above.
 Every yield and summary value shown is the one stored in the file; values the
 analysis recomputes from the per-chip accuracies only feed a consistency check.
 """
@@ -18,7 +21,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from . import plots, stats
-from .io import Results, StudyGroup
+from .io import LayerRecord, Results, StudyGroup
 
 TOP_SWEEP_ROWS = 10
 
@@ -33,7 +36,7 @@ class FigureBlock:
 
 @dataclasses.dataclass
 class TableBlock:
-    kind: str         # "summary" | "yield" | "reference" | "sweep" (HTML class, used by tests)
+    kind: str         # "summary" | "yield" | "reference" | "sweep" | "layers" (HTML class, used by tests)
     title: str
     columns: List[str]
     rows: List[List[str]]
@@ -53,6 +56,11 @@ class Section:
 def fmt_acc(value: float) -> str:
     """Accuracies, yields and Wilson bounds: 4 decimals (0.1 pp)."""
     return "nan" if not np.isfinite(value) else f"{value:.4f}"
+
+
+def fmt_value(value: float) -> str:
+    """Physical quantities, spike rates and saturation fractions: 4 significant digits."""
+    return "nan" if not np.isfinite(value) else f"{value:.4g}"
 
 
 def fmt_time(seconds: float) -> str:
@@ -113,6 +121,34 @@ def _check(g: StudyGroup) -> List[str]:
     return problems
 
 
+def layer_saturation_fraction(g: StudyGroup, layers: Sequence[LayerRecord]) -> Optional[np.ndarray]:
+    """[n_layers, n_times, n_chips] fraction of each layer's ADC reads that were clamped:
+    layer_saturated / (n_images · T · adcs_l). None without the layer records (a sweep's
+    test groups): adcs, the conversions per step of one image, come from /mapping/layers."""
+    if not g.n_layers or len(layers) != g.n_layers:
+        return None
+    adcs = np.array([layer.adcs for layer in layers], dtype=float)[:, None, None]
+    return g.layer_saturated / (float(g.n_images) * g.timesteps * adcs)
+
+
+def _check_layers(g: StudyGroup, layers: Sequence[LayerRecord]) -> List[str]:
+    """The per-layer counts against each other and the definitions of DESIGN §2.7."""
+    if not g.n_layers:
+        return []
+    problems = []
+    if g.saturated is not None and not np.array_equal(g.layer_saturated.sum(axis=0, dtype=np.uint64),
+                                                      g.saturated.astype(np.uint64)):
+        problems.append(f"{g.path}/layer_saturated summed over layers differs from {g.path}/saturated")
+    if layers:
+        n_out = np.array([layer.n_out for layer in layers], dtype=float)[:, None, None]
+        rate = g.layer_spikes / (float(g.n_images) * g.timesteps * n_out)
+        if not np.allclose(g.layer_spike_rate, rate, rtol=1e-12, atol=0):
+            problems.append(f"{g.path}/layer_spike_rate differs from layer_spikes / (n_images · timesteps · n_out)")
+        if np.any(layer_saturation_fraction(g, layers) > 1.0):
+            problems.append(f"{g.path}/layer_saturated exceeds the layer's ADC reads (n_images · timesteps · adcs)")
+    return problems
+
+
 def _summary_table(g: StudyGroup, title: str) -> TableBlock:
     names = [s for s in ("mean", "std", "min", "p1", "p5", "p10", "p50", "max") if s in g.summary]
     columns = ["time"] + names
@@ -139,6 +175,46 @@ def _yield_table(g: StudyGroup, title: str) -> Optional[TableBlock]:
                          fmt_acc(y.wilson_low[k, s]), fmt_acc(y.wilson_high[k, s])])
     return TableBlock("yield", title, ["time", "spec", "threshold", "yield", "Wilson 95 % low",
                                        "Wilson 95 % high"], rows, g.path)
+
+
+def _spread(values: np.ndarray) -> List[str]:
+    """Mean, p5 and p95 over chips (numpy's linear percentiles, as everywhere in the report)."""
+    p5, p95 = np.percentile(values, [5, 95])
+    return [fmt_value(np.mean(values)), fmt_value(p5), fmt_value(p95)]
+
+
+LAYER_COLUMNS = ["layer", "n_in→n_out", "bias", "shared_max", "arrays × R_a×C_a", "I_fs (A)", "ρ (codes)",
+                 "r", "θ = r·ρ (codes)", "spike rate mean", "spike rate p5", "spike rate p95",
+                 "saturation mean", "saturation p5", "saturation p95"]
+
+
+def _layer_table(r: Results, g: StudyGroup, label: str) -> Optional[TableBlock]:
+    """One row per layer: its mapping and readout (/mapping/layers, /reference/layers) and, at
+    the last time, the spread over chips of its spike rate and ADC saturation fraction."""
+    if not g.n_layers:
+        return None
+    k = g.n_times - 1
+    saturation = layer_saturation_fraction(g, r.layers)
+    rows = []
+    for l in range(g.n_layers):
+        row = [str(l)]
+        if saturation is not None:
+            layer = r.layers[l]
+            row += [f"{layer.n_in}→{layer.n_out}", layer.bias_mode, fmt_value(layer.shared_max),
+                    f"{layer.arrays} × {layer.array_rows}×{layer.array_cols}", fmt_value(layer.i_fs_a),
+                    fmt_value(layer.rho), f"{layer.threshold_ratio:g}", fmt_value(layer.threshold)]
+        else:
+            row += ["—"] * 8
+        row += _spread(g.layer_spike_rate[l, k])
+        row += _spread(saturation[l, k]) if saturation is not None else ["—"] * 3
+        rows.append(row)
+    title = f"Per layer, {label}, at t = {fmt_time(g.times[k])}: mean, p5 and p95 over {g.n_chips} chips "
+    if saturation is not None:
+        title += f"({g.path}/layer_*, /mapping/layers, /reference/layers)"
+    else:
+        title += (f"({g.path}/layer_*; the file has no /mapping/layers, so mapping, read-out and saturation "
+                  "fraction are unknown)")
+    return TableBlock("layers", title, LAYER_COLUMNS, rows, g.path)
 
 
 def _reference_table(r: Results) -> Optional[TableBlock]:
@@ -175,6 +251,62 @@ CAPTION_SWEEP = (
     "front (best objective for at most that cost).")
 
 
+CAPTION_LAYERS = (
+    "Per layer (input to output, left to right), the distribution over chips at the last time, one box "
+    "per study group: the box holds the middle half of the chips, the black line is the median chip, the "
+    "diamond the mean, the whiskers reach p5 and p95, dots are the chips beyond. Left: spike rate, the "
+    "fraction of neuron-steps with a spike; near 0 a layer passes almost nothing on, near 1 it fires "
+    "every step. Right: the fraction of the layer's ADC reads clamped at full scale (a log axis when the "
+    "values span decades, linear near 0); a calibrated full scale clamps about 0.1 % of the nominal "
+    "chip's reads, so a layer far above that loses the top of its range on these chips.")
+
+
+def _layer_findings(series: Sequence[plots.LayerSeries], names: Sequence[str]) -> str:
+    """Which layer saturates most (per group), and any layer silent on its median chip."""
+    sentences = []
+    if any(s.saturation is None for s in series):
+        sentences.append("the file has no /mapping/layers, so the ADC count per layer that the saturation "
+                         "fraction needs is unknown; only spike rates are shown.")
+    for s in series:
+        who = f"{s.label}: " if len(series) > 1 else ""
+        if s.saturation is not None:
+            mean = s.saturation.mean(axis=1)
+            worst = int(np.argmax(mean))
+            if mean[worst] == 0:
+                sentences.append(f"{who}no ADC read of any layer was clamped.")
+            else:
+                p95 = np.percentile(s.saturation[worst], 95)
+                sentences.append(f"{who}layer {names[worst]} saturates most, {100 * mean[worst]:.3g} % of its "
+                                 f"ADC reads clamped on average (p95 of chips {100 * p95:.3g} %).")
+        silent = [names[l] for l in range(s.spike_rate.shape[0]) if np.median(s.spike_rate[l]) == 0]
+        if silent:
+            sentences.append(f"{who}silent on the median chip (no spike, so nothing reaches the later "
+                             f"layers): layer {', '.join(silent)}.")
+    return " ".join(sentence[0].upper() + sentence[1:] for sentence in sentences)
+
+
+def _layer_figure(r: Results, prefix: str, labelled: Sequence[Tuple[str, StudyGroup]]) -> list:
+    """The per-layer figure of the groups with per-layer counts, each at its last time."""
+    labelled = [(label, g) for label, g in labelled if g.n_layers]
+    if not labelled:
+        return []
+    series = []
+    for label, g in labelled:
+        saturation = layer_saturation_fraction(g, r.layers)
+        series.append(plots.LayerSeries(label=label, spike_rate=g.layer_spike_rate[:, -1],
+                                        saturation=None if saturation is None else saturation[:, -1]))
+    n_layers = max(g.n_layers for _, g in labelled)
+    names = [f"{l} ({r.layers[l].n_in}→{r.layers[l].n_out})" if len(r.layers) == n_layers else str(l)
+             for l in range(n_layers)]
+    last = plots.format_duration(labelled[0][1].times[-1])
+    caption = CAPTION_LAYERS + " At t = " + last + ": " + _layer_findings(series, names)
+    tick_names = [name.replace(" (", "\n(") for name in names]
+    return [_figure("layer_activity", f"{prefix}: per-layer spike rate and ADC saturation", caption,
+                    plots.layer_activity(tick_names, series,
+                                         f"{prefix}: per-layer spike rate and ADC saturation over chips "
+                                         f"at t = {last}"))]
+
+
 def _study_blocks(r: Results, prefix: str, entries: List[Tuple[str, StudyGroup, int]]) -> list:
     """Distribution and yield-vs-spec figures of (label, group, time index) entries."""
     groups = [g for _, g, _ in entries]
@@ -206,8 +338,9 @@ def _mc_blocks(r: Results) -> list:
                                                  _references(r.reference),
                                                  "mc: per-chip accuracy vs time after programming",
                                                  g.split or "")))
+    blocks += _layer_figure(r, "mc", [("chips", g)])
     tables = [_summary_table(g, "Summary per time (/mc/summary)"), _yield_table(g, "Yield (/mc/yield)"),
-              _reference_table(r)]
+              _layer_table(r, g, "chips"), _reference_table(r)]
     return blocks + [t for t in tables if t is not None]
 
 
@@ -225,11 +358,12 @@ def _drift_blocks(r: Results) -> list:
                               plots.yield_over_time(times, with_yield, "drift: yield vs time after programming")))
     last = plots.format_duration(times[-1])
     blocks += _study_blocks(r, f"drift at t = {last}", [(label, g, g.n_times - 1) for label, g in labelled])
+    blocks += _layer_figure(r, "drift", labelled)
     for label, g in labelled:
         blocks.append(_summary_table(g, f"Summary per time, {label} ({g.path}/summary)"))
-        table = _yield_table(g, f"Yield, {label} ({g.path}/yield)")
-        if table is not None:
-            blocks.append(table)
+        for table in (_yield_table(g, f"Yield, {label} ({g.path}/yield)"), _layer_table(r, g, label)):
+            if table is not None:
+                blocks.append(table)
     reference = _reference_table(r)
     return blocks + ([reference] if reference else [])
 
@@ -258,11 +392,12 @@ def _sweep_blocks(r: Results) -> list:
     labelled = [(f"test, {which}", g) for which, g in s.test.items()]
     if labelled:
         blocks += _study_blocks(r, "sweep test", [(label, g, 0) for label, g in labelled])
+        blocks += _layer_figure(r, "sweep test", labelled)
         for label, g in labelled:
             blocks.append(_summary_table(g, f"Summary, {label} ({g.path}/summary)"))
-            table = _yield_table(g, f"Yield, {label} ({g.path}/yield)")
-            if table is not None:
-                blocks.append(table)
+            for table in (_yield_table(g, f"Yield, {label} ({g.path}/yield)"), _layer_table(r, g, label)):
+                if table is not None:
+                    blocks.append(table)
             refs = [[k, fmt_acc(float(g.attrs[k]))] for k in ("float_accuracy", "nominal_accuracy") if k in g.attrs]
             if refs:
                 blocks.append(TableBlock("reference", f"References, {label}", ["quantity", "value"], refs, g.path))
@@ -278,11 +413,16 @@ def _metadata(r: Results) -> List[Tuple[str, str]]:
                      f"{g.n_images if g.n_images is not None else '?'} {g.split or ''} images{checksum}"))
     if r.mapping_shapes:
         rows.append(("mapping", ", ".join(f"{k} {'×'.join(map(str, v))}" for k, v in r.mapping_shapes.items())))
+    if r.layers:
+        shape = "→".join([str(r.layers[0].n_in)] + [str(layer.n_out) for layer in r.layers])
+        modes = ", ".join(dict.fromkeys(layer.bias_mode for layer in r.layers))
+        rows.append(("network", f"{len(r.layers)} layers {shape}, bias {modes}, "
+                                f"{sum(layer.arrays for layer in r.layers)} arrays (/mapping/layers)"))
     return rows
 
 
 def build(r: Results) -> Section:
     blocks = {"mc": _mc_blocks, "drift": _drift_blocks, "sweep": _sweep_blocks}[r.study](r)
-    warnings = [w for g in r.groups.values() for w in _check(g)]
+    warnings = [w for g in r.groups.values() for w in _check(g) + _check_layers(g, r.layers)]
     return Section(path=r.path, study=r.study, metadata=_metadata(r),
                    config_toml=str(r.root.get("config_toml", "")), warnings=warnings, blocks=blocks)

@@ -48,6 +48,10 @@ void add_device_options(CLI::App* sub, DeviceParams& d) {
   sub->add_option("--d2d-sigma", d.d2d_sigma, "chip-to-chip sigma: G *= exp(sigma*xi_chip)")
       ->group(g)
       ->capture_default_str();
+  sub->add_option("--a2a-sigma", d.a2a_sigma,
+                  "array-to-array sigma: every cell of an array *= exp(sigma*xi_array)")
+      ->group(g)
+      ->capture_default_str();
   sub->add_option("--c2c-sigma", d.c2c_sigma, "cell-to-cell sigma of the programmed conductance")
       ->group(g)
       ->capture_default_str();
@@ -123,7 +127,9 @@ void add_readout_options(CLI::App* sub, study::McConfig& c) {
   sub->add_option("--adc-bits", r.adc_bits, "ADC bits (0 = ideal)")
       ->group(g)
       ->capture_default_str();
-  sub->add_option("--full-scale", c.full_scale, "ADC full scale: calibrated, max or a current in A")
+  sub->add_option(
+         "--full-scale", c.full_scale,
+         "ADC full scale: calibrated, max, a current in A, or one per layer (comma separated)")
       ->group(g)
       ->capture_default_str();
   add_enum_option<Reset>(sub, "--reset", n.reset,
@@ -134,8 +140,18 @@ void add_readout_options(CLI::App* sub, study::McConfig& c) {
       ->group(g)
       ->capture_default_str();
   sub->add_option("--threshold-ratio", c.threshold_ratio,
-                  "threshold / code full scale, or calibrate (best of a grid on val)")
+                  "threshold / its reference, or calibrate (best of a grid on val); one value "
+                  "(the output layer's) or one per layer (comma separated)")
       ->group(g)
+      ->capture_default_str();
+  const char* a = "Arrays (DESIGN 2.7)";
+  sub->add_option("--array-rows", c.array_rows,
+                  "rows of a physical array; layers are cut into arrays (0 = each layer's own)")
+      ->group(a)
+      ->capture_default_str();
+  sub->add_option("--array-cols", c.array_cols,
+                  "columns of a physical array, even: two per output (0 = each layer's own)")
+      ->group(a)
       ->capture_default_str();
 }
 

@@ -55,19 +55,13 @@ void NetworkRunner::read_chip(const NetworkChip& chip, double t_s, NetworkChipSc
     read_array_at(in_, net_, chip, static_cast<int>(ai), t_s, scratch, read);
     ArrayRows& out = arrays[ai];
     out.gain = read.gain;
-    // Analog inputs: plain rows at a stride of 8 (simd::AccumulateDenseFn squares them);
-    // spikes: [a | a2] when noisy, else a, padded to 16 (simd::AccumulateListFn).
-    const bool dense = dense_first_ && a.layer == 0;
-    const bool packed = !dense && net_.noisy;
-    out.row_floats = dense ? round_up(a.cols, 8) : round_up(packed ? 2 * a.cols : a.cols, 16);
+    // The read matrix a, rows padded with zeros to a multiple of 16 floats: what both
+    // simd::AccumulateListFn (spikes) and simd::AccumulateDenseFn (analog) read.
+    out.row_floats = round_up(a.cols, 16);
     out.rows.assign(static_cast<std::size_t>(a.rows) * out.row_floats, 0.0f);
     for (int i = 0; i < a.rows; ++i) {
       const float* src = read.a.data() + static_cast<std::size_t>(i) * a.cols;
-      float* dst = out.rows.data() + static_cast<std::size_t>(i) * out.row_floats;
-      for (int c = 0; c < a.cols; ++c) {
-        dst[c] = src[c];
-        if (packed) dst[a.cols + c] = src[c] * src[c];
-      }
+      std::copy(src, src + a.cols, out.rows.data() + static_cast<std::size_t>(i) * out.row_floats);
     }
   }
 }
@@ -182,7 +176,7 @@ void NetworkRunner::read_array(const ArrayRows& m, const ArrayPlacement& a,
   w.z.assign(static_cast<std::size_t>(span + 4 + kSlack), 0.0f);
   w.list.resize(static_cast<std::size_t>(a.rows));
   float* current = w.acc.data();
-  float* square = dense ? current + m.row_floats : current + a.cols;
+  float* square = current + m.row_floats;
   std::uint64_t saturated = 0;
   for (int g = 0; g < n; ++g) {
     const int image = begin + g;
@@ -217,7 +211,8 @@ void NetworkRunner::read_array(const ArrayRows& m, const ArrayPlacement& a,
                 word * 64 + __builtin_ctzll(bits) - a.row_begin;
           }
         }
-        k_.accumulate_list(m.rows.data(), m.row_floats, w.list.data(), count, current);
+        k_.accumulate_list(m.rows.data(), m.row_floats, w.list.data(), count, current,
+                           net_.noisy ? square : nullptr);
       }
       const float* z = nullptr;
       if (net_.noisy) {

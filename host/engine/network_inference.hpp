@@ -1,7 +1,6 @@
 // The CPU engine's fast path for networks on chips of many arrays (DESIGN §2.7): the
 // reference engine's arithmetic, scheduled for speed. Per chip and time every array's
-// read matrix is laid out as packed rows [a | a2] (or a alone without read noise; plain
-// stride rows for the analog inputs of direct encoding). Images run in groups: for each
+// read matrix is kept as rows padded to 16 floats. Images run in groups: for each
 // layer, each array of it reads the group's images step by step — active rows summed
 // from a list (simd::AccumulateListFn), read noise, ADCs, partial sums into the digital
 // diffs — while its rows stay in cache; then the layer's neurons run every step and
@@ -28,7 +27,7 @@ struct NetworkTally {
 
 // One array's read matrix in the layout the fast path reads.
 struct ArrayRows {
-  std::vector<float> rows;  // [array rows × row_floats]
+  std::vector<float> rows;  // [array rows × row_floats], a = read_matrix_entry, zero padded
   int row_floats = 0;
   float gain = 1.0f;
 };

@@ -109,7 +109,8 @@ StudyInputs make_synthetic_network(const SyntheticNetworkSpec& spec) {
   const Stream feature_stream = make_stream(spec.seed, Purpose::kInitialisation, 0x5158u);
   in.features.resize(static_cast<std::size_t>(spec.n_images) * spec.n_in);
   for (std::size_t q = 0; q < in.features.size(); ++q) {
-    in.features[q] = uniform_float(stream_word(feature_stream, static_cast<std::uint32_t>(q)));
+    in.features[q] = static_cast<float>(spec.feature_max) *
+                     uniform_float(stream_word(feature_stream, static_cast<std::uint32_t>(q)));
   }
   in.labels.resize(static_cast<std::size_t>(spec.n_images));
   in.image_ids.resize(in.labels.size());

@@ -43,6 +43,7 @@ struct SyntheticNetworkSpec {
   bool bias = false;
   bool bias_row = false;
   int array_rows = 0, array_cols = 0;
+  double feature_max = 1.0;  // features uniform in [0, feature_max)
   std::uint64_t seed = 1;
 };
 StudyInputs make_synthetic_network(const SyntheticNetworkSpec& spec);

@@ -30,6 +30,7 @@ void require_probability(const char* option, double v) {
 
 void validate_device(const DeviceParams& p) {
   require_non_negative("--d2d-sigma", p.d2d_sigma);
+  require_non_negative("--a2a-sigma", p.a2a_sigma);
   require_non_negative("--c2c-sigma", p.c2c_sigma);
   require_probability("--p-stuck-on", p.p_stuck_on);
   require_probability("--p-stuck-off", p.p_stuck_off);

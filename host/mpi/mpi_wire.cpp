@@ -85,6 +85,8 @@ void each_field(Config& c, Visit&& visit) {
   visit(c.neuron);
   visit(c.full_scale);
   visit(c.threshold_ratio);
+  visit(c.array_rows);
+  visit(c.array_cols);
   visit(c.out_path);
   visit(c.threads);
   visit(c.backend);

@@ -78,17 +78,34 @@ const char* const kDerivedDatasets[] = {"mc/times",
                                         "reference/nominal_accuracy",
                                         "reference/threshold_ratio",
                                         "reference/threshold",
-                                        "reference/i_fs_a",
-                                        "mapping/g_target",
-                                        "mapping/levels_pos",
+                                        "reference/i_fs_a"};
+// The one-layer chip's mapping; a network's is its NetworkRecord.
+const char* const kMappingDatasets[] = {"mapping/g_target", "mapping/levels_pos",
                                         "mapping/levels_neg"};
+
+// Every derived dataset of a shard file (which is known to be an mc results file).
+std::vector<std::string> derived_datasets(const h5::File& f) {
+  std::vector<std::string> names(std::begin(kDerivedDatasets), std::end(kDerivedDatasets));
+  const NetworkRecord network = read_network_record(f);
+  if (network.empty()) {
+    names.insert(names.end(), std::begin(kMappingDatasets), std::end(kMappingDatasets));
+  } else {
+    const std::vector<std::string> more = network_record_datasets(network);
+    names.insert(names.end(), more.begin(), more.end());
+  }
+  return names;
+}
 
 void check_same_derived(const ShardInfo& a, const ShardInfo& b) {
   if (a.n_images != b.n_images || a.n_times != b.n_times) {
     throw UserError(a.path + " and " + b.path + " differ in their number of images or times");
   }
   const h5::File fa = h5::File::open(a.path), fb = h5::File::open(b.path);
-  for (const char* name : kDerivedDatasets) {
+  const std::vector<std::string> names = derived_datasets(fa);
+  if (names != derived_datasets(fb)) {
+    throw UserError(a.path + " and " + b.path + " hold different networks");
+  }
+  for (const std::string& name : names) {
     const h5::Array<double> va = fa.read<double>(name), vb = fb.read<double>(name);
     if (va.shape != vb.shape || va.data != vb.data) {
       throw UserError(a.path + " and " + b.path + " differ in /" + name +
@@ -132,8 +149,7 @@ ResultsHeader merged_header(const std::vector<ShardInfo>& shards, const std::str
       " shards (their provenance: /merge)\n" +
       with_value(with_value(s0.config_toml, "chips-to", to), "out", "\"" + out_path + "\"");
 
-  const h5::Group mc = f.open_group("mc"), ref = f.open_group("reference"),
-                  map = f.open_group("mapping");
+  const h5::Group mc = f.open_group("mc"), ref = f.open_group("reference");
   h.times_s = mc.read<double>("times").data;
   h.n_images = s0.n_images;
   h.split = mc.string_attribute("split");
@@ -146,6 +162,12 @@ ResultsHeader merged_header(const std::vector<ShardInfo>& shards, const std::str
   h.threshold_ratio = scalar("threshold_ratio");
   h.threshold = scalar("threshold");
   h.i_fs_a = scalar("i_fs_a");
+  h.network = read_network_record(f);
+  if (!h.network.empty()) {
+    h.timesteps = static_cast<int>(mc.int_attribute("timesteps"));
+    return h;
+  }
+  const h5::Group map = f.open_group("mapping");
   const h5::Array<std::int32_t> lp = map.read<std::int32_t>("levels_pos");
   if (lp.shape.size() != 2) throw UserError(s0.path + ": /mapping/levels_pos is not a matrix");
   h.n_in = static_cast<int>(lp.shape[0]);
@@ -206,6 +228,10 @@ void append_shard(const ShardInfo& s, ResultsFile& rf) {
   }
   b.no_spike = mc.read<std::uint32_t>("no_spike").data;
   b.saturated = mc.read<std::uint64_t>("saturated").data;
+  if (mc.exists("layer_saturated")) {
+    b.layer_saturated = mc.read<std::uint64_t>("layer_saturated").data;
+    b.layer_spikes = mc.read<std::uint64_t>("layer_spikes").data;
+  }
   rf.append(b);
 }
 
@@ -277,10 +303,23 @@ ShardInfo read_shard(const std::string& path) {
   if (mc.open_dataset("yield/threshold").shape() != h5::Shape{n_specs}) {
     throw UserError(path + ": /mc/yield/threshold does not have one entry per spec");
   }
-  const h5::Shape lp = f.open_dataset("mapping/levels_pos").shape();
-  if (lp.size() != 2 || f.open_dataset("mapping/levels_neg").shape() != lp ||
-      f.open_dataset("mapping/g_target").shape() != h5::Shape{lp[0], 2 * lp[1]}) {
-    throw UserError(path + ": /mapping datasets have inconsistent shapes");
+  const NetworkRecord network = read_network_record(f);
+  if (network.empty()) {
+    const h5::Shape lp = f.open_dataset("mapping/levels_pos").shape();
+    if (lp.size() != 2 || f.open_dataset("mapping/levels_neg").shape() != lp ||
+        f.open_dataset("mapping/g_target").shape() != h5::Shape{lp[0], 2 * lp[1]}) {
+      throw UserError(path + ": /mapping datasets have inconsistent shapes");
+    }
+  } else {
+    const h5::Shape per_layer = {network.layers.size(), shape[0], shape[1]};
+    for (const char* name : {"layer_saturated", "layer_spikes", "layer_spike_rate"}) {
+      if (mc.open_dataset(name).shape() != per_layer) {
+        throw UserError(path + ": /mc/" + name + " is not [n_layers × n_times × n_chips]");
+      }
+    }
+    if (!mc.has_attribute("timesteps") || mc.int_attribute("timesteps") < 1) {
+      throw UserError(path + ": /mc has no valid timesteps attribute");
+    }
   }
   for (const char* name : kDerivedDatasets) {
     if (name[0] == 'r' && f.open_dataset(name).shape() != h5::Shape{}) {

@@ -9,6 +9,7 @@
 
 #include "common/errors.hpp"
 #include "common/text_diff.hpp"
+#include "results/written_data.hpp"
 #include "stats/checksum.hpp"
 
 namespace xbarmc::study {
@@ -26,36 +27,6 @@ template <class T>
 std::vector<T> checked_batch(const std::vector<T>& batch, std::size_t n_times, std::size_t n) {
   if (batch.size() != n_times * n) throw InternalError("engine returned a batch of the wrong size");
   return batch;
-}
-
-// Reads a dataset that xbarmc wrote whole (contiguous). Its shape is checked against
-// the bytes the file stores for it first: a corrupt header cannot make the reader
-// allocate more than the file holds, and the message is one line naming the dataset.
-std::vector<double> read_written(const h5::Group& g, const std::string& name) {
-  const h5::Dataset d = g.open_dataset(name);
-  const h5::Handle type(H5Dget_type(d.id()));
-  const std::size_t item = type.valid() ? H5Tget_size(type.get()) : 0;
-  // The layout's storage size comes from the (possibly corrupt) header: bound it by
-  // the file's real size too.
-  const h5::Handle file(H5Iget_file_id(d.id()));
-  hsize_t file_bytes = 0;
-  if (!file.valid() || H5Fget_filesize(file.get(), &file_bytes) < 0) file_bytes = 0;
-  const hsize_t stored = std::min<hsize_t>(H5Dget_storage_size(d.id()), file_bytes);
-  const std::size_t limit = item == 0 ? 0 : static_cast<std::size_t>(stored) / item;
-  std::size_t n = 1;
-  for (const std::size_t dim : d.shape()) {
-    n = (dim != 0 && n > limit / dim) ? limit + 1 : n * dim;  // no overflow of the product
-  }
-  if (n > limit) throw UserError(d.file_name() + ": " + d.path() + " is truncated or corrupt");
-  return d.read<double>().data;
-}
-
-double read_written_scalar(const h5::Group& g, const std::string& name) {
-  const std::vector<double> v = read_written(g, name);
-  if (v.size() != 1) {
-    throw UserError(g.file_name() + ": " + g.path() + "/" + name + " is not one number");
-  }
-  return v[0];
 }
 
 }  // namespace
@@ -106,11 +77,23 @@ ResultsFile ResultsFile::create(const std::string& out_path, const ResultsHeader
   write_scalar(ref, "threshold", h.threshold);
   write_scalar(ref, "i_fs_a", h.i_fs_a);
 
-  const auto n_in = static_cast<std::size_t>(h.n_in), n_out = static_cast<std::size_t>(h.n_out);
-  const h5::Group map = f.create_group("mapping");
-  map.write<double>("g_target", {n_in, 2 * n_out}, h.g_target_s);
-  map.write<std::int32_t>("levels_pos", {n_in, n_out}, h.levels_pos);
-  map.write<std::int32_t>("levels_neg", {n_in, n_out}, h.levels_neg);
+  if (h.network.empty()) {
+    const auto n_in = static_cast<std::size_t>(h.n_in), n_out = static_cast<std::size_t>(h.n_out);
+    const h5::Group map = f.create_group("mapping");
+    map.write<double>("g_target", {n_in, 2 * n_out}, h.g_target_s);
+    map.write<std::int32_t>("levels_pos", {n_in, n_out}, h.levels_pos);
+    map.write<std::int32_t>("levels_neg", {n_in, n_out}, h.levels_neg);
+  } else {
+    // Per layer and per chip and time (DESIGN §2.7): ADC saturation and neuron spikes,
+    // and the spike rate spikes / (images · T · n_l).
+    write_network_record(f, h.network);
+    mc.set_attribute("timesteps", static_cast<std::int64_t>(h.timesteps));
+    const h5::Shape per_layer = {h.network.layers.size(), n_times,
+                                 static_cast<std::size_t>(h.n_chips)};
+    mc.create_dataset<std::uint64_t>("layer_saturated", per_layer);
+    mc.create_dataset<std::uint64_t>("layer_spikes", per_layer);
+    mc.create_dataset<double>("layer_spike_rate", per_layer);
+  }
 
   f.set_attribute(kChipsDone, std::int64_t{0});
   if (H5Fflush(f.id(), H5F_SCOPE_GLOBAL) < 0) throw UserError("cannot write " + partial);
@@ -159,6 +142,18 @@ void ResultsFile::load_layout() {
   refs_.nominal_accuracy = read_written_scalar(ref, "nominal_accuracy");
   readout_.i_fs_a = read_written_scalar(ref, "i_fs_a");
   readout_.threshold = read_written_scalar(ref, "threshold");
+  network_ = read_network_record(file_);
+  if (!network_.empty()) {
+    timesteps_ = static_cast<int>(mc.int_attribute("timesteps"));
+    const h5::Shape want = {network_.layers.size(), n_times_, static_cast<std::size_t>(n_chips_)};
+    for (const char* name : {"layer_saturated", "layer_spikes", "layer_spike_rate"}) {
+      if (mc.open_dataset(name).shape() != want) {
+        throw UserError(file_.file_name() + ": /mc/" + name +
+                        " is not [n_layers × n_times × n_chips]");
+      }
+    }
+    if (timesteps_ < 1) throw UserError(file_.file_name() + ": /mc timesteps is not positive");
+  }
 }
 
 void ResultsFile::append(const ChipBatchResult& b) {
@@ -184,6 +179,22 @@ void ResultsFile::append(const ChipBatchResult& b) {
       .write_block(offset, count, checked_batch(b.no_spike, n_times_, n).data());
   mc.open_dataset("saturated")
       .write_block(offset, count, checked_batch(b.saturated, n_times_, n).data());
+  if (!network_.empty()) {
+    const std::size_t n_layers = network_.layers.size();
+    const h5::Shape layer_offset = {0, 0, offset[1]}, layer_count = {n_layers, n_times_, n};
+    const std::vector<std::uint64_t> spikes = checked_batch(b.layer_spikes, n_layers * n_times_, n);
+    std::vector<double> rate(spikes.size());
+    for (std::size_t i = 0; i < rate.size(); ++i) {
+      const double per_chip =
+          static_cast<double>(n_images_) * timesteps_ * network_.layers[i / (n_times_ * n)].n_out;
+      rate[i] = static_cast<double>(spikes[i]) / per_chip;
+    }
+    mc.open_dataset("layer_saturated")
+        .write_block(layer_offset, layer_count,
+                     checked_batch(b.layer_saturated, n_layers * n_times_, n).data());
+    mc.open_dataset("layer_spikes").write_block(layer_offset, layer_count, spikes.data());
+    mc.open_dataset("layer_spike_rate").write_block(layer_offset, layer_count, rate.data());
+  }
   // Data first, then the count that makes it part of the study, then to disk.
   if (H5Fflush(file_.id(), H5F_SCOPE_GLOBAL) < 0)
     throw UserError("cannot write " + file_.file_name());

@@ -12,6 +12,7 @@
 
 #include "engine/engine.hpp"
 #include "io/h5.hpp"
+#include "results/network_record.hpp"
 #include "stats/outcome.hpp"
 #include "stats/yield_spec.hpp"
 
@@ -37,8 +38,11 @@ struct ResultsHeader {
   std::vector<std::string> yield_specs;
   std::vector<double> yield_thresholds;
   int n_in = 0, n_out = 0;
+  // The seed's one-layer chip: its mapping. A network has `network` instead.
   std::vector<double> g_target_s;                    // [n_in × 2·n_out]
   std::vector<std::int32_t> levels_pos, levels_neg;  // [n_in × n_out]
+  NetworkRecord network;  // networks on many arrays (DESIGN §2.7); empty otherwise
+  int timesteps = 0;      // T, for the per-layer spike rates of a network
 };
 
 // The resolved readout stored in /reference, reused when a study is resumed.
@@ -65,6 +69,8 @@ class ResultsFile {
   const std::vector<double>& times_s() const { return times_s_; }
   const ReferenceAccuracies& references() const { return refs_; }
   const ResultsReadout& readout() const { return readout_; }
+  // The network's layers (resolved readout per layer); empty for the one-layer chip.
+  const NetworkRecord& network() const { return network_; }
   // The open file, for a caller that adds its own groups before finish() (xbarmc merge).
   const h5::File& file() const { return file_; }
 
@@ -91,6 +97,8 @@ class ResultsFile {
   std::vector<double> times_s_;
   ReferenceAccuracies refs_;
   ResultsReadout readout_;
+  NetworkRecord network_;
+  int timesteps_ = 0;
 };
 
 }  // namespace xbarmc::study

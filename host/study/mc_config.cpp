@@ -102,6 +102,11 @@ std::string study_toml(const McConfig& c, const std::string& model_checksum) {
     << "reset = " << quoted(reset_name(n.reset)) << "\n"
     << "leak = " << round_trip_text(n.leak) << "\n"
     << "threshold-ratio = " << quoted(c.threshold_ratio) << "\n";
+  // Settings newer than the one-layer chip's, written only when they are not the
+  // default, so that a study of today keeps the key it had (and resumes its files).
+  if (d.a2a_sigma != 0.0) t << "a2a-sigma = " << round_trip_text(d.a2a_sigma) << "\n";
+  if (c.array_rows != 0) t << "array-rows = " << c.array_rows << "\n";
+  if (c.array_cols != 0) t << "array-cols = " << c.array_cols << "\n";
   return t.str();
 }
 
@@ -138,6 +143,14 @@ void validate_study_settings(const McConfig& c) {
   }
   if (c.threads < 0) throw UserError("--threads " + std::to_string(c.threads) + ": must be ≥ 0");
   if (c.yield_specs.empty()) throw UserError("--yield-spec is empty: give at least one spec");
+  if (c.array_rows < 0) {
+    throw UserError("--array-rows " + std::to_string(c.array_rows) +
+                    ": must be >= 1 (0 = each layer's own size)");
+  }
+  if (c.array_cols < 0 || c.array_cols == 1 || c.array_cols % 2 != 0) {
+    throw UserError("--array-cols " + std::to_string(c.array_cols) +
+                    ": must be even and >= 2, two columns per output (0 = each layer's own size)");
+  }
   parse_yield_specs(c.yield_specs);
 }
 

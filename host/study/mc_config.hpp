@@ -31,8 +31,11 @@ struct McConfig {
   DeviceParams device;
   ReadoutParams readout;                      // i_fs_a comes from full_scale
   NeuronParams neuron;                        // threshold comes from threshold_ratio
-  std::string full_scale = "calibrated";      // calibrated | max | <amperes>
-  std::string threshold_ratio = "calibrate";  // calibrate | <ratio>
+  std::string full_scale = "calibrated";      // calibrated | max | <amperes>[,<amperes>…]
+  std::string threshold_ratio = "calibrate";  // calibrate | <ratio>[,<ratio>…]
+  // Networks on chips of many arrays (DESIGN §2.7): R_a × C_a, 0 = each layer's size.
+  int array_rows = 0;
+  int array_cols = 0;
 
   // How it is run: these settings never change the results (DESIGN §4).
   std::string out_path;

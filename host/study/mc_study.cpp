@@ -40,9 +40,8 @@ void validate_settings(const McConfig& c) {
   n.threshold = 1.0;  // resolved later; only the other fields are checked here
   validate_neuron(n);
   validate_times(c.times_s);
-  double unused = 0.0;
-  parse_full_scale(c.full_scale, &unused);
-  parse_threshold_ratio(c.threshold_ratio, &unused);
+  parse_full_scale(c.full_scale);
+  parse_threshold_ratio(c.threshold_ratio);
   parse_backend(c.backend);
   if (c.seed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
     throw UserError("--seed " + std::to_string(c.seed) + ": must be below 2^63");
@@ -63,8 +62,13 @@ void validate_settings(const McConfig& c) {
 void resolve_readout(const McConfig& c, const StudyInputs& val_inputs, StudyInputs& in, int threads,
                      double* ratio_out) {
   StudyInputs val = val_inputs;
-  double fixed = 0.0;
-  switch (parse_full_scale(c.full_scale, &fixed)) {
+  const FullScaleChoice fs = parse_full_scale(c.full_scale);
+  const ThresholdChoice th = parse_threshold_ratio(c.threshold_ratio);
+  if (fs.fixed_a.size() > 1 || th.ratios.size() > 1) {
+    throw UserError(std::string(fs.fixed_a.size() > 1 ? "--full-scale" : "--threshold-ratio") +
+                    ": several values for a model of one layer (give one)");
+  }
+  switch (fs.mode) {
     case FullScaleMode::kCalibrated:
       val.readout.i_fs_a = calibrated_full_scale(val);
       break;
@@ -72,11 +76,12 @@ void resolve_readout(const McConfig& c, const StudyInputs& val_inputs, StudyInpu
       val.readout.i_fs_a = max_full_scale(val);
       break;
     case FullScaleMode::kFixed:
-      val.readout.i_fs_a = fixed;
+      val.readout.i_fs_a = fs.fixed_a[0];
       break;
   }
   double ratio = 0.0;
-  if (parse_threshold_ratio(c.threshold_ratio, &ratio)) {
+  if (!th.ratios.empty()) {
+    ratio = th.ratios[0];
     val.neuron.threshold = ratio * threshold_reference(val.readout);
   } else {
     const ThresholdCalibration cal =

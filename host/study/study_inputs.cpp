@@ -87,21 +87,50 @@ double linear_accuracy(const MatrixD& w, const SplitData& split) {
   return accuracy(we, set);
 }
 
-FullScaleMode parse_full_scale(const std::string& text, double* amperes) {
-  if (text == "calibrated") return FullScaleMode::kCalibrated;
-  if (text == "max") return FullScaleMode::kMax;
-  if (!parse_positive(text, amperes)) {
-    throw UserError("--full-scale '" + text + "': expected calibrated, max or a current in A > 0");
+namespace {
+
+// Comma-separated positive numbers; false when any is not one.
+bool parse_positive_list(const std::string& text, std::vector<double>* out) {
+  out->clear();
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', at);
+    double v = 0.0;
+    if (!parse_positive(
+            text.substr(at, comma == std::string::npos ? std::string::npos : comma - at), &v)) {
+      return false;
+    }
+    out->push_back(v);
+    if (comma == std::string::npos) return true;
+    at = comma + 1;
   }
-  return FullScaleMode::kFixed;
 }
 
-bool parse_threshold_ratio(const std::string& text, double* ratio) {
-  if (text == "calibrate") return false;
-  if (!parse_positive(text, ratio)) {
-    throw UserError("--threshold-ratio '" + text + "': expected calibrate or a ratio > 0");
+}  // namespace
+
+FullScaleChoice parse_full_scale(const std::string& text) {
+  FullScaleChoice c;
+  if (text == "calibrated") return c;
+  if (text == "max") {
+    c.mode = FullScaleMode::kMax;
+    return c;
   }
-  return true;
+  c.mode = FullScaleMode::kFixed;
+  if (!parse_positive_list(text, &c.fixed_a)) {
+    throw UserError("--full-scale '" + text +
+                    "': expected calibrated, max, or currents in A > 0 (one, or one per layer)");
+  }
+  return c;
+}
+
+ThresholdChoice parse_threshold_ratio(const std::string& text) {
+  ThresholdChoice c;
+  if (text == "calibrate") return c;
+  if (!parse_positive_list(text, &c.ratios)) {
+    throw UserError("--threshold-ratio '" + text +
+                    "': expected calibrate, or ratios > 0 (one, or one per layer)");
+  }
+  return c;
 }
 
 }  // namespace xbarmc::study

@@ -10,6 +10,7 @@
 #include "common/matrix.hpp"
 #include "data/dataset.hpp"
 #include "engine/engine.hpp"
+#include "engine/network_calibration.hpp"
 #include "study/mc_config.hpp"
 #include "train/model.hpp"
 
@@ -37,10 +38,10 @@ StudyInputs make_study_inputs(const Model& model, const SplitData& split, const 
 // Fraction of `split` whose argmax(W·x) (ties to the lower class) is the label.
 double linear_accuracy(const MatrixD& w, const SplitData& split);
 
-// --full-scale: "calibrated", "max" or a current in A (> 0); --threshold-ratio:
-// "calibrate" or a ratio (> 0). Throw UserError naming the value.
-enum class FullScaleMode { kCalibrated, kMax, kFixed };
-FullScaleMode parse_full_scale(const std::string& text, double* amperes);
-bool parse_threshold_ratio(const std::string& text, double* ratio);  // false: calibrate
+// --full-scale: "calibrated", "max" or currents in A (> 0), one or one per layer, comma
+// separated; --threshold-ratio: "calibrate" or ratios (> 0), one (the output layer's)
+// or one per layer. Throw UserError naming the value.
+FullScaleChoice parse_full_scale(const std::string& text);
+ThresholdChoice parse_threshold_ratio(const std::string& text);
 
 }  // namespace xbarmc::study

@@ -123,8 +123,7 @@ void validate_sweep_config(const SweepConfig& c) {
   NeuronParams n = c.base.neuron;
   n.threshold = 1.0;  // calibrated per combination
   validate_neuron(n);
-  double unused = 0.0;
-  parse_full_scale(c.base.full_scale, &unused);
+  parse_full_scale(c.base.full_scale);
   parse_backend(c.base.backend);
   namespace fs = std::filesystem;
   const fs::path parent = fs::path(c.out_path).parent_path();

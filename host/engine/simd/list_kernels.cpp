@@ -11,11 +11,18 @@
 
 namespace xbarmc::simd {
 
-void accumulate_list_scalar(const float* rows, int row_floats, const int* list, int n, float* out) {
-  for (int c = 0; c < row_floats; ++c) out[c] = 0.0f;
+void accumulate_list_scalar(const float* a, int row_floats, const int* list, int n, float* current,
+                            float* square) {
+  for (int c = 0; c < row_floats; ++c) current[c] = 0.0f;
+  if (square) {
+    for (int c = 0; c < row_floats; ++c) square[c] = 0.0f;
+  }
   for (int k = 0; k < n; ++k) {
-    const float* row = rows + static_cast<std::size_t>(list[k]) * row_floats;
-    for (int c = 0; c < row_floats; ++c) out[c] += row[c];
+    const float* row = a + static_cast<std::size_t>(list[k]) * row_floats;
+    for (int c = 0; c < row_floats; ++c) current[c] += row[c];
+    if (square) {
+      for (int c = 0; c < row_floats; ++c) square[c] += row[c] * row[c];
+    }
   }
 }
 
@@ -25,85 +32,77 @@ namespace {
 #define XBARMC_LIST_AVX2 __attribute__((target("avx2")))
 #define XBARMC_LIST_AVX512 __attribute__((target("avx512f,avx2")))
 
-// NV vectors of one chunk of columns, every row of the list into registers.
-template <int NV>
-XBARMC_LIST_AVX2 void list_chunk_avx2(const float* rows, int row_floats, const int* list, int n,
-                                      float* out) {
-  __m256 acc[NV];
-  for (int v = 0; v < NV; ++v) acc[v] = _mm256_setzero_ps();
+// One chunk of NV vectors of columns, every row of the list into registers; kSquare
+// also sums the squares (NV more registers).
+template <int NV, bool kSquare>
+XBARMC_LIST_AVX2 void chunk_avx2(const float* a, int row_floats, const int* list, int n,
+                                 float* current, float* square) {
+  __m256 acc[NV], sq[NV];
+  for (int v = 0; v < NV; ++v) acc[v] = sq[v] = _mm256_setzero_ps();
   for (int k = 0; k < n; ++k) {
-    const float* row = rows + static_cast<std::size_t>(list[k]) * row_floats;
-    for (int v = 0; v < NV; ++v) acc[v] = _mm256_add_ps(acc[v], _mm256_loadu_ps(row + 8 * v));
+    const float* row = a + static_cast<std::size_t>(list[k]) * row_floats;
+    for (int v = 0; v < NV; ++v) {
+      const __m256 x = _mm256_loadu_ps(row + 8 * v);
+      acc[v] = _mm256_add_ps(acc[v], x);
+      if (kSquare) sq[v] = _mm256_add_ps(sq[v], _mm256_mul_ps(x, x));
+    }
   }
-  for (int v = 0; v < NV; ++v) _mm256_storeu_ps(out + 8 * v, acc[v]);
+  for (int v = 0; v < NV; ++v) {
+    _mm256_storeu_ps(current + 8 * v, acc[v]);
+    if (kSquare) _mm256_storeu_ps(square + 8 * v, sq[v]);
+  }
 }
 
-template <int NV>
-XBARMC_LIST_AVX512 void list_chunk_avx512(const float* rows, int row_floats, const int* list, int n,
-                                          float* out) {
-  __m512 acc[NV];
-  for (int v = 0; v < NV; ++v) acc[v] = _mm512_setzero_ps();
+template <int NV, bool kSquare>
+XBARMC_LIST_AVX512 void chunk_avx512(const float* a, int row_floats, const int* list, int n,
+                                     float* current, float* square) {
+  __m512 acc[NV], sq[NV];
+  for (int v = 0; v < NV; ++v) acc[v] = sq[v] = _mm512_setzero_ps();
   for (int k = 0; k < n; ++k) {
-    const float* row = rows + static_cast<std::size_t>(list[k]) * row_floats;
-    for (int v = 0; v < NV; ++v) acc[v] = _mm512_add_ps(acc[v], _mm512_loadu_ps(row + 16 * v));
+    const float* row = a + static_cast<std::size_t>(list[k]) * row_floats;
+    for (int v = 0; v < NV; ++v) {
+      const __m512 x = _mm512_loadu_ps(row + 16 * v);
+      acc[v] = _mm512_add_ps(acc[v], x);
+      if (kSquare) sq[v] = _mm512_add_ps(sq[v], _mm512_mul_ps(x, x));
+    }
   }
-  for (int v = 0; v < NV; ++v) _mm512_storeu_ps(out + 16 * v, acc[v]);
-}
-
-using ChunkFn = void (*)(const float*, int, const int*, int, float*);
-
-// Chunks of up to kMax vectors of `lanes` floats; chunk functions by vector count.
-template <int kLanes, int kMax>
-void accumulate_chunks(const ChunkFn* by_count, const float* rows, int row_floats, const int* list,
-                       int n, float* out) {
-  for (int c0 = 0; c0 < row_floats; c0 += kLanes * kMax) {
-    const int vectors = std::min(kMax, (row_floats - c0) / kLanes);
-    by_count[vectors](rows + c0, row_floats, list, n, out + c0);
+  for (int v = 0; v < NV; ++v) {
+    _mm512_storeu_ps(current + 16 * v, acc[v]);
+    if (kSquare) _mm512_storeu_ps(square + 16 * v, sq[v]);
   }
 }
 
-const ChunkFn kAvx2Chunks[17] = {nullptr,
-                                 list_chunk_avx2<1>,
-                                 list_chunk_avx2<2>,
-                                 list_chunk_avx2<3>,
-                                 list_chunk_avx2<4>,
-                                 list_chunk_avx2<5>,
-                                 list_chunk_avx2<6>,
-                                 list_chunk_avx2<7>,
-                                 list_chunk_avx2<8>,
-                                 list_chunk_avx2<9>,
-                                 list_chunk_avx2<10>,
-                                 list_chunk_avx2<11>,
-                                 list_chunk_avx2<12>,
-                                 list_chunk_avx2<13>,
-                                 list_chunk_avx2<14>,
-                                 list_chunk_avx2<15>,
-                                 list_chunk_avx2<16>};
-const ChunkFn kAvx512Chunks[17] = {nullptr,
-                                   list_chunk_avx512<1>,
-                                   list_chunk_avx512<2>,
-                                   list_chunk_avx512<3>,
-                                   list_chunk_avx512<4>,
-                                   list_chunk_avx512<5>,
-                                   list_chunk_avx512<6>,
-                                   list_chunk_avx512<7>,
-                                   list_chunk_avx512<8>,
-                                   list_chunk_avx512<9>,
-                                   list_chunk_avx512<10>,
-                                   list_chunk_avx512<11>,
-                                   list_chunk_avx512<12>,
-                                   list_chunk_avx512<13>,
-                                   list_chunk_avx512<14>,
-                                   list_chunk_avx512<15>,
-                                   list_chunk_avx512<16>};
+using ChunkFn = void (*)(const float*, int, const int*, int, float*, float*);
 
-void accumulate_list_avx2_impl(const float* rows, int row_floats, const int* list, int n,
-                               float* out) {
-  accumulate_chunks<8, 16>(kAvx2Chunks, rows, row_floats, list, n, out);
+// Chunk functions by vector count 1..8 (index 0 unused), without and with squares.
+#define XBARMC_CHUNKS(fn, sq)                                                             \
+  {                                                                                       \
+    nullptr, fn<1, sq>, fn<2, sq>, fn<3, sq>, fn<4, sq>, fn<5, sq>, fn<6, sq>, fn<7, sq>, \
+        fn<8, sq>                                                                         \
+  }
+const ChunkFn kAvx2[2][9] = {XBARMC_CHUNKS(chunk_avx2, false), XBARMC_CHUNKS(chunk_avx2, true)};
+const ChunkFn kAvx512[2][9] = {XBARMC_CHUNKS(chunk_avx512, false),
+                               XBARMC_CHUNKS(chunk_avx512, true)};
+#undef XBARMC_CHUNKS
+
+// Column chunks of up to 8 vectors of kLanes floats (16 accumulators with the squares).
+template <int kLanes>
+void accumulate_chunks(const ChunkFn (&table)[2][9], const float* a, int row_floats,
+                       const int* list, int n, float* current, float* square) {
+  const ChunkFn* fns = table[square ? 1 : 0];
+  for (int c0 = 0; c0 < row_floats; c0 += 8 * kLanes) {
+    const int vectors = std::min(8, (row_floats - c0) / kLanes);
+    fns[vectors](a + c0, row_floats, list, n, current + c0, square ? square + c0 : nullptr);
+  }
 }
-void accumulate_list_avx512_impl(const float* rows, int row_floats, const int* list, int n,
-                                 float* out) {
-  accumulate_chunks<16, 16>(kAvx512Chunks, rows, row_floats, list, n, out);
+
+void accumulate_list_avx2_impl(const float* a, int row_floats, const int* list, int n,
+                               float* current, float* square) {
+  accumulate_chunks<8>(kAvx2, a, row_floats, list, n, current, square);
+}
+void accumulate_list_avx512_impl(const float* a, int row_floats, const int* list, int n,
+                                 float* current, float* square) {
+  accumulate_chunks<16>(kAvx512, a, row_floats, list, n, current, square);
 }
 
 }  // namespace
