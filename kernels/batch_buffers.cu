@@ -22,7 +22,7 @@ std::size_t BatchBuffers::bytes_per_chip(const DeviceInputs& in) {
                               n_slots * chip_scratch_doubles(in) + n_slots;
   return doubles * sizeof(double) + n_slots * sizeof(std::uint32_t) +
          (read_floats(in) + 1) * times * sizeof(float) +
-         times * (2 * sizeof(std::uint32_t) + sizeof(unsigned long long));
+         times * (2 * sizeof(std::uint32_t) + 2 * sizeof(unsigned long long));
 }
 
 void BatchBuffers::reserve(const DeviceInputs& in, std::size_t capacity) {
@@ -38,6 +38,7 @@ void BatchBuffers::reserve(const DeviceInputs& in, std::size_t capacity) {
   correct_.reserve(capacity * times);
   no_spike_.reserve(capacity * times);
   saturated_.reserve(capacity * times);
+  spikes_.reserve(capacity * times);
 }
 
 DeviceBatch BatchBuffers::begin_batch(const DeviceInputs& in, std::uint32_t chip_begin,
@@ -57,10 +58,12 @@ DeviceBatch BatchBuffers::begin_batch(const DeviceInputs& in, std::uint32_t chip
   b.correct = correct_.data();
   b.no_spike = no_spike_.data();
   b.saturated = saturated_.data();
+  b.spikes = spikes_.data();
   const std::size_t n = static_cast<std::size_t>(in.n_times) * n_chips;
   correct_.zero(n);
   no_spike_.zero(n);
   saturated_.zero(n);
+  spikes_.zero(n);
   return b;
 }
 
@@ -69,9 +72,11 @@ void BatchBuffers::fetch_counts(const DeviceInputs& in, const DeviceBatch& b, Co
   out.correct.resize(n);
   out.no_spike.resize(n);
   out.saturated.resize(n);
+  out.spikes.resize(n);
   correct_.download(out.correct.data(), n);
   no_spike_.download(out.no_spike.data(), n);
   saturated_.download(out.saturated.data(), n);
+  spikes_.download(out.spikes.data(), n);
 }
 
 }  // namespace xbarmc::cuda

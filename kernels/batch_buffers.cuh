@@ -30,7 +30,7 @@ class BatchBuffers {
   // Counters of a batch, copied to the host, layout [time × n_chips].
   struct Counts {
     std::vector<std::uint32_t> correct, no_spike;
-    std::vector<unsigned long long> saturated;
+    std::vector<unsigned long long> saturated, spikes;
   };
   void fetch_counts(const DeviceInputs& in, const DeviceBatch& b, Counts& out) const;
 
@@ -38,7 +38,7 @@ class BatchBuffers {
   DeviceBuffer<double> g_s_, a_eff_s_, scratch_, sums_;
   DeviceBuffer<float> a_, gain_;
   DeviceBuffer<std::uint32_t> direct_solve_, correct_, no_spike_;
-  DeviceBuffer<unsigned long long> saturated_;
+  DeviceBuffer<unsigned long long> saturated_, spikes_;
 };
 
 }  // namespace xbarmc::cuda

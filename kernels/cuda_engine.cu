@@ -114,8 +114,7 @@ void CudaEngine::run(const StudyInputs& in, std::uint64_t chip_begin, std::uint6
   XBARMC_CUDA_CALL(cudaSetDevice(device_));
   const std::size_t n_chips = chip_end - chip_begin;
   const int n_times = in.n_times();
-  // One layer. Its saturation is the total; its spike count is not counted on the GPU
-  // yet (left 0).
+  // One layer: its saturation is the total.
   out.reset(chip_begin, chip_end, n_times, 1);
   check_inference_fits(describe_study(in), device_);
   if (inject_fault_) {
@@ -145,6 +144,7 @@ void CudaEngine::run(const StudyInputs& in, std::uint64_t chip_begin, std::uint6
         out.no_spike[to] = counts_.no_spike[from];
         out.saturated[to] = counts_.saturated[from];
         out.layer_saturated[to] = counts_.saturated[from];
+        out.layer_spikes[to] = counts_.spikes[from];
       }
     }
   }

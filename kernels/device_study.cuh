@@ -75,6 +75,7 @@ struct DeviceBatch {
   std::uint32_t* correct = nullptr;         // [time × n_chips]
   std::uint32_t* no_spike = nullptr;        // [time × n_chips]
   unsigned long long* saturated = nullptr;  // [time × n_chips]
+  unsigned long long* spikes = nullptr;     // [time × n_chips] output-neuron spikes
 };
 
 }  // namespace xbarmc::cuda

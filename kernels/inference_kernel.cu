@@ -74,6 +74,7 @@ __device__ __forceinline__ LaneRole lane_role(const ReadLayout& r) {
 
 struct Counts {
   unsigned correct = 0, no_spike = 0, saturated = 0;
+  unsigned long long spikes = 0;  // output-neuron spikes (the layer's spike count)
 };
 
 // One group of images through the chip at time `time_index`: T steps of read, noise,
@@ -152,6 +153,11 @@ __device__ __forceinline__ void infer_group(const DeviceInputs& in, const Shape&
     }
   }
 
+  if (lane_counts) {
+#pragma unroll
+    for (int q = 0; q < kQ; ++q) counts.spikes += is_output[q] ? spikes[q] : 0u;
+  }
+
   // Prediction, by the first lane of each image over the image's outputs.
   float* w_v = ws + k_images * sh.slot_floats;
   auto* w_spikes = reinterpret_cast<std::uint32_t*>(w_v + k_images * n_out);
@@ -179,7 +185,7 @@ __global__ void __launch_bounds__(32 * kWarps, 4)
   extern __shared__ float4 smem_aligned[];
   auto* smem = reinterpret_cast<float*>(smem_aligned);
   __shared__ unsigned s_correct, s_no_spike;
-  __shared__ unsigned long long s_saturated;
+  __shared__ unsigned long long s_saturated, s_spikes;
 
   const int ct = static_cast<int>(blockIdx.x);  // chip_local·n_times + time
   const int c = ct / in.n_times, time_index = ct - c * in.n_times;
@@ -191,6 +197,7 @@ __global__ void __launch_bounds__(32 * kWarps, 4)
     s_correct = 0;
     s_no_spike = 0;
     s_saturated = 0;
+    s_spikes = 0;
   }
   __syncthreads();
 
@@ -218,12 +225,14 @@ __global__ void __launch_bounds__(32 * kWarps, 4)
   }
   if (counts.saturated != 0)
     atomicAdd(&s_saturated, static_cast<unsigned long long>(counts.saturated));
+  if (counts.spikes != 0) atomicAdd(&s_spikes, counts.spikes);
   __syncthreads();
   if (threadIdx.x == 0) {
     const std::size_t at = static_cast<std::size_t>(time_index) * b.n_chips + c;
     if (s_correct) atomicAdd(&b.correct[at], s_correct);
     if (s_no_spike) atomicAdd(&b.no_spike[at], s_no_spike);
     if (s_saturated) atomicAdd(&b.saturated[at], s_saturated);
+    if (s_spikes) atomicAdd(&b.spikes[at], s_spikes);
   }
 }
 

@@ -1,7 +1,7 @@
 // The CUDA backend against the host (DESIGN §4): chip sampling, A_eff (all three
 // IR-drop models) and read matrices equal the host's bit for bit, and a whole Monte
-// Carlo run equals the CPU engine's count for count (correct, no-spike and saturated,
-// every time and chip) on every kernel the engine can launch: noisy and noise-free,
+// Carlo run equals the CPU engine's count for count (correct, no-spike, saturated and
+// output spikes, every time and chip) on every kernel the engine can launch: noisy and noise-free,
 // scheme A and B, three encodings, both column layouts, one and two output pairs per
 // lane (> 32 columns), several mask words (> 64 inputs), several batches, IR-drop on
 // both nodal paths and drift with compensation. Device tests are skipped without a
@@ -186,6 +186,9 @@ void expect_same_counts(const ChipBatchResult& got, const ChipBatchResult& want)
   ASSERT_EQ(got.correct.size(), want.correct.size());
   ASSERT_EQ(got.no_spike.size(), want.no_spike.size());
   ASSERT_EQ(got.saturated.size(), want.saturated.size());
+  // One layer: its saturation and spike counts per (time, chip) as well.
+  EXPECT_EQ(got.layer_saturated, want.layer_saturated);
+  EXPECT_EQ(got.layer_spikes, want.layer_spikes);
   std::size_t differing = 0;
   for (std::size_t q = 0; q < want.correct.size(); ++q) {
     const bool same = got.correct[q] == want.correct[q] && got.no_spike[q] == want.no_spike[q] &&
@@ -381,6 +384,15 @@ TEST(CudaEngineLimits, AnArrayBeyondSharedMemoryIsAUserError) {
   } catch (const UserError& e) {
     EXPECT_NE(std::string(e.what()).find("shared memory"), std::string::npos) << e.what();
   }
+}
+
+TEST(CudaEngineLimits, NetworkStudiesAreAUserError) {
+  XBARMC_REQUIRE_DEVICE();
+  StudyInputs in = noisy_study(4, 42);
+  in.array_rows = 32;  // a layer cut into arrays: the CPU engine's for now
+  std::unique_ptr<Engine> gpu = cuda::make_cuda_engine(0);
+  ChipBatchResult r;
+  EXPECT_THROW(gpu->run(in, 0, 1, r), UserError);
 }
 
 TEST(CudaParity, DriftWithAndWithoutCompensationEqualsCpu) {
