@@ -1,15 +1,23 @@
 // A_eff throughput (chips/s = A_eff solves per second, one core) of the IR-drop models,
 // for the seed's high-resistance device (2.34e8–4.18e11 Ω) and a low-resistance one
 // (1e4–1e6 Ω), 1 Ω wires, and how the cost scales with the array size.
-// Napkin math beside each timing (counter "Mflop" = estimated flops per solve):
-//   first_order           ~6·n·m flops                      (64×20: 7.7 k)
-//   nodal, Jacobi path    ~13·n·m² flops per sweep, ~3 sweeps (64×20: ~1 M)
-//   nodal, direct path    2·(n·m³ + n²·m²/2) flops          (64×20: ~2.7 M)
-// At ~2–4 Gflop/s for this scalar/SSE2 double code, the direct 64×20 solve is ~1 ms.
+// Napkin math beside each timing: counter "Mflop" = the flops one solve does, counted
+// from the solver's loops (n = n_in, m = n_cols, in the orientation the solver uses):
+//   first_order         2·(n−1)·m + 9·n·m                                (64×20: 14 k)
+//   nodal, Jacobi path  S·jacobi_sweep_flops(n, m) + n·m² (row sums) + 8·n·m (the
+//                       contraction bound, twice), S = the sweeps of all m drives that
+//                       this very matrix needs, reported by the solver (the seed's
+//                       device, 64×20: S = 40, 2 per drive: 0.75 M; not the 3 per
+//                       drive this count once assumed)
+//   nodal, direct path  n·m³ (inversions) + n·(n+1)·m² (carrying the inputs)
+//                       + 6·n·m² (word lines, scaling), to leading order (64×20: ~2.3 M)
+// "Gflop/s" is that count per second. At ~2–4 Gflop/s for this scalar double code,
+// the direct 64×20 solve is ~1 ms.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "xbarmc/irdrop.hpp"
@@ -34,11 +42,39 @@ std::vector<double> conductances(int n, int m, Device device) {
   return g;
 }
 
-double estimated_flops(IrDropModel model, Path path, int n, int m, bool jacobi) {
-  const double dn = n, dm = m;
-  if (model == IrDropModel::kFirstOrder) return 6.0 * dn * dm;
-  if (jacobi && path == kDispatch) return 3.0 * 13.0 * dn * dm * dm;
-  return 2.0 * (dn * dm * dm * dm + dn * dn * dm * dm / 2.0);
+// Sweeps of all drives of the Jacobi path for g, in the orientation a_eff_nodal uses
+// (detail/irdrop_nodal.hpp: flipped when m > n), and that orientation's n and m.
+int jacobi_sweeps(const std::vector<double>& g, int n, int m, int* n_solved, int* m_solved) {
+  const bool flip = xbarmc::detail::flip_for_jacobi(n, m);
+  std::vector<double> gs(g.size()), a(g.size());
+  if (flip) {
+    xbarmc::detail::flip_transpose(g.data(), n, m, gs.data());
+  } else {
+    gs = g;
+  }
+  *n_solved = flip ? m : n;
+  *m_solved = flip ? n : m;
+  std::vector<double> scratch(xbarmc::detail::jacobi_scratch_doubles(*n_solved, *m_solved));
+  int sweeps = 0;
+  xbarmc::detail::a_eff_jacobi(gs.data(), *n_solved, *m_solved, 1.0, 1.0, scratch.data(), a.data(),
+                               &sweeps);
+  return sweeps;
+}
+
+// Flops of one solve, counted from the loops of the path taken (see the header).
+double counted_flops(IrDropModel model, Path path, const std::vector<double>& g, int n, int m,
+                     bool jacobi) {
+  double dn = n, dm = m;
+  if (model == IrDropModel::kFirstOrder) return 2.0 * (dn - 1.0) * dm + 9.0 * dn * dm;
+  if (jacobi && path == kDispatch) {
+    int ns = 0, ms = 0;
+    const int sweeps = jacobi_sweeps(g, n, m, &ns, &ms);
+    return sweeps * xbarmc::detail::jacobi_sweep_flops(ns, ms) + static_cast<double>(ns) * ms * ms +
+           8.0 * dn * dm;
+  }
+  const double bound = path == kDispatch ? 4.0 * dn * dm : 0.0;
+  if (path == kDispatch && xbarmc::detail::flip_for_block_elimination(n, m)) std::swap(dn, dm);
+  return dn * dm * dm * dm + dn * (dn + 1.0) * dm * dm + 6.0 * dn * dm * dm + bound;
 }
 
 // Args: n_in, n_cols, device, model (0 none, 1 first_order, 2 nodal), path.
@@ -64,10 +100,10 @@ void BM_AEff(benchmark::State& state) {
   const bool jacobi = rho <= xbarmc::detail::kJacobiMaxContraction;
   state.SetItemsProcessed(state.iterations());  // items/s = chips/s
   state.counters["rho"] = rho;
-  state.counters["Mflop"] = estimated_flops(model, path, n, m, jacobi) * 1e-6;
+  const double flops = counted_flops(model, path, g, n, m, jacobi);
+  state.counters["Mflop"] = flops * 1e-6;
   state.counters["Gflop/s"] = benchmark::Counter(
-      estimated_flops(model, path, n, m, jacobi) * 1e-9 * static_cast<double>(state.iterations()),
-      benchmark::Counter::kIsRate);
+      flops * 1e-9 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.SetLabel(std::string(device == kHighR ? "high-R " : "low-R ") +
                  (model == IrDropModel::kFirstOrder ? "first_order"
                   : path == kDirect                 ? "nodal/direct"

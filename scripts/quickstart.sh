@@ -5,7 +5,8 @@
 # which trains the model (or reuses build/quickstart/model.h5 when its [train]
 # settings are unchanged), samples 200 chips of the seed's RRAM device and writes
 # out/quickstart/results.h5, then the HTML report out/quickstart/report.html.
-# A few minutes on 2 cores. Extra arguments go to
+# The install and the build take most of the time; the study itself about 30 s on a
+# shared 2-core VM (README, "Main job"). Extra arguments go to
 # `xbarmc run` (e.g. --threads 2, --backend cpu, --resume after a Ctrl-C).
 set -euo pipefail
 cd "$(dirname "$0")/.."

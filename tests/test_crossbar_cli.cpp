@@ -203,6 +203,9 @@ TEST_F(CrossbarCli, BadInputExitsWithStatusTwoOneLineAndNoOutput) {
   write_text("g_negative.csv", "1e-3,2e-3\n-5e-4,1e-3\n");
   write_text("g_nan.csv", "1e-3,nan\n5e-4,1e-3\n");
   write_text("r_zero.csv", "1000,0\n2000,1000\n");
+  write_text("r_tiny.csv", "1000,1000\n2000,1e-320\n");  // 1/R overflows
+  write_text("g_ones.csv", "1,1\n1,1\n");
+  write_text("v_2rows.csv", "0.1\n0.2\n");
   write_text("g_2x2.csv", "1e-3,2e-3\n5e-4,1e-3\n");
   write_text("v_3rows.csv", "0.1\n0.2\n0.3\n");
   write_text("v_ragged.csv", "0.1,0.2\n0.3\n");
@@ -221,6 +224,13 @@ TEST_F(CrossbarCli, BadInputExitsWithStatusTwoOneLineAndNoOutput) {
       {"--conductances " + path("g_negative.csv") + v2 + " --r-wl 1 --r-bl 1", "g_negative.csv:2"},
       {"--conductances " + path("g_nan.csv") + v2 + " --r-wl 1 --r-bl 1", "g_nan.csv:1"},
       {"--resistances " + path("r_zero.csv") + v2 + " --r-wl 1 --r-bl 1", "r_zero.csv:1"},
+      // Each value valid, the solve not: no NaN currents (they used to be printed).
+      {"--resistances " + path("r_tiny.csv") + " --voltages " + path("v_2rows.csv") +
+           " --r-wl 1 --r-bl 1",
+       "r_tiny.csv:2"},
+      {"--conductances " + path("g_ones.csv") + " --voltages " + path("v_2rows.csv") +
+           " --r-wl 1e308 --r-bl 1e308",
+       "not finite"},
       {inputs() + " --r-wl -1 --r-bl 1", "--r-wl"},
       {inputs() + " --r-wl 1 --r-bl nan", "--r-bl"},
       {inputs() + " --r-wl 1 --r-bl 1 --model second_order", "--model"},

@@ -166,5 +166,19 @@ TEST_F(DriftCli, BadInputExitsTwoWithoutAnyFile) {
   }
 }
 
+TEST_F(DriftCli, ChipIndicesBeyond32BitsExitTwoBeforeAnyFile) {
+  const std::string out = file("beyond.h5");
+  const CliRun r = run("drift --model " + model() + " --data-dir " + data() +
+                       " --images 20 --chips 5000000000 --chips-from 4294967290 "
+                       "--chips-to 4294967300 --quiet --out " +
+                       out);
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("--chips 5000000000"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  for (const std::string& left : {out, out + ".uncompensated", out + ".uncompensated.partial"}) {
+    EXPECT_FALSE(fs::exists(left)) << left;
+  }
+}
+
 }  // namespace
 }  // namespace xbarmc

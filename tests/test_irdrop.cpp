@@ -44,11 +44,12 @@ Matrix solve_direct(const Matrix& g, int n, int m, double r_wl, double r_bl) {
   return a;
 }
 
-Matrix solve_jacobi(const Matrix& g, int n, int m, double r_wl, double r_bl,
-                    int* sweeps = nullptr) {
+Matrix solve_jacobi(const Matrix& g, int n, int m, double r_wl, double r_bl, int* sweeps = nullptr,
+                    int* total_sweeps = nullptr) {
   std::vector<double> scratch(detail::jacobi_scratch_doubles(n, m));
   Matrix a(g.size());
-  const int s = detail::a_eff_jacobi(g.data(), n, m, r_wl, r_bl, scratch.data(), a.data());
+  const int s =
+      detail::a_eff_jacobi(g.data(), n, m, r_wl, r_bl, scratch.data(), a.data(), total_sweeps);
   if (sweeps) *sweeps = s;
   return a;
 }
@@ -257,10 +258,19 @@ TEST(IrDrop, JacobiPathAgreesWithDirectPath) {
   // they must agree with each other to rounding.
   const int n = 64, m = 20;
   const Matrix g = random_conductances(n, m, 2.34e8, 4.18e11, 6);
-  int sweeps = 0;
-  const Matrix jacobi = solve_jacobi(g, n, m, 1.0, 1.0, &sweeps);
+  int sweeps = 0, total = 0;
+  const Matrix jacobi = solve_jacobi(g, n, m, 1.0, 1.0, &sweeps, &total);
   EXPECT_LT(max_relative_error(jacobi, solve_direct(g, n, m, 1.0, 1.0)), 1e-12);
   EXPECT_LE(sweeps, 4);
+  // The work done (bench_irdrop's flop count): every drive sweeps at least once and at
+  // most as often as the slowest one; one column is one drive.
+  EXPECT_GE(total, m);
+  EXPECT_GE(total, sweeps);
+  EXPECT_LE(total, m * sweeps);
+  int one_sweeps = 0, one_total = 0;
+  solve_jacobi(random_conductances(n, 1, 2.34e8, 4.18e11, 8), n, 1, 1.0, 1.0, &one_sweeps,
+               &one_total);
+  EXPECT_EQ(one_total, one_sweeps);
   // A moderately coupled array (ρ ≈ 0.2) still converges, in more sweeps.
   const Matrix g2 = random_conductances(n, m, 1e5, 1e6, 7);
   EXPECT_LT(detail::jacobi_contraction_bound(g2.data(), n, m, 1.0, 1.0), 0.5);

@@ -295,6 +295,13 @@ const BadInput kBadInputs[] = {
      "{dir}/no/dir/bl.csv"},
     {"bad h5 path", "", "", "--weights {dir}/w.csv --h5-out {dir}/no/dir/m.h5",
      "{dir}/no/dir/m.h5"},
+    // Two outputs on one path used to leave the --out file behind with exit 2.
+    {"bl-sel on out", "", "", "--weights {dir}/w.csv --bl-sel-out {dir}/out.csv",
+     "--bl-sel-out {dir}/out.csv is the --out file"},
+    {"h5 on out", "", "", "--weights {dir}/w.csv --h5-out {dir}/./out.csv",
+     "--h5-out {dir}/./out.csv is the --out file"},
+    // 1/R_on overflows: g_max = inf used to map every weight to level 0.
+    {"denormal r_on", "", "", "--weights {dir}/w.csv --r-on 1e-320", "--r-on 9.99989e-321"},
 };
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {

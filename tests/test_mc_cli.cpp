@@ -353,5 +353,53 @@ TEST_F(McCli, BadInputExitsTwoWithoutAnyFile) {
   EXPECT_NE(r.err.find("nothing to resume"), std::string::npos) << r.err;
 }
 
+// The limits the engines enforce are checked with the settings, before any file exists
+// (issue 12 §3: this command used to fail with "internal error", exit 1, and leave
+// OUT.partial): chip indices are 32-bit stream keys, and OpenMP cannot start any number
+// of threads. Negative values of unsigned options are refused as given, not wrapped.
+TEST_F(McCli, ValuesBeyondTheEngineLimitsExitTwoBeforeAnyFile) {
+  const std::string out = file("limits.h5");
+  const std::string base = "mc --model " + model() + " --data-dir " + data() + " --images 20";
+  const struct {
+    std::string args, named;
+  } cases[] = {
+      {" --chips 5000000000 --chips-from 4294967290 --chips-to 4294967300", "--chips 5000000000"},
+      {" --chips 4294967297 --chips-from 4294967295", "--chips 4294967297"},
+      {" --chips -1", "'-1'"},
+      {" --chips 5 --chips-from -2", "'-2'"},
+      {" --chips 5 --chips-to -3", "'-3'"},
+      {" --chips 5 --batch -1", "'-1'"},
+      {" --chips 5 --seed -1", "'-1'"},
+      {" --chips 5 --threads 100000", "--threads 100000"},
+      {" --chips 5 --threads -1", "--threads -1"},
+  };
+  for (const auto& c : cases) {
+    const CliRun r = run(base + c.args + " --out " + out);
+    EXPECT_EQ(r.status, 2) << c.args << ": " << r.err;
+    EXPECT_NE(r.err.find(c.named), std::string::npos) << c.args << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << c.args << ": " << r.err;
+    EXPECT_FALSE(fs::exists(out)) << c.args;
+    EXPECT_FALSE(fs::exists(out + ".partial")) << c.args;
+  }
+  // Read-noise normals are numbered (time·T + t)·n_cols + column, a 32-bit counter:
+  // 52 429 times of 4096 steps on 20 columns are 2^32 + 36 864 of them, one time fewer fits.
+  std::ostringstream times;
+  times << "times = [1";
+  for (int t = 2; t <= 52429; ++t) times << ", " << t;
+  std::ofstream(file("many_times.toml")) << times.str() << "]\n";
+  const CliRun many = run(base + " --chips 1 --config " + file("many_times.toml") +
+                          " --timesteps 4096 --read-sigma 0.1 --out " + out);
+  EXPECT_EQ(many.status, 2) << many.err;
+  EXPECT_NE(many.err.find("--times: 52429 times x 4096 timesteps x 20 columns"), std::string::npos)
+      << many.err;
+  EXPECT_FALSE(fs::exists(out + ".partial"));
+  // The last chip index, 2^32 − 1, is a chip like any other.
+  const CliRun last =
+      run(base + " --chips 4294967296 --chips-from 4294967295 --quiet --out " + out);
+  ASSERT_EQ(last.status, 0) << last.err;
+  EXPECT_EQ(h5::File::open(out).read<std::uint64_t>("mc/chip_index").data,
+            (std::vector<std::uint64_t>{4294967295u}));
+}
+
 }  // namespace
 }  // namespace xbarmc

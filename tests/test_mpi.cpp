@@ -1,15 +1,18 @@
 // `mpirun -n 2 xbarmc mc|drift|sweep` (DESIGN §6) on this machine: the two ranks split
 // every batch of chips and rank 0 writes one file equal to a single-process run's, also
 // for a shard, for batches that do not split evenly, for both modes of a drift study
-// and for every mc run of a sweep; bad settings fail once with exit
-// 2 and no file. A binary built without MPI refuses to run under mpirun. Skipped
-// (with a message) where mpirun is not installed.
+// and for every mc run of a sweep; `train`, `run CONFIG` and `merge` do their work and
+// write their files once, on rank 0, equal to one process's, while rank 1 prints
+// nothing; bad settings fail once with exit 2 and no file. A binary built without
+// MPI refuses to run under mpirun. Skipped (with a message) where mpirun is not
+// installed.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -222,6 +225,130 @@ TEST_F(Mpi, TwoRanksRunASweepAsOneProcess) {
   for (const char* name : {"sweep/test/best/correct", "sweep/test/recommendation/correct"}) {
     EXPECT_EQ(fa.read<double>(name).data, fb.read<double>(name).data) << name;
   }
+}
+
+// `mpirun -n 2 xbarmc args` with each rank's stdout and stderr in its own file.
+struct PerRank {
+  int status = -1;
+  std::string out[2], err[2];
+};
+
+PerRank run_per_rank(const TempDir& dir, const std::string& args) {
+  const std::string prefix = dir.file("rank");
+  const std::string cmd = std::string(kMpirun) + "sh -c 'exec " + XBARMC_BINARY + " " + args +
+                          " >" + prefix + "$OMPI_COMM_WORLD_RANK.out 2>" + prefix +
+                          "$OMPI_COMM_WORLD_RANK.err'";
+  const int raw = std::system(cmd.c_str());
+  PerRank r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  for (int rank = 0; rank < 2; ++rank) {
+    r.out[rank] = slurp(prefix + std::to_string(rank) + ".out");
+    r.err[rank] = slurp(prefix + std::to_string(rank) + ".err");
+  }
+  return r;
+}
+
+// The names in `folder` and its subfolders, relative to it, sorted.
+std::set<std::string> tree(const std::string& folder) {
+  std::set<std::string> names;
+  for (const auto& e : fs::recursive_directory_iterator(folder))
+    names.insert(fs::relative(e.path(), folder).string());
+  return names;
+}
+
+// The accuracy table `xbarmc train` prints last ("stage  train  val  test" ...).
+std::string train_table(const std::string& out) {
+  const std::size_t at = out.find("stage");
+  return at == std::string::npos ? "" : out.substr(at, out.find("wrote", at) - at);
+}
+
+void expect_same_model(const std::string& a, const std::string& b) {
+  const h5::File fa = h5::File::open(a), fb = h5::File::open(b);
+  for (const char* name : {"weights/float", "weights/deployed", "weights/quantized",
+                           "mapping/g_target", "accuracy/float", "accuracy/ptq"}) {
+    EXPECT_EQ(fa.read<double>(name).data, fb.read<double>(name).data) << name;
+  }
+}
+
+TEST_F(Mpi, TrainUnderMpirunTrainsOnceOnRankZero) {
+  const TempDir one("mpi_train_one"), two("mpi_train_two");
+  const std::string args = "train --epochs 3 --data-dir " + data() + " --out ";
+  const CliRun single = run("", args + one.file("model.h5"));
+  ASSERT_EQ(single.status, 0) << single.err;
+  fs::create_directories(two.file("out"));
+  const PerRank r = run_per_rank(two, args + two.file("out/model.h5"));
+  ASSERT_EQ(r.status, 0) << r.err[0] << r.err[1];
+  // Rank 0 trained and printed what one process prints; rank 1 printed nothing.
+  ASSERT_NE(train_table(single.out), "") << single.out;
+  EXPECT_EQ(train_table(r.out[0]), train_table(single.out)) << r.out[0];
+  EXPECT_EQ(r.out[1], "");
+  EXPECT_EQ(r.err[1], "");
+  // One model file, nothing else, equal to the single-process one.
+  EXPECT_EQ(tree(two.file("out")), (std::set<std::string>{"model.h5"}));
+  expect_same_model(two.file("out/model.h5"), one.file("model.h5"));
+}
+
+TEST_F(Mpi, RunConfigUnderMpirunTrainsAndWritesOnce) {
+  // One config, run by one process and then (its outputs moved aside) under mpirun, so
+  // that both write the same paths (the study key names the model file).
+  const TempDir d("mpi_run");
+  std::ofstream(d.file("study.toml"))
+      << "[train]\ndata-dir = \"" << data() << "\"\nepochs = 3\nout = \""
+      << d.file("out/cache/model.h5") << "\"\n\n[mc]\ndata-dir = \"" << data()
+      << "\"\nchips = 7\nimages = 40\ntimes = [1, 3600]\nc2c-sigma = 0.4\n"
+         "read-sigma = 0.2\nthreads = 1\nyield-spec = [\"nominal-5pp\"]\nout = \""
+      << d.file("out/results/study.h5") << "\"\n";
+  const CliRun single = run("", "run " + d.file("study.toml"));
+  ASSERT_EQ(single.status, 0) << single.err;
+  fs::rename(d.file("out"), d.file("single"));
+  const PerRank r = run_per_rank(d, "run " + d.file("study.toml"));
+  ASSERT_EQ(r.status, 0) << r.err[0] << r.err[1];
+  EXPECT_EQ(r.out[1], "");
+  EXPECT_EQ(r.err[1], "");
+  // One training and one summary table, from rank 0.
+  for (const std::string marker : {"training ", "checksum of correct counts"}) {
+    ASSERT_NE(single.out.find(marker), std::string::npos) << single.out;
+    const std::size_t at = r.out[0].find(marker);
+    ASSERT_NE(at, std::string::npos) << r.out[0];
+    EXPECT_EQ(r.out[0].find(marker, at + 1), std::string::npos) << r.out[0];
+  }
+  EXPECT_EQ(train_table(r.out[0]), train_table(single.out));
+  // The same files as one process writes, with the same contents.
+  EXPECT_EQ(tree(d.file("out")), tree(d.file("single")));
+  expect_same_model(d.file("out/cache/model.h5"), d.file("single/cache/model.h5"));
+  // Every result dataset; the study keys differ only in the model file's checksum, as
+  // HDF5 stores the time of writing in the file (two trainings never match byte for byte).
+  const h5::File fa = h5::File::open(d.file("out/results/study.h5"));
+  const h5::File fb = h5::File::open(d.file("single/results/study.h5"));
+  testing_cli::expect_same_group(fa, fb, "mc/");
+  const auto without_checksum = [](std::string key) {
+    const std::size_t at = key.find("# model file checksum");
+    return key.erase(at, key.find('\n', at) - at);
+  };
+  EXPECT_EQ(without_checksum(fa.string_attribute("study_key")),
+            without_checksum(fb.string_attribute("study_key")));
+  EXPECT_EQ(slurp(d.file("out/cache/model.h5.train-key")),
+            slurp(d.file("single/cache/model.h5.train-key")));
+}
+
+TEST_F(Mpi, MergeUnderMpirunMergesOnce) {
+  const std::string s0 = file("merge_s0.h5"), s1 = file("merge_s1.h5");
+  ASSERT_EQ(run("", study(s0, "--chips-to 6")).status, 0);
+  ASSERT_EQ(run("", study(s1, "--chips-from 6")).status, 0);
+  const std::string one = file("merged_one.h5");
+  const CliRun single = run("", "merge --out " + one + " " + s1 + " " + s0);
+  ASSERT_EQ(single.status, 0) << single.err;
+  const TempDir two("mpi_merge_two");
+  fs::create_directories(two.file("out"));
+  const PerRank r =
+      run_per_rank(two, "merge --out " + two.file("out/merged.h5") + " " + s1 + " " + s0);
+  ASSERT_EQ(r.status, 0) << r.err[0] << r.err[1];
+  EXPECT_EQ(r.out[0], single.out.substr(0, single.out.find("wrote")) + "wrote " +
+                          two.file("out/merged.h5") + "\n");
+  EXPECT_EQ(r.out[1], "");
+  EXPECT_EQ(r.err[1], "");
+  EXPECT_EQ(tree(two.file("out")), (std::set<std::string>{"merged.h5"}));
+  expect_same_mc_results(two.file("out/merged.h5"), one);
 }
 
 TEST_F(Mpi, BadSettingsFailOnceWithoutAFile) {

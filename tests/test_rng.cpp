@@ -60,10 +60,21 @@ TEST(Rng, PurposesIndicesAndSeedsGiveDistinctStreams) {
   }
   // 480 random 32-bit words: a collision has probability ~3e-5.
   EXPECT_EQ(first_words.size(), static_cast<std::size_t>(n_streams));
-  // The same (seed, purpose, indices) always gives the same numbers.
+}
+
+// Normal 123 of stream (seed 42, cell programming, a 3, b 1), derived outside xbarmc:
+// an independent Python Philox4x32-10 (checked on the three Random123 vectors above)
+// gives block 30 = philox({30, b 1, a 3, purpose 2}, key {42, 0}) =
+// {0x30de8d0f, 0x489f1036, 0x5df50bf1, 0x6b001ff1}. 123 = 4·30 + 3: the (z, w) pair,
+// second normal, so with u0 = (w0 + 1)·2^−32, u1 = w1·2^−32 for w0 = 0x5df50bf1,
+// w1 = 0x6b001ff1: z = sqrt(−2 ln u0)·sin(2π u1), evaluated with mpmath at 40 digits:
+// 0.69786294240442003145235970. portable_math is within a few ulp of it.
+TEST(Rng, StreamNormalMatchesAnIndependentBoxMuller) {
   const Stream s = make_stream(42, Purpose::kCellProgram, 3, 1);
-  EXPECT_EQ(stream_normal_double(s, 123),
-            stream_normal_double(make_stream(42, Purpose::kCellProgram, 3, 1), 123));
+  expect_block(stream_block(s, 30), {0x30de8d0fu, 0x489f1036u, 0x5df50bf1u, 0x6b001ff1u});
+  EXPECT_NEAR(stream_normal_double(s, 123), 0.69786294240442003145235970, 1e-15);
+  // The first normal of the pair: sqrt(−2 ln u0)·cos(2π u1) = −1.2319347368680523812.
+  EXPECT_NEAR(stream_normal_double(s, 122), -1.2319347368680523812, 2e-15);
 }
 
 TEST(Rng, UniformConversionsAreExactAtTheEdges) {

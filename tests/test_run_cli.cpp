@@ -112,5 +112,21 @@ TEST(RunCli, ConfigErrorsExitTwoNamingTheProblem) {
   EXPECT_EQ(r.status, 2);
 }
 
+// The run's own --threads is checked before anything is trained (a negative value used
+// to be ignored).
+TEST(RunCli, RunThreadsAreCheckedBeforeTraining) {
+  TempDir dir("run_cli_threads");
+  testing_data::write_idx_set(dir, 120, 20, false);
+  write_file(dir.file("preset.toml"), "[mc]\nc2c-sigma = 0.1\n");
+  write_file(dir.file("study.toml"), study_config(dir, 2));
+  for (const std::string threads : {"-5", "100000", "two"}) {
+    const CliRun r = run_xbarmc(dir, "run " + dir.file("study.toml") + " --threads " + threads);
+    EXPECT_EQ(r.status, 2) << threads;
+    EXPECT_NE(r.err.find("--threads " + threads), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir.file("cache/model.h5"))) << threads;
+    EXPECT_FALSE(fs::exists(dir.file("results/study.h5"))) << threads;
+  }
+}
+
 }  // namespace
 }  // namespace xbarmc

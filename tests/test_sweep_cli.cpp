@@ -1,20 +1,27 @@
 // `xbarmc sweep` end to end on a tiny generated data set: the results table and its
 // attributes as the analysis reads them, best and recommendation recomputed from the
 // val table, exactly one test evaluation per selected configuration (counted from the
-// kept evaluation files), the Markdown report, --resume reusing finished evaluations,
-// and bad input → exit 2 with one line and no file.
+// kept evaluation files), the Markdown report, --resume reusing finished evaluations
+// (their files untouched), --objective yield and nominal choosing by that column, and
+// bad input → exit 2 with one line and no file.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cli_run.hpp"
 #include "io/h5.hpp"
@@ -36,6 +43,11 @@ struct Row {
   char reset[12];
   double threshold_ratio, cost, val_nominal, val_mc_mean, val_mc_p5, val_yield, objective;
 };
+
+ino_t inode_of(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
+}
 
 std::vector<Row> read_table(const h5::File& f) {
   h5::CompoundType t(sizeof(Row));
@@ -200,6 +212,33 @@ TEST_F(SweepCli, ResumeReusesTheFinishedEvaluations) {
   const auto correct = before.read<std::uint32_t>("sweep/test/best/correct").data;
   const std::vector<Row> rows = read_table(before);
   fs::rename(file("sweep.h5"), file("sweep_first.h5"));
+
+  // Results are deterministic, so equal numbers alone would not show reuse: the
+  // finished evaluation files must be left as they are. Each one's modification time
+  // is set far into the past and its inode noted; a rerun would rewrite it (a new
+  // inode through the atomic rename, and a current modification time).
+  const auto long_ago = fs::file_time_type::clock::now() - std::chrono::hours(24 * 365);
+  std::map<std::string, ino_t> inodes;
+  for (const auto& entry : fs::directory_iterator(file("sweep.h5.runs"))) {
+    fs::last_write_time(entry.path(), long_ago);
+    inodes[entry.path().string()] = inode_of(entry.path().string());
+  }
+  // 8 val evaluations and one test evaluation per selected configuration.
+  const std::int64_t tests = before.open_group("sweep").int_attribute("test_evaluations");
+  ASSERT_EQ(inodes.size(), static_cast<std::size_t>(8 + tests));
+  const CliRun kept = run(sweep_args(file("sweep.h5")) + " --resume --keep-runs");
+  ASSERT_EQ(kept.status, 0) << kept.err;
+  std::size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(file("sweep.h5.runs"))) {
+    const std::string path = entry.path().string();
+    ASSERT_EQ(inodes.count(path), 1u) << path << " is new";
+    EXPECT_EQ(inode_of(path), inodes[path]) << path << " was rewritten";
+    EXPECT_EQ(fs::last_write_time(entry.path()), long_ago) << path << " was rewritten";
+    ++files;
+  }
+  EXPECT_EQ(files, inodes.size());
+  fs::remove(file("sweep.h5"));
+
   const CliRun resumed = run(sweep_args(file("sweep.h5")) + " --resume");
   ASSERT_EQ(resumed.status, 0) << resumed.err;
   const h5::File after = h5::File::open(file("sweep.h5"));
@@ -209,6 +248,68 @@ TEST_F(SweepCli, ResumeReusesTheFinishedEvaluations) {
   for (std::size_t i = 0; i < rows.size(); ++i)
     EXPECT_EQ(again[i].objective, rows[i].objective) << i;
   EXPECT_FALSE(fs::exists(file("sweep.h5.runs")));  // no --keep-runs this time
+}
+
+// Best = the highest objective (ties: lower cost, then the earlier row);
+// recommendation = the cheapest row within `tolerance` of it (ties: higher objective,
+// then the earlier row). README "Sweep", step 3.
+std::pair<std::size_t, std::size_t> documented_choice(const std::vector<Row>& rows,
+                                                      double tolerance) {
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    if (rows[i].objective > rows[best].objective ||
+        (rows[i].objective == rows[best].objective && rows[i].cost < rows[best].cost)) {
+      best = i;
+    }
+  }
+  std::size_t rec = best;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].objective < rows[best].objective - tolerance - 1e-12) continue;
+    if (rows[i].cost < rows[rec].cost ||
+        (rows[i].cost == rows[rec].cost && rows[i].objective > rows[rec].objective)) {
+      rec = i;
+    }
+  }
+  return {best, rec};
+}
+
+TEST_F(SweepCli, ObjectiveYieldOrNominalChoosesByThatColumn) {
+  // 4 combinations of the 4-bit model trained above (cached in --model-dir); 4 chips
+  // with a variation and a spec (0.88, amid their accuracies) that set them apart.
+  for (const std::string objective : {"yield", "nominal"}) {
+    SCOPED_TRACE(objective);
+    const std::string out = file("objective_" + objective + ".h5");
+    const CliRun r = run("sweep --data-dir " + data() + " --model-dir " + file("models") +
+                         " --method avg_8x8 --weight-bits 4 --scheme A,B --adc-bits 3,5"
+                         " --timesteps 4 --chips 4 --images 50 --test-chips 2 --test-images 20"
+                         " --epochs 4 --c2c-sigma 0.5 --yield-spec 0.88 --objective " +
+                         objective + " --tolerance 0.05 --threads 2 --quiet --out " + out);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const h5::File f = h5::File::open(out);
+    const std::vector<Row> rows = read_table(f);
+    ASSERT_EQ(rows.size(), 4u);
+    const h5::Group sweep = f.open_group("sweep");
+    EXPECT_EQ(sweep.string_attribute("objective_name"), "val_" + objective);
+    bool differ = false;
+    std::string table;
+    for (const Row& row : rows) {
+      table += std::string(row.scheme) + " adc" + std::to_string(row.adc_bits) + ": nominal " +
+               std::to_string(row.val_nominal) + ", yield " + std::to_string(row.val_yield) + "\n";
+      EXPECT_EQ(row.objective, objective == "yield" ? row.val_yield : row.val_nominal);
+      differ = differ || row.objective != rows[0].objective;
+      if (objective == "yield") {  // a fraction of 4 chips
+        EXPECT_EQ(row.val_yield * 4.0, std::round(row.val_yield * 4.0)) << row.val_yield;
+      }
+    }
+    ASSERT_TRUE(differ) << "every combination has the same objective, so the choice is not "
+                           "tested:\n"
+                        << table;
+    const auto [best, rec] = documented_choice(rows, 0.05);
+    EXPECT_EQ(sweep.int_attribute("best_index"), static_cast<std::int64_t>(best));
+    EXPECT_EQ(sweep.int_attribute("recommendation_index"), static_cast<std::int64_t>(rec));
+    EXPECT_EQ(f.open_group("sweep/test/best").int_attribute("row"),
+              static_cast<std::int64_t>(best));
+  }
 }
 
 TEST_F(SweepCli, RunConfigWithASweepSectionRunsTheSweep) {
@@ -244,11 +345,17 @@ TEST_F(SweepCli, BadInputExitsTwoWithoutAnyFile) {
     std::string args, named;
   } cases[] = {
       {" --scheme C", "C"},
+      {" --encoding spikes", "'spikes': expected one of rate, deterministic, direct"},
       {" --objective accuracy", "accuracy"},
       {" --tolerance -1", "--tolerance"},
       {" --method pixels", "pixels"},
       {" --weight-bits 0", "--weight-bits"},
       {" --c2c-sigma -1", "--c2c-sigma"},
+      // Checked before any model is trained, not at the test evaluations.
+      {" --test-chips 5000000000", "--test-chips 5000000000"},
+      {" --chips 4294967297", "--chips 4294967297"},
+      {" --test-chips -1", "'-1'"},
+      {" --threads 100000", "--threads 100000"},
   };
   for (const auto& c : cases) {
     // An option the base arguments already set is replaced, not repeated.
@@ -265,6 +372,15 @@ TEST_F(SweepCli, BadInputExitsTwoWithoutAnyFile) {
     EXPECT_FALSE(fs::exists(out)) << c.args;
     EXPECT_FALSE(fs::exists(file("bad.md"))) << c.args;
   }
+  // A chip count beyond the engine's 2^32 chip indices is found before any model is
+  // trained (a fresh model folder is not even made), not at the test evaluations.
+  std::string args = sweep_args(out) + " --test-chips 5000000000";
+  const std::string models = " --model-dir " + file("models") + " ";
+  args.replace(args.find(models), models.size(), " --model-dir " + file("fresh_models") + " ");
+  const CliRun r = run(args);
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_FALSE(fs::exists(file("fresh_models")));
+  EXPECT_FALSE(fs::exists(out + ".runs"));
 }
 
 TEST_F(SweepCli, MergeRefusesASweepFile) {

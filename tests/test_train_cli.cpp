@@ -138,6 +138,7 @@ TEST(TrainCli, BadInputExitsTwoWithOneLineAndNoFile) {
   expect_bad_input(dir, "train --weight-bits 0" + data, "--weight-bits");
   expect_bad_input(dir, "train --data-dir " + dir.file("nowhere"), "nowhere");
   expect_bad_input(dir, "train --spacing cubic" + data, "cubic");
+  expect_bad_input(dir, "train --r-on 1e-320" + data, "--r-on");  // g_max = 1/R_on overflows
   const CliRun r = run_xbarmc(dir, "train" + data + " --out " + dir.file("no/such/m.h5"));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("no/such"), std::string::npos) << r.err;

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backend/backend.hpp"
@@ -22,6 +23,7 @@
 #include "engine/cpu_engine.hpp"
 #include "engine/input_plan.hpp"
 #include "engine/synthetic_workload.hpp"
+#include "engine/validate.hpp"
 #include "stats/checksum.hpp"
 #include "xbarmc/readout.hpp"
 
@@ -186,6 +188,17 @@ void run_bench(const BenchOptions& o) {
     throw UserError("--inputs " + std::to_string(o.inputs) + ": must be in [1, 4096]");
   if (o.outputs < 2 || o.outputs > 255)
     throw UserError("--outputs " + std::to_string(o.outputs) + ": must be in [2, 255]");
+  for (const auto& [option, chips] :
+       {std::pair{"--chips", o.chips}, {"--cpu-chips", o.cpu_chips}}) {
+    if (chips > kMaxChips) {
+      throw UserError(std::string(option) + " " + std::to_string(chips) + ": at most " +
+                      std::to_string(kMaxChips) + " (2^32 chip indices)");
+    }
+  }
+  if (o.threads < 0 || o.threads > kMaxThreads) {
+    throw UserError("--threads " + std::to_string(o.threads) + ": must be in [0, " +
+                    std::to_string(kMaxThreads) + "] (0 = all)");
+  }
   for (int t : o.timesteps) {
     if (t < 1 || t > 4096)
       throw UserError("--timesteps " + std::to_string(t) + ": must be in [1, 4096]");
@@ -200,7 +213,9 @@ void run_bench(const BenchOptions& o) {
   for (int t : o.timesteps) {
     const StudyInputs in = bench_workload(o, t);
     const double rows = mean_active_rows(in);
-    std::printf("xbarmc bench: %s, %.1f active rows per step\n", describe(o, in).c_str(), rows);
+    std::printf("xbarmc bench: %s\n", describe(o, in).c_str());
+    std::printf("  %.1f active rows per step (synaptic events = active rows x columns per step)\n",
+                rows);
     if (!gpu) {
       print(measure(*engine, in, chips, rows), in);
       continue;
@@ -230,8 +245,11 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--chips", o->chips,
                   "chips for the engine under test (0 = 4096 on a GPU, --cpu-chips on the CPU)")
+      ->check(non_negative_integer())
       ->capture_default_str();
-  sub->add_option("--cpu-chips", o->cpu_chips, "chips for the CPU baseline")->capture_default_str();
+  sub->add_option("--cpu-chips", o->cpu_chips, "chips for the CPU baseline")
+      ->check(non_negative_integer())
+      ->capture_default_str();
   sub->add_option("--images", o->images, "synthetic images per chip")->capture_default_str();
   sub->add_option("--inputs", o->inputs, "array rows (inputs)")->capture_default_str();
   sub->add_option("--outputs", o->outputs, "outputs (the array has 2 columns per output)")
@@ -243,14 +261,14 @@ void add_bench_command(CLI::App& app) {
   sub->add_flag("--all-nonidealities,!--ideal", o->nonidealities,
                 "every non-ideality on (default) or an ideal chip")
       ->capture_default_str();
-  sub->add_option("--ir-drop", o->ir_drop, "IR-drop model with --all-nonidealities")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, IrDropModel>{{"none", IrDropModel::kNone},
-                                             {"first_order", IrDropModel::kFirstOrder},
-                                             {"nodal", IrDropModel::kNodal}}))
-      ->default_str("nodal");
+  add_enum_option<IrDropModel>(sub, "--ir-drop", o->ir_drop,
+                               {{"none", IrDropModel::kNone},
+                                {"first_order", IrDropModel::kFirstOrder},
+                                {"nodal", IrDropModel::kNodal}},
+                               "IR-drop model with --all-nonidealities");
   sub->add_option("--threads", o->threads, "CPU threads (0 = all)")->capture_default_str();
   sub->add_option("--seed", o->seed, "seed of the synthetic workload and every random stream")
+      ->check(non_negative_integer())
       ->capture_default_str();
   sub->callback([o] { run_bench(*o); });
 }

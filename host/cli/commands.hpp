@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace xbarmc {
@@ -32,6 +33,38 @@ void add_merge_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
 void add_train_command(CLI::App& app);
+
+// An option whose value is one of `names`, stored as the matching enum value. An
+// unknown name is a one-line error naming it and the valid ones.
+template <class E>
+CLI::Option* add_enum_option(CLI::App* sub, const std::string& name, E& target,
+                             std::vector<std::pair<std::string, E>> names,
+                             const std::string& help) {
+  std::string list, current;
+  for (const auto& [text, value] : names) {
+    list += (list.empty() ? "" : ", ") + text;
+    if (value == target) current = text;
+  }
+  CLI::Option* opt = sub->add_option_function<std::string>(
+      name,
+      [&target, names, name, list](const std::string& v) {
+        for (const auto& [text, value] : names) {
+          if (text == v) {
+            target = value;
+            return;
+          }
+        }
+        throw CLI::ValidationError(name, "'" + v + "': expected one of " + list);
+      },
+      help);
+  opt->type_name("NAME")->default_str(current);
+  return opt;
+}
+
+// The check of every option of unsigned type (chips, chip indices, seeds, batch sizes):
+// CLI11 reads "-1" into an unsigned integer as 2^64 − 1, so the sign is refused here,
+// naming the value as given.
+CLI::Validator non_negative_integer();
 
 // The chip-model options shared by the study commands (mc, drift, sweep; defined in
 // mc_command.cpp): device (DESIGN 2.4), readout and neurons (2.5), and --times values.

@@ -46,6 +46,8 @@ MatrixD load_conductances(const SolveArgs& a) {
         if (!(v > 0.0))
           throw UserError(cell_location(path, i, j, v) + " is not a positive resistance");
         g(i, j) = 1.0 / v;
+        if (!std::isfinite(g(i, j)))
+          throw UserError(cell_location(path, i, j, v) + " is too small: 1/R is not finite");
       } else if (v < 0.0) {
         throw UserError(cell_location(path, i, j, v) + " is a negative conductance");
       }
@@ -95,6 +97,16 @@ void run_solve(const SolveArgs& a) {
       for (int j = 0; j < n_cols; ++j) currents(k, j) += vi * a_eff[i * n_cols + j];
     }
 
+  // Values that are each valid can still overflow the solve together (wires of 1e308 ohm
+  // on 1 S cells): no output rather than NaN.
+  for (double c : currents.data) {
+    if (!std::isfinite(c)) {
+      char w[64];
+      std::snprintf(w, sizeof w, "--r-wl %g, --r-bl %g", a.r_wl_ohm, a.r_bl_ohm);
+      throw UserError("crossbar solve: the currents are not finite (the " + a.model +
+                      " solve overflows with " + w + " and these conductances and voltages)");
+    }
+  }
   if (!a.out.empty()) {
     write_csv_matrix(a.out, currents, 17);
     return;

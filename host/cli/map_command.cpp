@@ -2,12 +2,15 @@
 // (DESIGN §2.3, §3). Writes the weight-map CSV, optionally the bl_sel → physical
 // column table and an HDF5 copy, all or none of them, and prints a short summary.
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "cli/commands.hpp"
 #include "common/atomic_file.hpp"
+#include "common/errors.hpp"
 #include "mapping/map_layer.hpp"
 #include "mapping/validate_mapping.hpp"
 #include "mapping/weight_map_file.hpp"
@@ -53,6 +56,21 @@ void run_map(const MapArgs& a) {
   params.spacing = a.spacing == "linear" ? Spacing::kLinear : Spacing::kLog;
   params.layout = a.layout == "blocked" ? Layout::kBlocked : Layout::kInterleaved;
   validate_mapping(params);
+  // Two outputs on one path would share one temporary file (the second commit failed
+  // after the first had renamed it, leaving a file behind with exit 2).
+  const auto same_file = [](const std::string& x, const std::string& y) {
+    return std::filesystem::absolute(x).lexically_normal() ==
+           std::filesystem::absolute(y).lexically_normal();
+  };
+  for (const auto& [option, path] :
+       {std::pair{"--bl-sel-out", &a.bl_sel_out}, {"--h5-out", &a.h5_out}}) {
+    if (!path->empty() && same_file(*path, a.out)) {
+      throw UserError(std::string(option) + " " + *path + " is the --out file");
+    }
+  }
+  if (!a.bl_sel_out.empty() && !a.h5_out.empty() && same_file(a.bl_sel_out, a.h5_out)) {
+    throw UserError("--h5-out " + a.h5_out + " is the --bl-sel-out file");
+  }
   const MatrixD w = load_weights(a.weights);
   const MappedLayer m = map_layer(w, params);
 

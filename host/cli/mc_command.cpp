@@ -12,36 +12,18 @@
 #include "study/mc_config.hpp"
 
 namespace xbarmc::cli {
-namespace {
 
-// An option whose value is one of `names`, stored as the matching enum value. An
-// unknown name is a one-line error naming it and the valid ones.
-template <class E>
-CLI::Option* add_enum_option(CLI::App* sub, const std::string& name, E& target,
-                             std::vector<std::pair<std::string, E>> names,
-                             const std::string& help) {
-  std::string list, current;
-  for (const auto& [text, value] : names) {
-    list += (list.empty() ? "" : ", ") + text;
-    if (value == target) current = text;
-  }
-  CLI::Option* opt = sub->add_option_function<std::string>(
-      name,
-      [&target, names, name, list](const std::string& v) {
-        for (const auto& [text, value] : names) {
-          if (text == v) {
-            target = value;
-            return;
-          }
+CLI::Validator non_negative_integer() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        const std::size_t first = value.find_first_not_of(" \t");
+        if (first != std::string::npos && value[first] == '-') {
+          return "'" + value + "' is negative: expected a whole number >= 0";
         }
-        throw CLI::ValidationError(name, "'" + v + "': expected one of " + list);
+        return "";
       },
-      help);
-  opt->type_name("NAME")->default_str(current);
-  return opt;
+      "", "non-negative");
 }
-
-}  // namespace
 
 void add_device_options(CLI::App* sub, DeviceParams& d) {
   const char* g = "Device (DESIGN 2.4)";
@@ -157,9 +139,11 @@ void add_readout_options(CLI::App* sub, study::McConfig& c) {
 
 void add_chip_range_options(CLI::App* sub, study::McConfig& c) {
   sub->add_option("--chips-from", c.chips_from,
-                  "first chip of this shard (global index; default 0)");
+                  "first chip of this shard (global index; default 0)")
+      ->check(non_negative_integer());
   sub->add_option("--chips-to", c.chips_to,
-                  "end of this shard's chips, exclusive (default: --chips)");
+                  "end of this shard's chips, exclusive (default: --chips)")
+      ->check(non_negative_integer());
 }
 
 // --times as given: every value a number of seconds; none at all is an error.
@@ -182,13 +166,17 @@ void add_study_options(CLI::App* sub, study::McConfig& c, std::vector<std::strin
   sub->add_option("--model", c.model_path, "model file from xbarmc train")->required();
   sub->add_option("--data-dir", c.data_dir, "folder with the four IDX files")
       ->capture_default_str();
-  sub->add_option("--chips", c.chips, "number of chip instances")->capture_default_str();
+  sub->add_option("--chips", c.chips, "number of chip instances")
+      ->check(non_negative_integer())
+      ->capture_default_str();
   add_chip_range_options(sub, c);
   sub->add_option("--split", c.split, "data split: val or test")->capture_default_str();
   sub->add_option("--images", c.images, "first K images of the split (0 = all)")
       ->capture_default_str();
   sub->add_option("--times", times, texts.times)->delimiter(',');
-  sub->add_option("--seed", c.seed, "seed of every random stream")->capture_default_str();
+  sub->add_option("--seed", c.seed, "seed of every random stream")
+      ->check(non_negative_integer())
+      ->capture_default_str();
   sub->add_option("--yield-spec", c.yield_specs,
                   "yield thresholds: accuracies (0.75) or float-1pp, mapped-1pp, nominal-1pp")
       ->delimiter(',')
@@ -200,6 +188,7 @@ void add_study_options(CLI::App* sub, study::McConfig& c, std::vector<std::strin
   sub->add_option("--threads", c.threads, "CPU threads (0 = all)")->group(g)->capture_default_str();
   sub->add_option("--backend", c.backend, "auto, cpu or cuda")->group(g)->capture_default_str();
   sub->add_option("--batch", c.batch_chips, "chips per batch written to the file (0 = adaptive)")
+      ->check(non_negative_integer())
       ->group(g)
       ->capture_default_str();
   sub->add_option("--progress-interval", c.progress_interval_s,

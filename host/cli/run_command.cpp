@@ -8,6 +8,7 @@
 // means exactly what the option means.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -15,6 +16,8 @@
 
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
+#include "engine/validate.hpp"
+#include "mpi/study_runner.hpp"
 #include "train/model_cache.hpp"
 
 namespace xbarmc::cli {
@@ -25,7 +28,7 @@ struct RunArgs {
   bool quiet = false;
   bool resume = false;
   bool retrain = false;
-  int threads = -1;
+  std::string threads;  // empty: not given (then [mc] threads applies)
   std::string backend;
 };
 
@@ -152,9 +155,9 @@ void run_section(void (*add)(CLI::App&), const char* command, const Section& sec
   }
   std::vector<std::string> skip = {"quiet", "resume"};
   args.insert(args.begin(), command);
-  if (a.threads >= 0) {
+  if (!a.threads.empty()) {  // checked by the command, as if given to it
     skip.push_back("threads");
-    args.push_back("--threads=" + std::to_string(a.threads));
+    args.push_back("--threads=" + a.threads);
   }
   if (!a.backend.empty()) {
     skip.push_back("backend");
@@ -172,6 +175,14 @@ void run_section(void (*add)(CLI::App&), const char* command, const Section& sec
 }
 
 void run_study(const RunArgs& a) {
+  if (!a.threads.empty()) {  // before any training
+    char* end = nullptr;
+    const long n = std::strtol(a.threads.c_str(), &end, 10);
+    if (end != a.threads.c_str() + a.threads.size() || n < 0 || n > kMaxThreads) {
+      throw UserError("--threads " + a.threads + ": must be a whole number in [0, " +
+                      std::to_string(kMaxThreads) + "] (0 = all)");
+    }
+  }
   Sections sections;
   read_sections(a.config, &sections);
   const Section& train = sections.train;
@@ -240,9 +251,11 @@ void add_run_command(CLI::App& app) {
   sub->add_flag("--quiet", a->quiet, "no progress output");
   sub->add_flag("--resume", a->resume, "continue the study's interrupted results file");
   sub->add_flag("--retrain", a->retrain, "train even when the cached model matches");
-  sub->add_option("--threads", a->threads, "CPU threads (overrides [mc] threads)");
+  sub->add_option("--threads", a->threads, "CPU threads (overrides [mc] threads)")
+      ->type_name("INT");
   sub->add_option("--backend", a->backend, "auto, cpu or cuda (overrides [mc] backend)");
-  sub->callback([a] { run_study(*a); });
+  // Under mpirun: rank 0 trains and writes, the other ranks serve its studies.
+  sub->callback([a] { study::run_study_command([&] { run_study(*a); }); });
 }
 
 }  // namespace xbarmc::cli

@@ -1,6 +1,5 @@
 // `xbarmc sweep`: a configuration sweep with the val/test protocol (DESIGN §2.6). The
 // grid axes take comma-separated lists; the device options are `xbarmc mc`'s.
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -64,12 +63,14 @@ void add_sweep_command(CLI::App& app) {
       ->group(mc)
       ->capture_default_str();
   sub->add_option("--chips", c->base.chips, "chips per val evaluation")
+      ->check(non_negative_integer())
       ->group(mc)
       ->capture_default_str();
   sub->add_option("--images", c->base.images, "first K val images per evaluation (0 = all)")
       ->group(mc)
       ->capture_default_str();
   sub->add_option("--test-chips", c->test_chips, "chips of each test evaluation (0 = --chips)")
+      ->check(non_negative_integer())
       ->group(mc)
       ->capture_default_str();
   sub->add_option("--test-images", c->test_images, "first K test images (0 = all)")
@@ -80,6 +81,7 @@ void add_sweep_command(CLI::App& app) {
       ->group(mc)
       ->capture_default_str();
   sub->add_option("--seed", c->base.seed, "seed of every random stream")
+      ->check(non_negative_integer())
       ->group(mc)
       ->capture_default_str();
   sub->add_option("--yield-spec", c->base.yield_specs,
@@ -90,14 +92,12 @@ void add_sweep_command(CLI::App& app) {
   add_device_options(sub, c->base.device);
   const char* ro =
       "Readout and neurons (DESIGN 2.5; scheme, ADC bits, timesteps, reset are grid axes)";
-  sub->add_option("--encoding", c->base.readout.encoding,
-                  "input encoding: rate, deterministic, direct")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, Encoding>{{"rate", Encoding::kRate},
-                                          {"deterministic", Encoding::kDeterministic},
-                                          {"direct", Encoding::kDirect}}))
-      ->group(ro)
-      ->default_str("rate");
+  add_enum_option<Encoding>(sub, "--encoding", c->base.readout.encoding,
+                            {{"rate", Encoding::kRate},
+                             {"deterministic", Encoding::kDeterministic},
+                             {"direct", Encoding::kDirect}},
+                            "input encoding: rate, deterministic, direct")
+      ->group(ro);
   sub->add_option("--v-read", c->base.readout.v_read_v, "read (spike) voltage, V")
       ->group(ro)
       ->capture_default_str();
@@ -119,6 +119,7 @@ void add_sweep_command(CLI::App& app) {
       ->group(tr)
       ->capture_default_str();
   sub->add_option("--train-seed", c->train_seed, "seed of training")
+      ->check(non_negative_integer())
       ->group(tr)
       ->capture_default_str();
   sub->add_option("--model-dir", c->model_dir, "model cache folder (default OUT.models)")

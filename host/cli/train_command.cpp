@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
 #include "data/dataset.hpp"
+#include "mpi/study_runner.hpp"
 #include "train/model_file.hpp"
 #include "train/train_pipeline.hpp"
 
@@ -128,7 +129,8 @@ void add_train_command(CLI::App& app) {
   sub->add_option("--r-off", a->r_off, "off resistance, ohm")->capture_default_str();
   sub->add_option("--out", a->out, "model file (HDF5)")->capture_default_str();
   sub->add_flag("--quiet", a->quiet, "print only the accuracy table");
-  sub->callback([a] { run_train(*a); });
+  // Under mpirun: rank 0 trains and writes the model, the other ranks exit 0 silently.
+  sub->callback([a] { study::run_study_command([&] { run_train(*a); }); });
 }
 
 }  // namespace xbarmc::cli

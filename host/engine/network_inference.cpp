@@ -14,6 +14,21 @@ int round_up(int n, int m) {
   return (n + m - 1) / m * m;
 }
 
+// neuron.hpp's if_step on every output of one step, written without branches so that the
+// compiler vectorises it (the same operations: x = β·v + d; spike iff x ≥ θ; reset).
+void neuron_step(const float* d, int n, float leak, float threshold, Reset reset, float* v,
+                 std::uint32_t* counts, std::uint32_t* spiked) {
+  const bool subtract = reset == Reset::kSubtract;
+  for (int j = 0; j < n; ++j) {
+    const float x = leak * v[j] + d[j];
+    const bool spike = x >= threshold;
+    const float after = subtract ? x - threshold : 0.0f;
+    v[j] = spike ? after : x;
+    counts[j] += spike ? 1u : 0u;
+    spiked[j] = spike ? 1u : 0u;
+  }
+}
+
 // The highest physical column an array reads, plus one.
 int column_span(Layout layout, const ArrayPlacement& a) {
   return layout == Layout::kInterleaved ? 2 * a.outs_used : a.outputs() + a.outs_used;
@@ -132,19 +147,21 @@ void NetworkRunner::run_group(const std::vector<ArrayRows>& arrays, std::uint32_
     const auto leak = static_cast<float>(in_.neuron.leak);
     w.v.resize(static_cast<std::size_t>(n_out));
     w.counts.resize(static_cast<std::size_t>(n_out));
+    w.spiked.resize(static_cast<std::size_t>(n_out));
     for (int g = 0; g < n; ++g) {
       std::fill(w.v.begin(), w.v.end(), 0.0f);
       std::fill(w.counts.begin(), w.counts.end(), 0u);
       std::uint64_t spikes = 0;
       for (int t = 0; t < steps; ++t) {
         const float* d = w.diffs.data() + (static_cast<std::size_t>(g) * steps + t) * n_out;
+        neuron_step(d, n_out, leak, layer.threshold, in_.neuron.reset, w.v.data(),
+                    w.counts.data(), w.spiked.data());
         std::uint64_t* out_mask =
             last ? nullptr : next + (static_cast<std::size_t>(g) * steps + t) * next_words;
         for (int j = 0; j < n_out; ++j) {
-          if (if_step(&w.v[j], d[j], leak, layer.threshold, in_.neuron.reset)) {
-            ++w.counts[j];
-            ++spikes;
-            if (out_mask) out_mask[j / 64] |= std::uint64_t(1) << (j % 64);
+          spikes += w.spiked[static_cast<std::size_t>(j)];
+          if (out_mask && w.spiked[static_cast<std::size_t>(j)]) {
+            out_mask[j / 64] |= std::uint64_t(1) << (j % 64);
           }
         }
       }
@@ -173,7 +190,21 @@ void NetworkRunner::read_array(const ArrayRows& m, const ArrayPlacement& a,
   const std::uint32_t channel0 = scheme_b ? a.column_offset : a.output_offset;
   w.acc.resize(static_cast<std::size_t>(2 * m.row_floats + kSlack));
   w.codes.resize(static_cast<std::size_t>(a.cols + kSlack));
-  w.z.assign(static_cast<std::size_t>(span + 4 + kSlack), 0.0f);
+  // The normals of every step of an image, drawn in one call: step t's channels
+  // [channel0, channel0 + span) start at z + z_at[t] (its lead in the first block).
+  const int blocks_per_step = (3 + span + 3) / 4;
+  w.blocks.resize(static_cast<std::size_t>(steps) * blocks_per_step);
+  w.z_at.resize(static_cast<std::size_t>(steps));
+  w.z.assign(static_cast<std::size_t>(4 * steps * blocks_per_step + kSlack), 0.0f);
+  std::uint32_t n_blocks = 0;
+  if (net_.noisy) {
+    for (int t = 0; t < steps; ++t) {
+      const std::uint32_t first = read_noise_index(k, steps, t, net_.noise_channels, channel0);
+      const std::uint32_t lead = first % 4, count = (lead + static_cast<std::uint32_t>(span) + 3) / 4;
+      w.z_at[static_cast<std::size_t>(t)] = 4 * n_blocks + lead;
+      for (std::uint32_t b = 0; b < count; ++b) w.blocks[n_blocks++] = first / 4 + b;
+    }
+  }
   w.list.resize(static_cast<std::size_t>(a.rows));
   float* current = w.acc.data();
   float* square = current + m.row_floats;
@@ -193,6 +224,7 @@ void NetworkRunner::read_array(const ArrayRows& m, const ArrayPlacement& a,
       k_.accumulate_dense(m.rows.data(), m.row_floats, w.s.data(), a.rows_used, current,
                           net_.noisy ? square : nullptr);
     }
+    if (net_.noisy) k_.normals_gather(noise, w.blocks.data(), n_blocks, w.z.data());
     for (int t = 0; t < steps; ++t) {
       if (!dense) {
         // The active rows of this array, ascending, local to it.
@@ -214,13 +246,7 @@ void NetworkRunner::read_array(const ArrayRows& m, const ArrayPlacement& a,
         k_.accumulate_list(m.rows.data(), m.row_floats, w.list.data(), count, current,
                            net_.noisy ? square : nullptr);
       }
-      const float* z = nullptr;
-      if (net_.noisy) {
-        const std::uint32_t first = read_noise_index(k, steps, t, net_.noise_channels, channel0);
-        const std::uint32_t lead = first % 4;
-        k_.normals(noise, first / 4, (lead + static_cast<std::uint32_t>(span) + 3) / 4, w.z.data());
-        z = w.z.data() + lead;
-      }
+      const float* z = net_.noisy ? w.z.data() + w.z_at[static_cast<std::size_t>(t)] : nullptr;
       float* d = w.diffs.data() + (static_cast<std::size_t>(g) * steps + t) * n_out + a.out_begin;
       if (scheme_b) {
         const int outs = a.outs_used;

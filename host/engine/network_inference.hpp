@@ -91,7 +91,7 @@ struct NetworkRunner::Workspace {
   std::vector<std::size_t> mask_offset;
   std::vector<float> diffs;  // [image of group × T × n_out] of the layer being read
   std::vector<float> acc, z, codes, s, v;
-  std::vector<std::uint32_t> counts;
+  std::vector<std::uint32_t> counts, spiked, blocks, z_at;
   std::vector<int> list;
 };
 

@@ -1,10 +1,12 @@
 #include "engine/validate.hpp"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <string>
 
 #include "common/errors.hpp"
+#include "xbarmc/readout.hpp"
 
 namespace xbarmc {
 namespace {
@@ -75,6 +77,22 @@ void validate_times(const std::vector<double>& times_s) {
   }
 }
 
+void validate_read_noise_draws(const StudyInputs& in) {
+  // The read-noise normals of one (chip, image) are numbered (time·T + t)·n_ch + ch, a
+  // 32-bit counter (read_noise_index, xbarmc/readout.hpp). A network's channels are
+  // checked where it is cut into arrays (engine/network.cpp).
+  if (!in.layers.empty()) return;
+  const bool noisy = make_read_constants(in.device, in.readout).noisy;
+  const long long draws = static_cast<long long>(in.n_times()) * in.readout.timesteps * in.n_cols();
+  if (noisy && draws > (1LL << 32)) {
+    throw UserError("--times: " + std::to_string(in.n_times()) + " times x " +
+                    std::to_string(in.readout.timesteps) + " timesteps x " +
+                    std::to_string(in.n_cols()) + " columns = " + std::to_string(draws) +
+                    " read-noise draws per chip and image, at most 2^32 (fewer times or "
+                    "timesteps)");
+  }
+}
+
 void validate_study_inputs(const StudyInputs& in, std::uint64_t chip_begin,
                            std::uint64_t chip_end) {
   validate_device(in.device);
@@ -107,9 +125,10 @@ void validate_study_inputs(const StudyInputs& in, std::uint64_t chip_begin,
   for (std::uint8_t label : in.labels) {
     if (label >= n_out) throw InternalError("engine: label outside [0, n_out)");
   }
-  if (chip_begin > chip_end || chip_end > (std::uint64_t(1) << 32)) {
+  if (chip_begin > chip_end || chip_end > kMaxChips) {
     throw InternalError("engine: chip range must lie in [0, 2^32)");
   }
+  validate_read_noise_draws(in);
 }
 
 }  // namespace xbarmc

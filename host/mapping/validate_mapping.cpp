@@ -16,9 +16,11 @@ std::string number(double x) {
 }
 
 void require_resistance(const char* option, double ohm) {
-  if (!std::isfinite(ohm) || !(ohm > 0.0)) {
+  // 1/R too: below ~5.6e-309 ohm the conductance overflows to inf (and maps to nonsense).
+  if (!std::isfinite(ohm) || !(ohm > 0.0) || !std::isfinite(1.0 / ohm)) {
     throw UserError(std::string(option) + " " + number(ohm) +
-                    ": a resistance must be a positive, finite number of ohms");
+                    ": a resistance must be a positive, finite number of ohms with a "
+                    "finite conductance 1/R");
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include "common/errors.hpp"
 #include "common/number_text.hpp"
+#include "engine/validate.hpp"
 #include "stats/yield_spec.hpp"
 
 namespace xbarmc::study {
@@ -128,6 +129,10 @@ void validate_study_settings(const McConfig& c) {
     throw UserError("--split '" + c.split + "': expected val or test");
   }
   if (c.chips == 0) throw UserError("--chips must be at least 1");
+  if (c.chips > kMaxChips) {
+    throw UserError("--chips " + std::to_string(c.chips) + ": at most " +
+                    std::to_string(kMaxChips) + " (2^32 chip indices)");
+  }
   if (chip_range_end(c) > c.chips) {
     throw UserError("--chips-to " + std::to_string(c.chips_to) + ": beyond --chips " +
                     std::to_string(c.chips) + " (chip indices run from 0 to chips)");
@@ -141,7 +146,10 @@ void validate_study_settings(const McConfig& c) {
   if (c.backend != "auto" && c.backend != "cpu" && c.backend != "cuda") {
     throw UserError("--backend '" + c.backend + "': expected auto, cpu or cuda");
   }
-  if (c.threads < 0) throw UserError("--threads " + std::to_string(c.threads) + ": must be ≥ 0");
+  if (c.threads < 0 || c.threads > kMaxThreads) {
+    throw UserError("--threads " + std::to_string(c.threads) + ": must be in [0, " +
+                    std::to_string(kMaxThreads) + "] (0 = all)");
+  }
   if (c.yield_specs.empty()) throw UserError("--yield-spec is empty: give at least one spec");
   if (c.array_rows < 0) {
     throw UserError("--array-rows " + std::to_string(c.array_rows) +

@@ -69,8 +69,8 @@ std::string study_toml(const McConfig& c, const std::string& model_checksum);
 // tail of the same keys: the provenance text stored in the results file.
 std::string full_toml(const McConfig& c, const std::string& model_checksum);
 
-// Checks what the engine's parameter validation does not: split, chips and the chip
-// range (chips_from < chip_range_end ≤ chips), images,
+// Checks what the engine's parameter validation does not: split, chips (at most 2^32,
+// the engine's chip key) and the chip range (chips_from < chip_range_end ≤ chips), images,
 // times, backend, output path, yield specs. Throws UserError naming the value.
 void validate_study_settings(const McConfig& c);
 

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "common/errors.hpp"
+#include "engine/validate.hpp"
 #include "features/feature_extractor.hpp"
 #include "train/linear_trainer.hpp"
 
@@ -67,6 +68,7 @@ StudyInputs make_study_inputs(const Model& model, const SplitData& split, const 
   if (in.g_target_s.size() != static_cast<std::size_t>(in.n_in) * in.n_cols()) {
     throw UserError(c.model_path + ": /mapping/g_target does not have n_in × 2·n_out values");
   }
+  validate_read_noise_draws(in);  // before the calibration's work
   return in;
 }
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <filesystem>
 #include <sstream>
+#include <string>
+#include <utility>
 
 #include "backend/backend.hpp"
 #include "common/errors.hpp"
@@ -115,6 +117,17 @@ void validate_sweep_config(const SweepConfig& c) {
   validate_times(c.base.times_s);
   // The shared Monte Carlo settings, checked before any model is trained.
   if (c.base.chips == 0) throw UserError("--chips must be at least 1");
+  for (const auto& [option, chips] :
+       {std::pair{"--chips", c.base.chips}, {"--test-chips", c.test_chips}}) {
+    if (chips > kMaxChips) {
+      throw UserError(std::string(option) + " " + std::to_string(chips) + ": at most " +
+                      std::to_string(kMaxChips) + " (2^32 chip indices)");
+    }
+  }
+  if (c.base.threads < 0 || c.base.threads > kMaxThreads) {
+    throw UserError("--threads " + std::to_string(c.base.threads) + ": must be in [0, " +
+                    std::to_string(kMaxThreads) + "] (0 = all)");
+  }
   if (c.base.images < 0)
     throw UserError("--images " + std::to_string(c.base.images) + ": must be ≥ 0");
   if (c.base.yield_specs.empty()) throw UserError("--yield-spec is empty: give at least one spec");

@@ -43,7 +43,8 @@ void validate_train_config(const TrainConfig& c) {
     throw UserError("--weight-bits " + std::to_string(c.mapping.weight_bits) +
                     " out of range (1.." + std::to_string(kMaxWeightBits) + ")");
   }
-  if (!(c.mapping.r_on_ohm > 0.0) || !std::isfinite(c.mapping.r_on_ohm)) {
+  if (!(c.mapping.r_on_ohm > 0.0) || !std::isfinite(c.mapping.r_on_ohm) ||
+      !std::isfinite(1.0 / c.mapping.r_on_ohm)) {  // g_max = 1/R_on must be finite
     throw UserError("--r-on must be a positive resistance in ohm");
   }
   if (!(c.mapping.r_off_ohm > c.mapping.r_on_ohm) || !std::isfinite(c.mapping.r_off_ohm)) {

@@ -17,6 +17,10 @@ namespace xbarmc::simd {
 // out[q] = normal (4·first_block + q) of stream s, q < 4·n_blocks (stream_normal_float).
 using NormalsFn = void (*)(const Stream& s, std::uint32_t first_block, std::uint32_t n_blocks,
                            float* out);
+// out[4i + q] = normal q of block blocks[i] of stream s, i < n_blocks (the blocks of
+// several ranges of normals in one call, so that no vector lane runs empty).
+using NormalsGatherFn = void (*)(const Stream& s, const std::uint32_t* blocks,
+                                 std::uint32_t n_blocks, float* out);
 // current[c] = Σ_{set bits i, ascending} a[i·stride + c]; square[c] likewise from a2
 // (skipped when square is null). c < stride; stride is a multiple of 8. a_a2 holds the
 // same values interleaved per row ([a_i· | a2_i·], ReadMatrix::a_a2), and square, when
@@ -78,6 +82,7 @@ struct Kernels {
   AccumulateStepsFn accumulate_steps;
   AdcNeuronsStepsFn adc_neurons_steps;  // null likewise
   AccumulateListFn accumulate_list;     // list_kernels.hpp: the network path's row sums
+  NormalsGatherFn normals_gather;
 };
 
 const Kernels& scalar_kernels();

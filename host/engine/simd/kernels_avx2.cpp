@@ -27,10 +27,10 @@ XBARMC_AVX2 inline void mul_hi_lo(__m256i a, __m256i m, __m256i* hi, __m256i* lo
 }
 
 // Philox4x32-10 on eight counters {block + lane, b, a, purpose}.
-XBARMC_AVX2 inline void philox8(const Stream& s, std::uint32_t block, __m256i* x, __m256i* y,
-                                __m256i* z, __m256i* w) {
-  __m256i cx = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(block)),
-                                _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+// Philox4x32-10 of the blocks in the lanes of `blocks`, one stream.
+XBARMC_AVX2 inline void philox8_lanes(const Stream& s, __m256i blocks, __m256i* x, __m256i* y,
+                                      __m256i* z, __m256i* w) {
+  __m256i cx = blocks;
   __m256i cy = _mm256_set1_epi32(static_cast<int>(s.b));
   __m256i cz = _mm256_set1_epi32(static_cast<int>(s.a));
   __m256i cw = _mm256_set1_epi32(static_cast<int>(s.purpose));
@@ -134,9 +134,9 @@ XBARMC_AVX2 inline void box_muller8(__m256i w0, __m256i w1, __m256* z0, __m256* 
 }
 
 // 32 normals of blocks block..block+7, in stream order.
-XBARMC_AVX2 inline void normals32(const Stream& st, std::uint32_t block, float* out) {
+XBARMC_AVX2 inline void normals32_lanes(const Stream& st, __m256i blocks, float* out) {
   __m256i x, y, z, w;
-  philox8(st, block, &x, &y, &z, &w);
+  philox8_lanes(st, blocks, &x, &y, &z, &w);
   __m256 c0, s0, c1, s1;
   box_muller8(x, y, &c0, &s0);
   box_muller8(z, w, &c1, &s1);
@@ -151,6 +151,28 @@ XBARMC_AVX2 inline void normals32(const Stream& st, std::uint32_t block, float* 
   _mm256_storeu_ps(out + 8, _mm256_permute2f128_ps(g, h, 0x20));   // blocks 2, 3
   _mm256_storeu_ps(out + 16, _mm256_permute2f128_ps(e, f, 0x31));  // blocks 4, 5
   _mm256_storeu_ps(out + 24, _mm256_permute2f128_ps(g, h, 0x31));  // blocks 6, 7
+}
+
+XBARMC_AVX2 inline void normals32(const Stream& st, std::uint32_t block, float* out) {
+  normals32_lanes(st,
+                  _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(block)),
+                                   _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)),
+                  out);
+}
+
+XBARMC_AVX2 void normals_gather_avx2(const Stream& s, const std::uint32_t* blocks,
+                                     std::uint32_t n_blocks, float* out) {
+  std::uint32_t b = 0;
+  for (; b + 8 <= n_blocks; b += 8) {
+    normals32_lanes(s, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blocks + b)), out + 4 * b);
+  }
+  if (b < n_blocks) {
+    std::uint32_t lanes[8] = {};
+    std::memcpy(lanes, blocks + b, sizeof(std::uint32_t) * (n_blocks - b));
+    float tail[32];
+    normals32_lanes(s, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lanes)), tail);
+    std::memcpy(out + 4 * b, tail, sizeof(float) * 4 * (n_blocks - b));
+  }
 }
 
 XBARMC_AVX2 void normals_avx2(const Stream& s, std::uint32_t first_block, std::uint32_t n_blocks,
@@ -318,7 +340,8 @@ const Kernels* avx2_kernels() {
                          neurons_avx2,
                          nullptr,
                          nullptr,
-                         accumulate_list_avx2()};
+                         accumulate_list_avx2(),
+                         normals_gather_avx2};
   static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return supported ? &k : nullptr;
 }

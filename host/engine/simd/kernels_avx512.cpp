@@ -32,11 +32,10 @@ XBARMC_AVX512 inline void mul_hi_lo(__m512i a, __m512i m, __m512i* hi, __m512i* 
   *lo = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
 }
 
-XBARMC_AVX512 inline void philox16(const Stream& s, std::uint32_t block, __m512i* x, __m512i* y,
-                                   __m512i* z, __m512i* w) {
-  __m512i cx =
-      _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(block)),
-                       _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+// Philox4x32-10 of the blocks in the lanes of `blocks`, one stream.
+XBARMC_AVX512 inline void philox16_lanes(const Stream& s, __m512i blocks, __m512i* x, __m512i* y,
+                                         __m512i* z, __m512i* w) {
+  __m512i cx = blocks;
   __m512i cy = _mm512_set1_epi32(static_cast<int>(s.b));
   __m512i cz = _mm512_set1_epi32(static_cast<int>(s.a));
   __m512i cw = _mm512_set1_epi32(static_cast<int>(s.purpose));
@@ -147,6 +146,42 @@ XBARMC_AVX512 inline void transpose_store8(__m256 c0, __m256 s0, __m256 c1, __m2
   _mm256_storeu_ps(out + 8, _mm256_permute2f128_ps(g, h, 0x20));
   _mm256_storeu_ps(out + 16, _mm256_permute2f128_ps(e, f, 0x31));
   _mm256_storeu_ps(out + 24, _mm256_permute2f128_ps(g, h, 0x31));
+}
+
+XBARMC_AVX512 inline void philox16(const Stream& s, std::uint32_t block, __m512i* x, __m512i* y,
+                                   __m512i* z, __m512i* w) {
+  philox16_lanes(s,
+                 _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(block)),
+                                  _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+                                                    14, 15)),
+                 x, y, z, w);
+}
+
+// The 64 normals of the blocks in `blocks` (lane l: normals 4l .. 4l+3 of out).
+XBARMC_AVX512 inline void normals64_lanes(const Stream& st, __m512i blocks, float* out) {
+  __m512i x, y, z, w;
+  philox16_lanes(st, blocks, &x, &y, &z, &w);
+  __m512 c0, s0, c1, s1;
+  box_muller16(x, y, &c0, &s0);
+  box_muller16(z, w, &c1, &s1);
+  transpose_store8(_mm512_castps512_ps256(c0), _mm512_castps512_ps256(s0),
+                   _mm512_castps512_ps256(c1), _mm512_castps512_ps256(s1), out);
+  transpose_store8(_mm512_extractf32x8_ps(c0, 1), _mm512_extractf32x8_ps(s0, 1),
+                   _mm512_extractf32x8_ps(c1, 1), _mm512_extractf32x8_ps(s1, 1), out + 32);
+}
+
+XBARMC_AVX512 void normals_gather_avx512(const Stream& s, const std::uint32_t* blocks,
+                                         std::uint32_t n_blocks, float* out) {
+  std::uint32_t b = 0;
+  for (; b + 16 <= n_blocks; b += 16) {
+    normals64_lanes(s, _mm512_loadu_si512(blocks + b), out + 4 * b);
+  }
+  if (b < n_blocks) {
+    const __mmask16 valid = static_cast<__mmask16>((1u << (n_blocks - b)) - 1u);
+    float tail[64];
+    normals64_lanes(s, _mm512_maskz_loadu_epi32(valid, blocks + b), tail);
+    std::memcpy(out + 4 * b, tail, sizeof(float) * 4 * (n_blocks - b));
+  }
 }
 
 XBARMC_AVX512 inline void normals64(const Stream& st, std::uint32_t block, float* out) {
@@ -414,7 +449,8 @@ const Kernels* avx512_kernels() {
                          avx2_kernels()->neurons,
                          bmi ? accumulate_steps_avx512 : nullptr,
                          adc_neurons_steps_avx512,
-                         accumulate_list_avx512()};
+                         accumulate_list_avx512(),
+                         normals_gather_avx512};
   return &k;
 }
 

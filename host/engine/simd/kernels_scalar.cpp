@@ -17,6 +17,15 @@ void normals_scalar(const Stream& s, std::uint32_t first_block, std::uint32_t n_
   }
 }
 
+void normals_gather_scalar(const Stream& s, const std::uint32_t* blocks, std::uint32_t n_blocks,
+                           float* out) {
+  for (std::uint32_t b = 0; b < n_blocks; ++b) {
+    const U32x4 w = stream_block(s, blocks[b]);
+    normal2_float(w.x, w.y, &out[4 * b], &out[4 * b + 1]);
+    normal2_float(w.z, w.w, &out[4 * b + 2], &out[4 * b + 3]);
+  }
+}
+
 void accumulate_spikes_scalar(const float* a, const float* a2, const float*, int stride,
                               const std::uint64_t* mask, int n_words, float* current,
                               float* square) {
@@ -87,7 +96,8 @@ const Kernels& scalar_kernels() {
                          neurons_scalar,
                          nullptr,
                          nullptr,
-                         accumulate_list_scalar};
+                         accumulate_list_scalar,
+                         normals_gather_scalar};
   return k;
 }
 

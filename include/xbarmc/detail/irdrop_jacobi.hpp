@@ -121,19 +121,30 @@ XBARMC_HD int jacobi_drive(const double* g, int n_in, int n_cols, double r_wl, d
   return sweeps;
 }
 
+// Floating-point operations of one jacobi_sweep, as written above (abs and compares not
+// counted): bit-line prefix and suffix sums 2·(n_in−1)·n_cols, row totals n_in·n_cols,
+// and 11 per cell (word-line term 3, u 2, v 3, the change and both norms 3).
+XBARMC_HD double jacobi_sweep_flops(int n_in, int n_cols) {
+  const double n = n_in, m = n_cols;
+  return 2.0 * (n - 1.0) * m + n * m + 11.0 * n * m;
+}
+
 // A_eff by Jacobi sweeps; scratch holds jacobi_scratch_doubles(n_in, n_cols) doubles.
 // Meant for jacobi_contraction_bound(...) ≤ kJacobiMaxContraction (converges for any ρ < 1).
-// Returns the largest number of sweeps any drive needed.
+// Returns the largest number of sweeps any drive needed; `total_sweeps` (if given)
+// receives the sweeps of all drives together, the work done.
 XBARMC_HD int a_eff_jacobi(const double* g, int n_in, int n_cols, double r_wl, double r_bl,
-                           double* scratch, double* a) {
+                           double* scratch, double* a, int* total_sweeps = nullptr) {
   const int cells = n_in * n_cols;
   const double factor = jacobi_stop_factor(g, n_in, n_cols, r_wl, r_bl);
-  int max_sweeps = 0;
+  int max_sweeps = 0, all_sweeps = 0;
   for (int drive = 0; drive < n_cols; ++drive) {
     const int sweeps =
         jacobi_drive(g, n_in, n_cols, r_wl, r_bl, factor, drive, scratch, scratch + cells, a);
     max_sweeps = sweeps > max_sweeps ? sweeps : max_sweeps;
+    all_sweeps += sweeps;
   }
+  if (total_sweeps) *total_sweeps = all_sweeps;
   return max_sweeps;
 }
 
