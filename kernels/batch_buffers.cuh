@@ -1,44 +1,44 @@
-// Device memory of one batch of chips (DeviceBatch), allocated once per run for the
-// largest batch and reused: memory is bounded by the batch size, never by n_chips.
+// Device memory of one batch of chips (DeviceBatch), sized for the largest batch and
+// kept across batches and Engine::run calls: memory is bounded by the batch size,
+// never by n_chips, and a run of many batches allocates once.
 #pragma once
-
-#include <thrust/device_vector.h>
-#include <thrust/host_vector.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
+#include "device_buffer.cuh"
 #include "device_study.cuh"
 
 namespace xbarmc::cuda {
 
 class BatchBuffers {
  public:
-  BatchBuffers(const DeviceInputs& in, std::size_t capacity_chips);
-
   // Device bytes one chip of a batch takes.
   static std::size_t bytes_per_chip(const DeviceInputs& in);
   // Time slots per chip: the study's times, plus t0 when drift compensation is on.
   static int slots(const DeviceInputs& in);
 
-  // A batch of chips [chip_begin, chip_begin + n_chips) with zeroed counters.
-  DeviceBatch begin_batch(std::uint32_t chip_begin, int n_chips);
+  // Room for `capacity_chips` chips of studies shaped like `in`; allocates only what is
+  // missing. Throws CudaError (is_out_of_memory) when the device has too little memory.
+  void reserve(const DeviceInputs& in, std::size_t capacity_chips);
 
-  // Counters of the last batch, copied to the host, layout [time × n_chips].
+  // A batch of chips [chip_begin, chip_begin + n_chips) (n_chips ≤ the reserved
+  // capacity) with its counters zeroed.
+  DeviceBatch begin_batch(const DeviceInputs& in, std::uint32_t chip_begin, int n_chips);
+
+  // Counters of a batch, copied to the host, layout [time × n_chips].
   struct Counts {
-    thrust::host_vector<std::uint32_t> correct, no_spike;
-    thrust::host_vector<unsigned long long> saturated;
+    std::vector<std::uint32_t> correct, no_spike;
+    std::vector<unsigned long long> saturated, spikes;
   };
-  void fetch_counts(const DeviceBatch& b, Counts& out) const;
+  void fetch_counts(const DeviceInputs& in, const DeviceBatch& b, Counts& out) const;
 
  private:
-  int n_times_ = 0, n_slots_ = 0;
-  std::size_t cells_ = 0, scratch_per_ = 0;
-  bool ir_drop_ = false;
-  thrust::device_vector<double> g_s_, a_eff_s_, scratch_, sums_;
-  thrust::device_vector<float> a_, a2_, gain_;
-  thrust::device_vector<std::uint32_t> correct_, no_spike_;
-  thrust::device_vector<unsigned long long> saturated_;
+  DeviceBuffer<double> g_s_, a_eff_s_, scratch_, sums_;
+  DeviceBuffer<float> a_, gain_;
+  DeviceBuffer<std::uint32_t> direct_solve_, correct_, no_spike_;
+  DeviceBuffer<unsigned long long> saturated_, spikes_;
 };
 
 }  // namespace xbarmc::cuda

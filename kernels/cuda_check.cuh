@@ -1,7 +1,7 @@
 // CUDA error handling for the kernels/ launchers. Every runtime call goes through
 // XBARMC_CUDA_CALL, which throws CudaError naming the call, file:line and the
 // runtime's error string (nvbench's NVBENCH_CUDA_CALL). Device memory is owned by
-// thrust::device_vector (RAII), whose failures throw thrust::system_error.
+// DeviceBuffer (device_buffer.cuh), whose teardown never throws.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -12,13 +12,14 @@
 namespace xbarmc::cuda {
 
 struct CudaError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  CudaError(cudaError_t c, const std::string& what) : std::runtime_error(what), code(c) {}
+  cudaError_t code;
 };
 
 namespace detail {
 [[noreturn]] inline void throw_cuda_error(cudaError_t err, const char* call, const char* file,
                                           int line) {
-  throw CudaError(std::string("CUDA call ") + call + " failed at " + file + ":" +
+  throw CudaError(err, std::string("CUDA call ") + call + " failed at " + file + ":" +
                   std::to_string(line) + ": " + cudaGetErrorName(err) + " (" +
                   cudaGetErrorString(err) + ")");
 }

@@ -1,8 +1,12 @@
-// CudaEngine: uploads a study once per run (UploadedStudy, which also computes the
-// input spikes on the device), then walks the chip range in batches sized to the
-// device's free memory: chip matrices (chip_kernels.cu), then inference over
-// (chip, image) tiles (inference_kernel.cu), then the counters back to the host.
+// CudaEngine: keeps a study on the device across Engine::run calls (UploadedStudy:
+// input spikes and active-row lists built there once), then walks the chip range in
+// batches sized to its share of the device's free memory: chip matrices
+// (chip_kernels.cu), inference over (chip, image-group) tiles (inference_kernel.cu),
+// the counters back to the host. Batch buffers are kept too, grown when a study needs
+// more, and shrunk in steps when an allocation fails (other processes on the device).
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "batch_buffers.cuh"
@@ -20,95 +24,127 @@ namespace {
 
 // More chips per batch do not fill the device any better; fewer keep grids in range.
 constexpr std::size_t kMaxBatchChips = 16384;
-// Share of the free device memory one batch may take (the rest stays for the runtime).
+// Share of the free device memory the batches may take (the rest stays for the runtime).
 constexpr double kBatchMemoryShare = 0.6;
-constexpr int kMaxImages = 65535 * 128;  // gridDim.y × images per block
+
+// XBARMC_CUDA_FAULT=trap makes every run start with a kernel that traps: a sticky
+// device error on demand, to test that it ends the process with exit status 1 and one
+// line (tests/gpu/test_cuda_cli.cu), not in std::terminate.
+__global__ void trap_kernel() { __trap(); }
+
+bool fault_requested() {
+  const char* f = std::getenv("XBARMC_CUDA_FAULT");
+  return f && std::strcmp(f, "trap") == 0;
+}
 
 class CudaEngine final : public Engine {
  public:
-  explicit CudaEngine(int device) : device_(device) {}
+  CudaEngine(int device, const CudaEngineOptions& o)
+      : device_(device), options_(o), inject_fault_(fault_requested()) {}
   std::string name() const override { return "cuda"; }
   std::string device_name() const override { return cuda::device_name(device_); }
+  std::uint64_t preferred_batch_chips() const override {
+    return options_.max_batch_chips ? options_.max_batch_chips : kMaxBatchChips;
+  }
   void run(const StudyInputs& in, std::uint64_t chip_begin, std::uint64_t chip_end,
            ChipBatchResult& out) override;
 
  private:
-  void check_limits(const DeviceInputs& in) const;
   std::size_t batch_capacity(const DeviceInputs& in, std::size_t n_chips) const;
+  std::size_t reserve_batches(const DeviceInputs& in, std::size_t capacity);
   int device_;
+  CudaEngineOptions options_;
+  bool inject_fault_;
+  UploadedStudy study_;
+  BatchBuffers buffers_;
+  std::size_t reserved_chips_ = 0, reserved_per_chip_ = 0;  // what buffers_ holds room for
+  BatchBuffers::Counts counts_;
 };
 
-void CudaEngine::check_limits(const DeviceInputs& in) const {
-  const std::string shape = std::to_string(in.n_in) + "x" + std::to_string(in.n_cols);
-  if (in.n_cols > kMaxCols) {
-    throw UserError("CUDA engine: a " + shape + " array has more than " + std::to_string(kMaxCols) +
-                    " physical columns (use --backend cpu)");
-  }
-  if (in.n_images > kMaxImages) {
-    throw UserError("CUDA engine: " + std::to_string(in.n_images) + " images, at most " +
-                    std::to_string(kMaxImages) + " per run");
-  }
-  int max_shared = 0;
-  XBARMC_CUDA_CALL(
-      cudaDeviceGetAttribute(&max_shared, cudaDevAttrMaxSharedMemoryPerBlockOptin, device_));
-  const std::size_t need = inference_shared_bytes(in);
-  if (need > static_cast<std::size_t>(max_shared)) {
-    throw UserError("CUDA engine: a " + shape + " array needs " + std::to_string(need) +
-                    " bytes of shared memory per block, the device has " +
-                    std::to_string(max_shared) + " (use --backend cpu)");
-  }
-}
-
+// Chips per batch: all of them up to kMaxBatchChips (and the test option), as far as
+// the memory budget allows: its share of the free memory plus what this engine holds.
 std::size_t CudaEngine::batch_capacity(const DeviceInputs& in, std::size_t n_chips) const {
+  // Grids index (chip, time) pairs with int.
+  const std::size_t grid_cap = (std::size_t(1) << 30) / static_cast<std::size_t>(in.n_times + 1);
+  std::size_t want = std::min({n_chips, kMaxBatchChips, grid_cap});
+  if (options_.max_batch_chips) want = std::min(want, options_.max_batch_chips);
+  want = std::max<std::size_t>(want, 1);
   const std::size_t per_chip = BatchBuffers::bytes_per_chip(in);
+  if (per_chip == reserved_per_chip_ && reserved_chips_ >= want) return want;
   std::size_t free_bytes = 0, total_bytes = 0;
   XBARMC_CUDA_CALL(cudaMemGetInfo(&free_bytes, &total_bytes));
-  const auto budget = static_cast<std::size_t>(kBatchMemoryShare * static_cast<double>(free_bytes));
+  const double held = static_cast<double>(reserved_chips_ * reserved_per_chip_);
+  const auto budget = static_cast<std::size_t>(
+      kBatchMemoryShare * options_.memory_share * (static_cast<double>(free_bytes) + held));
   if (budget < per_chip) {
     throw InternalError("CUDA engine: one chip needs " + std::to_string(per_chip) +
                         " bytes of device memory, " + std::to_string(free_bytes) + " are free");
   }
-  // Grids index (chip, slot) pairs with int.
-  const std::size_t grid_cap =
-      (std::size_t(1) << 30) / static_cast<std::size_t>(BatchBuffers::slots(in));
-  return std::min({n_chips, budget / per_chip, kMaxBatchChips, grid_cap});
+  return std::min(want, budget / per_chip);
+}
+
+// Reserves room for `capacity` chips, halving it on an allocation failure (another
+// process or rank took the memory meanwhile); returns the capacity reserved.
+std::size_t CudaEngine::reserve_batches(const DeviceInputs& in, std::size_t capacity) {
+  const std::size_t per_chip = BatchBuffers::bytes_per_chip(in);
+  for (;;) {
+    try {
+      buffers_.reserve(in, capacity);  // allocates only the buffers that are too small
+      if (per_chip != reserved_per_chip_ || capacity > reserved_chips_) {
+        reserved_chips_ = capacity;
+        reserved_per_chip_ = per_chip;
+      }
+      return capacity;
+    } catch (const CudaError& e) {
+      if (!is_out_of_memory(e) || capacity == 1) throw;
+      cudaGetLastError();  // an allocation failure is not sticky; clear it
+      capacity /= 2;
+    }
+  }
 }
 
 void CudaEngine::run(const StudyInputs& in, std::uint64_t chip_begin, std::uint64_t chip_end,
                      ChipBatchResult& out) {
   validate_study_inputs(in, chip_begin, chip_end);
+  if (!in.layers.empty() || in.array_rows != 0 || in.array_cols != 0) {
+    throw UserError(
+        "CUDA engine: networks and arrays cut from a layer (DESIGN §2.7) run on the CPU for now "
+        "(use --backend cpu)");
+  }
   XBARMC_CUDA_CALL(cudaSetDevice(device_));
   const std::size_t n_chips = chip_end - chip_begin;
   const int n_times = in.n_times();
-  out.chip_begin = chip_begin;
-  out.chip_end = chip_end;
-  out.correct.assign(static_cast<std::size_t>(n_times) * n_chips, 0);
-  out.no_spike.assign(out.correct.size(), 0);
-  out.saturated.assign(out.correct.size(), 0);
-  check_limits(describe_study(in));
+  // One layer: its saturation is the total.
+  out.reset(chip_begin, chip_end, n_times, 1);
+  check_inference_fits(describe_study(in), device_);
+  if (inject_fault_) {
+    trap_kernel<<<1, 1>>>();
+    XBARMC_CUDA_CALL(cudaDeviceSynchronize());
+  }
   if (n_chips == 0 || n_times == 0 || in.n_images() == 0) return;
 
-  const UploadedStudy study(in);
-  const DeviceInputs& di = study.view();
-  const std::size_t capacity = batch_capacity(di, n_chips);
-  BatchBuffers buffers(di, capacity);
-  BatchBuffers::Counts counts;
+  study_.update(in);
+  const DeviceInputs& di = study_.view();
+  // A study shaped like the last one reuses its buffers (xbarmc mc: every batch).
+  const std::size_t capacity = reserve_batches(di, batch_capacity(di, n_chips));
   for (std::size_t first = 0; first < n_chips; first += capacity) {
     const int batch_chips = static_cast<int>(std::min(capacity, n_chips - first));
     const DeviceBatch b =
-        buffers.begin_batch(static_cast<std::uint32_t>(chip_begin + first), batch_chips);
+        buffers_.begin_batch(di, static_cast<std::uint32_t>(chip_begin + first), batch_chips);
     launch_chip_matrices(di, b);
     launch_inference(di, b);
     XBARMC_CUDA_CALL(cudaDeviceSynchronize());
-    buffers.fetch_counts(b, counts);
+    buffers_.fetch_counts(di, b, counts_);
     // Batch layout [time × batch chips] → result layout [time × n_chips].
     for (int k = 0; k < n_times; ++k) {
       for (int c = 0; c < batch_chips; ++c) {
         const std::size_t from = static_cast<std::size_t>(k) * batch_chips + c;
         const std::size_t to = static_cast<std::size_t>(k) * n_chips + first + c;
-        out.correct[to] = counts.correct[from];
-        out.no_spike[to] = counts.no_spike[from];
-        out.saturated[to] = counts.saturated[from];
+        out.correct[to] = counts_.correct[from];
+        out.no_spike[to] = counts_.no_spike[from];
+        out.saturated[to] = counts_.saturated[from];
+        out.layer_saturated[to] = counts_.saturated[from];
+        out.layer_spikes[to] = counts_.spikes[from];
       }
     }
   }
@@ -116,14 +152,23 @@ void CudaEngine::run(const StudyInputs& in, std::uint64_t chip_begin, std::uint6
 
 }  // namespace
 
-std::unique_ptr<Engine> make_cuda_engine(int device) {
+std::unique_ptr<Engine> make_cuda_engine(int device, const CudaEngineOptions& options) {
   const int n = device_count();
   if (n == 0) throw UserError("--backend cuda: no CUDA device");
   if (device < 0 || device >= n) {
     throw UserError("CUDA device " + std::to_string(device) + " does not exist (" +
                     std::to_string(n) + " present)");
   }
-  return std::make_unique<CudaEngine>(device);
+  if (!(options.memory_share > 0.0 && options.memory_share <= 1.0)) {
+    throw InternalError("CUDA engine: memory share must be in (0, 1]");
+  }
+  return std::make_unique<CudaEngine>(device, options);
+}
+
+std::unique_ptr<Engine> make_cuda_engine(int device, double memory_share) {
+  CudaEngineOptions o;
+  o.memory_share = memory_share;
+  return make_cuda_engine(device, o);
 }
 
 }  // namespace xbarmc::cuda

@@ -1,32 +1,29 @@
-// Work split: a block takes one (chip, time) and a tile of kImagesPerBlock images; the
-// chip's read matrix sits in shared memory (float; {a, a2} pairs when noise needs the
-// squares), each warp runs one image at a time with lane = physical column (columns
-// lane, lane+32, …). Rows are summed in ascending order from 0.0f, exactly as the CPU
-// engine's accumulate_* kernels, so the currents are bit-identical.
-//
-// Read noise: the normals of a window of timesteps are drawn up front by all 32 lanes
-// (one cuRAND Philox block → four normals per lane and round, as the CPU engine's
-// normals()), into per-warp shared memory; a step then reads its z. Drawing them per
-// column and step would make every lane run a full Box–Muller for one normal, and
-// leave 12 of 32 lanes idle on a 20-column array: ~4× the work.
+// Work split: a block takes one (chip, time) and tiles of image groups; the chip's read
+// matrix sits in shared memory in the pair layout of ReadLayout. A warp runs one group
+// of images_per_warp images at a time (64×20: three images of ten lanes, lane = output
+// pair), so one row iteration serves three images and every lane keeps its two column
+// sums in registers through ADC and neuron. Rows come from the chip-independent
+// active-row lists (input_kernels.cu), padded per group so the warp's loop is uniform.
+// Read noise: the normals of a window of steps for all images of the group at once
+// (array_read.cuh), so the Philox rounds run full.
+#include "array_read.cuh"
+#include "common/errors.hpp"
 #include "cuda_check.cuh"
 #include "inference_kernel.cuh"
-#include "philox_curand.cuh"
-#include "xbarmc/neuron.hpp"
-#include "xbarmc/readout.hpp"
 
 namespace xbarmc::cuda {
 namespace {
 
-constexpr int kWarpsPerBlock = 8;
-constexpr int kImagesPerBlock = 128;
-constexpr int kNoiseWindowFloats = 512;  // normals per warp and window (before padding)
+constexpr int kWarps = 8;
+constexpr int kGroupsPerWarp = 4;        // groups of one tile per warp
+constexpr int kNoiseWindowFloats = 1024;  // normals per warp and window (before padding)
 
 // Shapes derived on the host, passed to the kernel beside the study.
 struct Shape {
-  int steps_per_window = 1;  // timesteps whose normals fit one window
-  int window_floats = 0;     // per-warp noise buffer, with room for the block lead-in
-  int warp_floats = 0;       // per-warp scratch in total
+  int window_steps = 1;   // steps whose normals one window holds
+  int slot_floats = 0;    // noise floats per image of a group (lead-in and last block included)
+  int warp_floats = 0;    // per-warp scratch: noise of the group, then potentials and counts
+  int matrix_floats = 0;  // (n_in + 1) rows of read.row_floats
 };
 
 int noise_channels(const DeviceInputs& in) {
@@ -35,270 +32,282 @@ int noise_channels(const DeviceInputs& in) {
 
 Shape make_shape(const DeviceInputs& in) {
   Shape s;
-  const int n_ch = noise_channels(in);
+  const int k = in.read.images_per_warp;
   if (in.rc.noisy) {
-    s.steps_per_window = n_ch >= kNoiseWindowFloats ? 1 : kNoiseWindowFloats / n_ch;
-    if (s.steps_per_window > in.timesteps) s.steps_per_window = in.timesteps;
-    s.window_floats = s.steps_per_window * n_ch + 8;  // lead-in ≤ 3, last block ≤ 3
+    const int n_ch = noise_channels(in);
+    s.window_steps = std::max(1, std::min(in.timesteps, kNoiseWindowFloats / (k * n_ch)));
+    s.slot_floats = 4 * ((3 + s.window_steps * n_ch + 3) / 4);
   }
-  // Currents, squares, codes of the columns; potentials and counts of the outputs.
-  s.warp_floats = 3 * in.n_cols + 2 * in.n_out + s.window_floats;
+  s.warp_floats = k * s.slot_floats + 2 * k * in.n_out;
+  s.matrix_floats = (in.n_in + 1) * in.read.row_floats();
   return s;
 }
 
-bool needs_squares(const DeviceInputs& in) {
-  return in.rc.noisy && in.readout.encoding != Encoding::kDirect;
+std::size_t shared_bytes(const Shape& s) {
+  return sizeof(float) * (static_cast<std::size_t>(s.matrix_floats) +
+                          static_cast<std::size_t>(kWarps) * s.warp_floats);
 }
 
-// kCols: columns per lane (1 for n_cols ≤ 32, else kMaxColsPerLane).
-template <bool kNoisy, bool kDense, int kCols>
-__global__ void __launch_bounds__(32 * kWarpsPerBlock)
-    inference_kernel(DeviceInputs in, DeviceBatch b, Shape shape) {
-  constexpr bool kPairs = kNoisy && !kDense;  // shared matrix as {a, a2} pairs
-  constexpr int kOuts = (kCols + 1) / 2;      // n_out = n_cols / 2
+// Which image of its group and which pairs of the row a lane takes. Lanes beyond the
+// last image of a warp (64×20: lanes 30, 31) repeat another lane's work, so that no
+// branch splits the warp; their results are not counted.
+struct LaneRole {
+  int slot = 0;               // image within the group
+  int pair = 0;               // first pair; the others are 32 apart
+  bool counted = true;        // false for the repeating lanes
+  std::uint32_t lane_addr = 0;  // byte offset of the first pair within a row
+};
+
+__device__ __forceinline__ LaneRole lane_role(const ReadLayout& r) {
+  const int lane = static_cast<int>(threadIdx.x % 32);
+  LaneRole role;
+  role.slot = lane / r.lanes_per_image;
+  role.pair = lane - role.slot * r.lanes_per_image;
+  if (role.slot >= r.images_per_warp) {
+    role.slot = r.images_per_warp - 1;
+    role.pair = lane % r.lanes_per_image;
+    role.counted = false;
+  }
+  role.lane_addr = static_cast<std::uint32_t>(role.pair * r.pair_floats()) * sizeof(float);
+  return role;
+}
+
+struct Counts {
+  unsigned correct = 0, no_spike = 0, saturated = 0;
+  unsigned long long spikes = 0;  // output-neuron spikes (the layer's spike count)
+};
+
+// One group of images through the chip at time `time_index`: T steps of read, noise,
+// ADC and neurons, then the prediction of each image (neuron.hpp's rule).
+template <Scheme kScheme, bool kNoisy, bool kDense, int kQ>
+__device__ __forceinline__ void infer_group(const DeviceInputs& in, const Shape& sh, int group,
+                                            int time_index, std::uint32_t chip, float gain,
+                                            const char* matrix, const LaneRole& role, float* ws,
+                                            Counts& counts) {
+  constexpr bool kSquares = kNoisy && !kDense;
+  const int k_images = in.read.images_per_warp;
+  const int first_image = group * k_images;
+  const int n_valid = min(k_images, in.n_images - first_image);
+  const int steps = in.timesteps, n_out = in.n_out;
+  const int n_ch = kScheme == Scheme::kB ? in.n_cols : n_out;
+  const bool lane_counts = role.counted && role.slot < n_valid;
+
+  float v[kQ];
+  std::uint32_t spikes[kQ];
+  int ch_pos[kQ], ch_neg[kQ];
+  bool is_output[kQ];
+#pragma unroll
+  for (int q = 0; q < kQ; ++q) {
+    v[q] = 0.0f;
+    spikes[q] = 0;
+    const int j = role.pair + 32 * q;
+    is_output[q] = kQ == 1 || j < n_out;  // one pair per lane: lanes_per_image = n_out
+    ch_pos[q] = kScheme == Scheme::kB ? column_pos(in.layout, j, n_out) : j;
+    ch_neg[q] = kScheme == Scheme::kB ? column_neg(in.layout, j, n_out) : j;
+  }
+  PairRead dense[kQ];
+  if (kDense) {
+    const int image = first_image + min(role.slot, n_valid - 1);
+    read_dense<kNoisy, kQ>(in.activations + static_cast<std::size_t>(image) * in.n_in, in.n_in,
+                           in.read.row_floats() * static_cast<int>(sizeof(float)), matrix,
+                           role.lane_addr, dense);
+  }
+  const float* z_slot = ws + role.slot * sh.slot_floats;
+  int window_t0 = 0, window_end = 0;
+  std::uint32_t lead = 0;
+  for (int t = 0; t < steps; ++t) {
+    if (kNoisy && t == window_end) {
+      window_t0 = t;
+      window_end = min(steps, t + sh.window_steps);
+      const std::uint32_t first = read_noise_index(time_index, steps, t, n_ch, 0);
+      lead = first % 4;
+      draw_noise_window(ws, sh.slot_floats, in.seed, chip, in.image_ids + first_image, n_valid,
+                        first, static_cast<std::uint32_t>((window_end - t) * n_ch));
+    }
+    PairRead r[kQ];
+    if (kDense) {
+#pragma unroll
+      for (int q = 0; q < kQ; ++q) r[q] = dense[q];
+    } else {
+      const std::size_t at = static_cast<std::size_t>(group) * steps + t;
+      const int iters = static_cast<int>(__ldg(in.list_iters + at));
+      const std::uint32_t* list = in.row_lists + __ldg(in.list_start + at) +
+                                  static_cast<std::size_t>(role.slot) * iters;
+      read_active_rows<kSquares, kQ>(reinterpret_cast<const uint4*>(list), iters, matrix,
+                                     role.lane_addr, r);
+    }
+    const float* zt = z_slot + lead + (t - window_t0) * n_ch;
+#pragma unroll
+    for (int q = 0; q < kQ; ++q) {
+      float z_pos = 0.0f, z_neg = 0.0f;
+      if (kNoisy && is_output[q]) {
+        z_pos = zt[ch_pos[q]];
+        if (kScheme == Scheme::kB) z_neg = zt[ch_neg[q]];
+      }
+      bool spiked;
+      const std::uint32_t clamped = adc_neuron_step<kScheme, kNoisy>(
+          r[q], z_pos, z_neg, in.rc, in.readout.adc_bits, gain, in.leak, in.threshold, in.reset,
+          &v[q], &spiked);
+      spikes[q] += spiked ? 1u : 0u;
+      if (lane_counts && is_output[q]) counts.saturated += clamped;
+    }
+  }
+
+  if (lane_counts) {
+#pragma unroll
+    for (int q = 0; q < kQ; ++q) counts.spikes += is_output[q] ? spikes[q] : 0u;
+  }
+
+  // Prediction, by the first lane of each image over the image's outputs.
+  float* w_v = ws + k_images * sh.slot_floats;
+  auto* w_spikes = reinterpret_cast<std::uint32_t*>(w_v + k_images * n_out);
+  __syncwarp();  // the last noise window is consumed
+#pragma unroll
+  for (int q = 0; q < kQ; ++q) {
+    if (role.counted && is_output[q]) {
+      w_v[role.slot * n_out + role.pair + 32 * q] = v[q];
+      w_spikes[role.slot * n_out + role.pair + 32 * q] = spikes[q];
+    }
+  }
+  __syncwarp();
+  if (lane_counts && role.pair == 0) {
+    const std::uint32_t* s = w_spikes + role.slot * n_out;
+    const int predicted = predict_class(s, w_v + role.slot * n_out, n_out);
+    counts.correct += predicted == in.labels[first_image + role.slot] ? 1u : 0u;
+    counts.no_spike += no_output_spike(s, n_out) ? 1u : 0u;
+  }
+  __syncwarp();
+}
+
+template <Scheme kScheme, bool kNoisy, bool kDense, int kQ>
+__global__ void __launch_bounds__(32 * kWarps, 4)
+    inference_kernel(DeviceInputs in, DeviceBatch b, Shape sh) {
   extern __shared__ float4 smem_aligned[];
   auto* smem = reinterpret_cast<float*>(smem_aligned);
   __shared__ unsigned s_correct, s_no_spike;
-  __shared__ unsigned long long s_saturated;
+  __shared__ unsigned long long s_saturated, s_spikes;
 
-  const int n_cols = in.n_cols, n_out = in.n_out, n_in = in.n_in;
-  const int n_cells = n_in * n_cols;
-  const int ct = blockIdx.x;  // chip_local·n_times + time
-  const int c = ct / in.n_times, k = ct % in.n_times;
+  const int ct = static_cast<int>(blockIdx.x);  // chip_local·n_times + time
+  const int c = ct / in.n_times, time_index = ct - c * in.n_times;
   const std::uint32_t chip = b.chip_begin + static_cast<std::uint32_t>(c);
-  const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-
-  // The chip's read matrix at this time: global → shared, coalesced.
-  auto* sa_pairs = reinterpret_cast<float2*>(smem);
-  float* sa = smem;
-  const float* ga = b.a + static_cast<std::size_t>(ct) * n_cells;
-  const float* ga2 = b.a2 + static_cast<std::size_t>(ct) * n_cells;
-  for (int e = threadIdx.x; e < n_cells; e += blockDim.x) {
-    if (kPairs) {
-      sa_pairs[e] = make_float2(ga[e], ga2[e]);
-    } else {
-      sa[e] = ga[e];
-    }
-  }
-  float* ws = smem + (kPairs ? 2 : 1) * n_cells + warp * shape.warp_floats;
-  float* w_cur = ws;
-  float* w_sq = w_cur + n_cols;
-  float* w_code = w_sq + n_cols;
-  float* w_v = w_code + n_cols;
-  auto* w_cnt = reinterpret_cast<std::uint32_t*>(w_v + n_out);
-  float* w_z = w_v + 2 * n_out;
+  const int row_floats = in.read.row_floats();
+  load_read_matrix(smem, b.a + static_cast<std::size_t>(ct) * in.n_in * row_floats, in.n_in,
+                   row_floats);
   if (threadIdx.x == 0) {
     s_correct = 0;
     s_no_spike = 0;
     s_saturated = 0;
+    s_spikes = 0;
   }
   __syncthreads();
 
+  const LaneRole role = lane_role(in.read);
+  const int warp = static_cast<int>(threadIdx.x / 32);
+  float* ws = smem + sh.matrix_floats + warp * sh.warp_floats;
+  const auto* matrix = reinterpret_cast<const char*>(smem);
   const float gain = b.gain[ct];
-  const bool compensate = in.device.drift_compensation;
-  const Scheme scheme = in.readout.scheme;
-  const int adc_bits = in.readout.adc_bits, steps = in.timesteps;
-  const int n_ch = scheme == Scheme::kB ? n_cols : n_out;
-  unsigned correct = 0, no_spike = 0, saturated = 0;
-
-  const int image_end = min(in.n_images, static_cast<int>(blockIdx.y + 1) * kImagesPerBlock);
-  for (int image = blockIdx.y * kImagesPerBlock + warp; image < image_end;
-       image += kWarpsPerBlock) {
-    float v[kOuts];
-    std::uint32_t cnt[kOuts];
-#pragma unroll
-    for (int q = 0; q < kOuts; ++q) {
-      v[q] = 0.0f;
-      cnt[q] = 0;
+  Counts counts;
+  constexpr int kGroupsPerTile = kWarps * kGroupsPerWarp;
+  const int n_tiles = (in.n_groups + kGroupsPerTile - 1) / kGroupsPerTile;
+  for (int tile = static_cast<int>(blockIdx.y); tile < n_tiles;
+       tile += static_cast<int>(gridDim.y)) {
+    const int group_end = min(in.n_groups, (tile + 1) * kGroupsPerTile);
+    for (int group = tile * kGroupsPerTile + warp; group < group_end; group += kWarps) {
+      infer_group<kScheme, kNoisy, kDense, kQ>(in, sh, group, time_index, chip, gain, matrix,
+                                                role, ws, counts);
     }
-    const Stream noise = read_noise_stream(in.seed, chip, in.image_ids[image]);
-    int window_t0 = 0, lead = 0;
-    for (int t = 0; t < steps; ++t) {
-      if (kNoisy && (t - window_t0 >= shape.steps_per_window || t == 0)) {
-        // Normals (k·T + t′)·n_ch + ch for t′ in [t, t + steps_per_window): blocks
-        // first/4 … of the image's stream, four normals each (readout.hpp's pairing).
-        window_t0 = t;
-        const int t1 = min(steps, t + shape.steps_per_window);
-        const std::uint32_t first = read_noise_index(k, steps, t, n_ch, 0);
-        const std::uint32_t count = static_cast<std::uint32_t>((t1 - t) * n_ch);
-        const std::uint32_t first_block = first / 4;
-        lead = static_cast<int>(first % 4);
-        const std::uint32_t n_blocks = (static_cast<std::uint32_t>(lead) + count + 3) / 4;
-        __syncwarp();  // the previous window is consumed
-        for (std::uint32_t q = static_cast<std::uint32_t>(lane); q < n_blocks; q += 32) {
-          const U32x4 w = curand_stream_block(noise, first_block + q);
-          normal2_float(w.x, w.y, &w_z[4 * q], &w_z[4 * q + 1]);
-          normal2_float(w.z, w.w, &w_z[4 * q + 2], &w_z[4 * q + 3]);
-        }
-        __syncwarp();
-      }
-      const float* zt = w_z + lead + (t - window_t0) * n_ch;
-
-      float cur[kCols], sq[kCols];
-#pragma unroll
-      for (int q = 0; q < kCols; ++q) {
-        cur[q] = 0.0f;
-        sq[q] = 0.0f;
-      }
-      if (kDense) {
-        const float* s = in.activations + static_cast<std::size_t>(image) * n_in;
-        for (int i = 0; i < n_in; ++i) {
-          const float si = s[i];
-#pragma unroll
-          for (int q = 0; q < kCols; ++q) {
-            const int col = lane + 32 * q;
-            if (col < n_cols) {
-              const float x = si * sa[i * n_cols + col];
-              cur[q] += x;
-              if (kNoisy) sq[q] += x * x;
-            }
-          }
-        }
-      } else {
-        const std::uint64_t* mask =
-            in.masks + (static_cast<std::size_t>(image) * steps + t) * in.words;
-        for (int w = 0; w < in.words; ++w) {
-          for (std::uint64_t m = mask[w]; m != 0; m &= m - 1) {
-            const int i = 64 * w + __ffsll(static_cast<long long>(m)) - 1;
-#pragma unroll
-            for (int q = 0; q < kCols; ++q) {
-              const int col = lane + 32 * q;
-              if (col < n_cols) {
-                if (kPairs) {
-                  const float2 p = sa_pairs[i * n_cols + col];
-                  cur[q] += p.x;
-                  sq[q] += p.y;
-                } else {
-                  cur[q] += sa[i * n_cols + col];
-                }
-              }
-            }
-          }
-        }
-      }
-
-      if (scheme == Scheme::kB) {
-        // One unipolar ADC per column, then diff = code_pos − code_neg in digital.
-#pragma unroll
-        for (int q = 0; q < kCols; ++q) {
-          const int col = lane + 32 * q;
-          if (col < n_cols) {
-            float y = cur[q];
-            if (kNoisy) y += read_sigma(in.rc, sq[q]) * zt[col];
-            bool clamped;
-            w_code[col] = adc_code(y, Scheme::kB, adc_bits, &clamped);
-            saturated += clamped ? 1u : 0u;
-          }
-        }
-        __syncwarp();
-#pragma unroll
-        for (int q = 0; q < kOuts; ++q) {
-          const int j = lane + 32 * q;
-          if (j < n_out) {
-            const float diff =
-                w_code[column_pos(in.layout, j, n_out)] - w_code[column_neg(in.layout, j, n_out)];
-            const float d = compensate ? diff * gain : diff;
-            cnt[q] += if_step(&v[q], d, in.leak, in.threshold, in.reset) ? 1u : 0u;
-          }
-        }
-      } else {
-        // One bipolar ADC per output on I_pos − I_neg.
-#pragma unroll
-        for (int q = 0; q < kCols; ++q) {
-          const int col = lane + 32 * q;
-          if (col < n_cols) {
-            w_cur[col] = cur[q];
-            w_sq[col] = sq[q];
-          }
-        }
-        __syncwarp();
-#pragma unroll
-        for (int q = 0; q < kOuts; ++q) {
-          const int j = lane + 32 * q;
-          if (j < n_out) {
-            const int cp = column_pos(in.layout, j, n_out), cn = column_neg(in.layout, j, n_out);
-            float y = w_cur[cp] - w_cur[cn];
-            if (kNoisy) y += read_sigma(in.rc, w_sq[cp] + w_sq[cn]) * zt[j];
-            bool clamped;
-            const float diff = adc_code(y, Scheme::kA, adc_bits, &clamped);
-            saturated += clamped ? 1u : 0u;
-            const float d = compensate ? diff * gain : diff;
-            cnt[q] += if_step(&v[q], d, in.leak, in.threshold, in.reset) ? 1u : 0u;
-          }
-        }
-      }
-      __syncwarp();  // the next step overwrites the warp's scratch
-    }
-
-    // Prediction with neuron.hpp's rule, by lane 0 over the warp's outputs.
-#pragma unroll
-    for (int q = 0; q < kOuts; ++q) {
-      const int j = lane + 32 * q;
-      if (j < n_out) {
-        w_v[j] = v[q];
-        w_cnt[j] = cnt[q];
-      }
-    }
-    __syncwarp();
-    if (lane == 0) {
-      correct += predict_class(w_cnt, w_v, n_out) == in.labels[image] ? 1u : 0u;
-      no_spike += no_output_spike(w_cnt, n_out) ? 1u : 0u;
-    }
-    __syncwarp();
   }
 
   // Integer counts: the order of the atomic adds cannot change them.
-  if (lane == 0 && (correct | no_spike) != 0) {
-    atomicAdd(&s_correct, correct);
-    atomicAdd(&s_no_spike, no_spike);
+  if ((counts.correct | counts.no_spike) != 0) {
+    atomicAdd(&s_correct, counts.correct);
+    atomicAdd(&s_no_spike, counts.no_spike);
   }
-  if (saturated != 0) atomicAdd(&s_saturated, static_cast<unsigned long long>(saturated));
+  if (counts.saturated != 0)
+    atomicAdd(&s_saturated, static_cast<unsigned long long>(counts.saturated));
+  if (counts.spikes != 0) atomicAdd(&s_spikes, counts.spikes);
   __syncthreads();
   if (threadIdx.x == 0) {
-    const std::size_t slot = static_cast<std::size_t>(k) * b.n_chips + c;
-    if (s_correct) atomicAdd(&b.correct[slot], s_correct);
-    if (s_no_spike) atomicAdd(&b.no_spike[slot], s_no_spike);
-    if (s_saturated) atomicAdd(&b.saturated[slot], s_saturated);
+    const std::size_t at = static_cast<std::size_t>(time_index) * b.n_chips + c;
+    if (s_correct) atomicAdd(&b.correct[at], s_correct);
+    if (s_no_spike) atomicAdd(&b.no_spike[at], s_no_spike);
+    if (s_saturated) atomicAdd(&b.saturated[at], s_saturated);
+    if (s_spikes) atomicAdd(&b.spikes[at], s_spikes);
   }
 }
 
-template <bool kNoisy, bool kDense, int kCols>
-void launch(const DeviceInputs& in, const DeviceBatch& b) {
-  const std::size_t bytes = inference_shared_bytes(in);
-  auto* kernel = &inference_kernel<kNoisy, kDense, kCols>;
-  XBARMC_CUDA_CALL(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                        static_cast<int>(bytes)));
-  const dim3 grid(static_cast<unsigned>(b.n_chips * in.n_times),
-                  static_cast<unsigned>((in.n_images + kImagesPerBlock - 1) / kImagesPerBlock));
-  kernel<<<grid, 32 * kWarpsPerBlock, bytes>>>(in, b, make_shape(in));
-  XBARMC_CUDA_CHECK_LAUNCH(inference_kernel);
+using KernelFn = void (*)(DeviceInputs, DeviceBatch, Shape);
+
+template <Scheme kScheme, bool kNoisy, bool kDense>
+KernelFn select_width(const DeviceInputs& in) {
+  return in.read.pairs_per_lane == 1 ? &inference_kernel<kScheme, kNoisy, kDense, 1>
+                                     : &inference_kernel<kScheme, kNoisy, kDense, 2>;
 }
 
-template <bool kNoisy, bool kDense>
-void launch_for_width(const DeviceInputs& in, const DeviceBatch& b) {
-  if (in.n_cols <= 32) {
-    launch<kNoisy, kDense, 1>(in, b);
-  } else {
-    launch<kNoisy, kDense, kMaxColsPerLane>(in, b);
-  }
+template <Scheme kScheme>
+KernelFn select_scheme(const DeviceInputs& in) {
+  const bool dense = in.readout.encoding == Encoding::kDirect;
+  if (in.rc.noisy)
+    return dense ? select_width<kScheme, true, true>(in) : select_width<kScheme, true, false>(in);
+  return dense ? select_width<kScheme, false, true>(in) : select_width<kScheme, false, false>(in);
+}
+
+KernelFn select_kernel(const DeviceInputs& in) {
+  return in.readout.scheme == Scheme::kB ? select_scheme<Scheme::kB>(in)
+                                         : select_scheme<Scheme::kA>(in);
 }
 
 }  // namespace
 
-std::size_t inference_shared_bytes(const DeviceInputs& in) {
-  const std::size_t cells = static_cast<std::size_t>(in.n_in) * in.n_cols;
-  return sizeof(float) * ((needs_squares(in) ? 2 : 1) * cells +
-                          static_cast<std::size_t>(kWarpsPerBlock) * make_shape(in).warp_floats);
+ReadLayout read_layout(int n_out, bool noisy, bool dense) {
+  ReadLayout r;
+  r.squares = noisy && !dense;
+  if (n_out <= 32) {
+    r.pairs_per_lane = 1;
+    r.lanes_per_image = n_out;
+    r.images_per_warp = 32 / n_out;
+    r.pairs = n_out;
+  } else {
+    r.pairs_per_lane = 2;
+    r.lanes_per_image = 32;
+    r.images_per_warp = 1;
+    r.pairs = 64;
+  }
+  return r;
+}
+
+void check_inference_fits(const DeviceInputs& in, int device) {
+  const std::string shape = std::to_string(in.n_in) + "x" + std::to_string(in.n_cols);
+  if (in.n_out > kMaxOutputs) {
+    throw UserError("CUDA engine: a " + shape + " array has more than " +
+                    std::to_string(kMaxCols) + " physical columns (use --backend cpu)");
+  }
+  int max_shared = 0;
+  XBARMC_CUDA_CALL(
+      cudaDeviceGetAttribute(&max_shared, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  cudaFuncAttributes attr{};
+  XBARMC_CUDA_CALL(cudaFuncGetAttributes(&attr, select_kernel(in)));
+  const std::size_t need = shared_bytes(make_shape(in)) + attr.sharedSizeBytes;
+  if (need > static_cast<std::size_t>(max_shared)) {
+    throw UserError("CUDA engine: a " + shape + " array needs " + std::to_string(need) +
+                    " bytes of shared memory per block, the device has " +
+                    std::to_string(max_shared) + " (use --backend cpu)");
+  }
 }
 
 void launch_inference(const DeviceInputs& in, const DeviceBatch& b) {
   if (in.n_images == 0 || b.n_chips == 0 || in.n_times == 0) return;
-  const bool dense = in.readout.encoding == Encoding::kDirect;
-  if (in.rc.noisy) {
-    dense ? launch_for_width<true, true>(in, b) : launch_for_width<true, false>(in, b);
-  } else {
-    dense ? launch_for_width<false, true>(in, b) : launch_for_width<false, false>(in, b);
-  }
+  const Shape sh = make_shape(in);
+  const std::size_t bytes = shared_bytes(sh);
+  const KernelFn kernel = select_kernel(in);
+  XBARMC_CUDA_CALL(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                        static_cast<int>(bytes)));
+  constexpr int kGroupsPerTile = kWarps * kGroupsPerWarp;
+  const int n_tiles = (in.n_groups + kGroupsPerTile - 1) / kGroupsPerTile;
+  const dim3 grid(static_cast<unsigned>(b.n_chips * in.n_times),
+                  static_cast<unsigned>(std::min(n_tiles, 65535)));
+  kernel<<<grid, 32 * kWarps, bytes>>>(in, b, sh);
+  XBARMC_CUDA_CHECK_LAUNCH(inference_kernel);
 }
 
 }  // namespace xbarmc::cuda

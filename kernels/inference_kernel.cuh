@@ -9,12 +9,17 @@
 
 namespace xbarmc::cuda {
 
-// Largest arrays the kernel handles: columns are spread over a warp's lanes.
-constexpr int kMaxColsPerLane = 4;
-constexpr int kMaxCols = 32 * kMaxColsPerLane;  // n_cols ≤ 128, so n_out ≤ 64
+// Largest arrays the kernel handles: two output pairs per lane.
+constexpr int kMaxOutputs = 64;
+constexpr int kMaxCols = 2 * kMaxOutputs;
 
-// Dynamic shared memory one block needs; the caller checks it against the device.
-std::size_t inference_shared_bytes(const DeviceInputs& in);
+// The kernel's read-matrix layout and lane split for a study (device_study.cuh).
+ReadLayout read_layout(int n_out, bool noisy, bool dense);
+
+// Throws UserError (exit 2) when one block of the kernel for `in` needs more shared
+// memory than `device` gives a block: the read matrix and the per-warp scratch
+// (dynamic) plus the kernel's static shared memory (cudaFuncGetAttributes).
+void check_inference_fits(const DeviceInputs& in, int device);
 
 // Adds the counts of every (chip, time) of the batch to batch.correct / no_spike /
 // saturated, which the caller zeroes first. Asynchronous on the default stream.

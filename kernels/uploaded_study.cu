@@ -1,3 +1,5 @@
+#include "engine/input_plan.hpp"
+#include "inference_kernel.cuh"
 #include "input_kernels.cuh"
 #include "uploaded_study.cuh"
 
@@ -16,6 +18,8 @@ DeviceInputs describe_study(const StudyInputs& in) {
   d.device = in.device;
   d.readout = in.readout;
   d.rc = make_read_constants(in.device, in.readout);
+  d.read = read_layout(in.n_out, d.rc.noisy, in.readout.encoding == Encoding::kDirect);
+  d.n_groups = (d.n_images + d.read.images_per_warp - 1) / d.read.images_per_warp;
   d.leak = static_cast<float>(in.neuron.leak);
   d.threshold = static_cast<float>(in.neuron.threshold);
   d.reset = in.neuron.reset;
@@ -25,27 +29,56 @@ DeviceInputs describe_study(const StudyInputs& in) {
   return d;
 }
 
-UploadedStudy::UploadedStudy(const StudyInputs& in)
-    : g_target_s_(in.g_target_s.begin(), in.g_target_s.end()),
-      times_s_(in.times_s.begin(), in.times_s.end()),
-      features_(in.features.begin(), in.features.end()),
-      image_ids_(in.image_ids.begin(), in.image_ids.end()),
-      labels_(in.labels.begin(), in.labels.end()),
-      view_(describe_study(in)) {
-  const bool direct = in.readout.encoding == Encoding::kDirect;
-  if (direct) {
-    activations_.resize(in.features.size());
-  } else {
-    masks_.resize(static_cast<std::size_t>(view_.n_images) * view_.timesteps * view_.words);
+void UploadedStudy::update(const StudyInputs& in) {
+  DeviceInputs d = describe_study(in);
+  if (g_target_host_ != in.g_target_s) {
+    g_target_s_.upload(in.g_target_s);
+    g_target_host_ = in.g_target_s;
   }
-  view_.g_target_s = thrust::raw_pointer_cast(g_target_s_.data());
-  view_.times_s = thrust::raw_pointer_cast(times_s_.data());
-  view_.features = thrust::raw_pointer_cast(features_.data());
-  view_.image_ids = thrust::raw_pointer_cast(image_ids_.data());
-  view_.labels = thrust::raw_pointer_cast(labels_.data());
-  view_.masks = thrust::raw_pointer_cast(masks_.data());
-  view_.activations = thrust::raw_pointer_cast(activations_.data());
-  if (view_.n_images > 0) launch_input_plan(view_);
+  if (times_host_ != in.times_s) {
+    times_s_.upload(in.times_s);
+    times_host_ = in.times_s;
+  }
+  if (labels_host_ != in.labels) {
+    labels_.upload(in.labels);
+    labels_host_ = in.labels;
+  }
+  // The spikes and lists depend on the inputs and on the kernel's read layout.
+  std::uint64_t key = input_fingerprint(in);
+  for (int v : {d.read.pairs_per_lane, d.read.images_per_warp, d.read.row_floats()})
+    key = (key ^ static_cast<std::uint64_t>(v)) * 0x100000001b3ull;
+  d.g_target_s = g_target_s_.data();
+  d.times_s = times_s_.data();
+  d.labels = labels_.data();
+  d.features = features_.data();
+  d.image_ids = image_ids_.data();
+  d.masks = masks_.data();
+  d.activations = activations_.data();
+  d.row_lists = row_lists_.data();
+  d.list_start = list_start_.data();
+  d.list_iters = list_iters_.data();
+  if ((!has_inputs_ || key != input_key_) && d.n_images > 0) {
+    features_.upload(in.features);
+    image_ids_.upload(in.image_ids);
+    d.features = features_.data();
+    d.image_ids = image_ids_.data();
+    if (in.readout.encoding == Encoding::kDirect) {
+      activations_.reserve(in.features.size());
+      d.activations = activations_.data();
+      launch_input_plan(d);
+    } else {
+      masks_.reserve(static_cast<std::size_t>(d.n_images) * d.timesteps * d.words);
+      d.masks = masks_.data();
+      launch_input_plan(d);
+      build_row_lists(d, list_iters_, list_start_, row_lists_);
+      d.row_lists = row_lists_.data();
+      d.list_start = list_start_.data();
+      d.list_iters = list_iters_.data();
+    }
+    input_key_ = key;
+    has_inputs_ = true;
+  }
+  view_ = d;
 }
 
 }  // namespace xbarmc::cuda

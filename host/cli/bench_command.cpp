@@ -1,10 +1,13 @@
 // `xbarmc bench`: throughput of the engines on a fixed synthetic workload (DESIGN §2.6):
 // a 64×20 array (64 inputs, 10 differential outputs), rate coding, every non-ideality
 // on (D2D, C2C 0.1, stuck cells, drift with compensation, read noise 0.02, nodal
-// IR-drop), scheme B with 6-bit ADCs, at T = 16 and 32. Prints chip·image inferences
-// per second and synaptic operations per second (cells read per timestep, n_in·n_cols·T
-// per inference) for the CPU and, when present, the GPU measured in the same run, their
-// ratio, and the GPU's napkin-math bound with the fraction reached.
+// IR-drop), scheme B with 6-bit ADCs, at T = 16 and 32 (--inputs/--outputs change the
+// array). Prints chip·image inferences per second, synaptic events per second (the
+// spikes that reach a column: active rows × columns, summed over the steps, as the
+// engines process them) and cell reads per second (every cell at every step,
+// n_in·n_cols·T per inference, what a dense array read would cost) for the CPU and,
+// when present, the GPU measured in the same run, their ratio, and the GPU's
+// napkin-math bound with the fraction reached.
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -18,6 +21,7 @@
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
 #include "engine/cpu_engine.hpp"
+#include "engine/input_plan.hpp"
 #include "engine/synthetic_workload.hpp"
 #include "engine/validate.hpp"
 #include "stats/checksum.hpp"
@@ -28,6 +32,7 @@ namespace {
 
 struct BenchOptions {
   std::string backend = "auto";
+  int inputs = 64, outputs = 10;
   std::uint64_t chips = 0;      // 0: 4096 on a GPU, cpu_chips on the CPU
   std::uint64_t cpu_chips = 8;  // CPU baseline (the CPU is ~1000× slower)
   int images = 1000;
@@ -40,8 +45,8 @@ struct BenchOptions {
 
 StudyInputs bench_workload(const BenchOptions& o, int timesteps) {
   SyntheticSpec spec;
-  spec.n_in = 64;
-  spec.n_out = 10;
+  spec.n_in = o.inputs;
+  spec.n_out = o.outputs;
   spec.n_images = o.images;
   spec.timesteps = timesteps;
   spec.seed = o.seed;
@@ -87,13 +92,26 @@ struct Measurement {
   std::uint64_t chips = 0;
   double seconds = 0.0;
   double inferences_per_s = 0.0;
-  double synaptic_ops_per_s = 0.0;
+  double synaptic_events_per_s = 0.0;
+  double cell_reads_per_s = 0.0;
   ChipBatchResult result;
 };
 
+// Active rows per step, averaged over the images and steps of the study: the spikes of
+// the chip-independent input plan (rate, deterministic), or every row (direct).
+double mean_active_rows(const StudyInputs& in) {
+  if (in.readout.encoding == Encoding::kDirect) return in.n_in;
+  InputPlan plan;
+  build_input_plan(in, plan);
+  std::uint64_t spikes = 0;
+  for (std::uint64_t m : plan.masks) spikes += static_cast<std::uint64_t>(__builtin_popcountll(m));
+  return static_cast<double>(spikes) / (static_cast<double>(in.n_images()) * in.readout.timesteps);
+}
+
 // Engine::run wall time for chips [0, chips), after one untimed 1-chip run (CUDA context,
 // module load, the CPU engine's input plan).
-Measurement measure(Engine& engine, const StudyInputs& in, std::uint64_t chips) {
+Measurement measure(Engine& engine, const StudyInputs& in, std::uint64_t chips,
+                    double active_rows) {
   Measurement m;
   m.label = engine.name() + " (" + engine.device_name() + ")";
   m.chips = chips;
@@ -104,8 +122,9 @@ Measurement measure(Engine& engine, const StudyInputs& in, std::uint64_t chips) 
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double inferences = static_cast<double>(chips) * in.n_images() * in.n_times();
   m.inferences_per_s = inferences / m.seconds;
-  m.synaptic_ops_per_s =
-      m.inferences_per_s * in.readout.timesteps * static_cast<double>(in.n_in) * in.n_cols();
+  const double steps = m.inferences_per_s * in.readout.timesteps;
+  m.synaptic_events_per_s = steps * active_rows * in.n_cols();
+  m.cell_reads_per_s = steps * static_cast<double>(in.n_in) * in.n_cols();
   return m;
 }
 
@@ -113,15 +132,16 @@ void print(const Measurement& m, const StudyInputs& in) {
   std::uint32_t correct = 0;
   for (std::uint32_t c : m.result.correct) correct += c;
   std::printf(
-      "  %-60s %6llu chips in %8.3f s: %.3e inferences/s, %.3e synaptic ops/s, mean accuracy %.4f, "
-      "checksum %s\n",
+      "  %-60s %6llu chips in %8.3f s: %.3e inferences/s, %.3e synaptic events/s (%.3e cell "
+      "reads/s), mean accuracy %.4f, checksum %s\n",
       m.label.c_str(), static_cast<unsigned long long>(m.chips), m.seconds, m.inferences_per_s,
-      m.synaptic_ops_per_s,
+      m.synaptic_events_per_s, m.cell_reads_per_s,
       static_cast<double>(correct) / (static_cast<double>(m.chips) * in.n_images() * in.n_times()),
       hex64(study::counts_checksum(m.result.correct)).c_str());
 }
 
-// Chips [0, n) of both runs: how many have identical counts at every time.
+// Chips [0, n) of both runs: how many have identical counts (correct, no-spike,
+// saturated) at every time.
 std::uint64_t agreeing_chips(const ChipBatchResult& a, const ChipBatchResult& b, std::uint64_t n,
                              int n_times) {
   const std::uint64_t na = a.chip_end - a.chip_begin, nb = b.chip_end - b.chip_begin;
@@ -129,14 +149,16 @@ std::uint64_t agreeing_chips(const ChipBatchResult& a, const ChipBatchResult& b,
   for (std::uint64_t c = 0; c < n; ++c) {
     bool equal = true;
     for (int k = 0; k < n_times; ++k) {
-      equal = equal && a.correct[k * na + c] == b.correct[k * nb + c];
+      equal = equal && a.correct[k * na + c] == b.correct[k * nb + c] &&
+              a.no_spike[k * na + c] == b.no_spike[k * nb + c] &&
+              a.saturated[k * na + c] == b.saturated[k * nb + c];
     }
     same += equal ? 1 : 0;
   }
   return same;
 }
 
-void print_napkin(const Measurement& gpu, const StudyInputs& in) {
+void print_napkin(const Measurement& gpu, const StudyInputs& in, double active_rows) {
   const GpuFigures s = gpu_figures(0);
   cuda::NapkinWorkload w;
   w.n_in = in.n_in;
@@ -146,9 +168,7 @@ void print_napkin(const Measurement& gpu, const StudyInputs& in) {
   w.n_images = in.n_images();
   w.noisy = make_read_constants(in.device, in.readout).noisy;
   w.slots_per_time = in.device.drift_compensation ? 2 : 1;
-  double sum_x = 0.0;
-  for (float x : in.features) sum_x += x;
-  w.active_rows = in.readout.encoding == Encoding::kRate ? sum_x / in.n_images() : in.n_in;
+  w.active_rows = active_rows;
   const cuda::NapkinCost cost = cuda::napkin_cost(w);
   const cuda::NapkinBound b =
       cuda::napkin_bound(cost, s.sm_count, s.clock_hz, s.memory_bytes_per_s);
@@ -164,6 +184,10 @@ void print_napkin(const Measurement& gpu, const StudyInputs& in) {
 void run_bench(const BenchOptions& o) {
   if (o.images < 1) throw UserError("--images " + std::to_string(o.images) + ": must be >= 1");
   if (o.cpu_chips < 1) throw UserError("--cpu-chips: must be >= 1");
+  if (o.inputs < 1 || o.inputs > 4096)
+    throw UserError("--inputs " + std::to_string(o.inputs) + ": must be in [1, 4096]");
+  if (o.outputs < 2 || o.outputs > 255)
+    throw UserError("--outputs " + std::to_string(o.outputs) + ": must be in [2, 255]");
   for (const auto& [option, chips] :
        {std::pair{"--chips", o.chips}, {"--cpu-chips", o.cpu_chips}}) {
     if (chips > kMaxChips) {
@@ -188,13 +212,16 @@ void run_bench(const BenchOptions& o) {
 
   for (int t : o.timesteps) {
     const StudyInputs in = bench_workload(o, t);
+    const double rows = mean_active_rows(in);
     std::printf("xbarmc bench: %s\n", describe(o, in).c_str());
+    std::printf("  %.1f active rows per step (synaptic events = active rows x columns per step)\n",
+                rows);
     if (!gpu) {
-      print(measure(*engine, in, chips), in);
+      print(measure(*engine, in, chips, rows), in);
       continue;
     }
-    const Measurement c = measure(cpu, in, o.cpu_chips);
-    const Measurement g = measure(*engine, in, chips);
+    const Measurement c = measure(cpu, in, o.cpu_chips, rows);
+    const Measurement g = measure(*engine, in, chips, rows);
     print(c, in);
     print(g, in);
     const std::uint64_t common = std::min(o.cpu_chips, chips);
@@ -203,7 +230,7 @@ void run_bench(const BenchOptions& o) {
         g.inferences_per_s / c.inferences_per_s, static_cast<unsigned long long>(common - 1),
         static_cast<unsigned long long>(agreeing_chips(c.result, g.result, common, in.n_times())),
         static_cast<unsigned long long>(common));
-    print_napkin(g, in);
+    print_napkin(g, in, rows);
   }
 }
 
@@ -224,6 +251,9 @@ void add_bench_command(CLI::App& app) {
       ->check(non_negative_integer())
       ->capture_default_str();
   sub->add_option("--images", o->images, "synthetic images per chip")->capture_default_str();
+  sub->add_option("--inputs", o->inputs, "array rows (inputs)")->capture_default_str();
+  sub->add_option("--outputs", o->outputs, "outputs (the array has 2 columns per output)")
+      ->capture_default_str();
   sub->add_option("--timesteps", o->timesteps,
                   "timesteps T, one measurement each (comma separated)")
       ->delimiter(',')

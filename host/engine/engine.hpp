@@ -77,6 +77,9 @@ class Engine {
   virtual std::string device_name() const = 0;  // e.g. CPU model or GPU name
   virtual void run(const StudyInputs& inputs, std::uint64_t chip_begin, std::uint64_t chip_end,
                    ChipBatchResult& out) = 0;
+  // Chips per run call that keep this engine busy (a GPU: many thousands), or 0 when
+  // the caller's own batch size is as good.
+  virtual std::uint64_t preferred_batch_chips() const { return 0; }
 };
 
 }  // namespace xbarmc

@@ -167,8 +167,14 @@ void run_batches(const McConfig& c, const StudyInputs& in, Engine& engine, Resul
   Progress progress(rf.n_chips(), rf.chips_done(), Progress::mode_for_stderr(c.quiet),
                     c.progress_interval_s);
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  // A GPU engine keeps the study on the device and wants large calls: start there, and
+  // let the adaptive size grow up to it.
+  const std::uint64_t preferred = engine.preferred_batch_chips();
+  const std::uint64_t max_batch = std::max(kMaxBatchChips, preferred);
   std::uint64_t batch =
-      c.batch_chips ? c.batch_chips : (c.threads > 0 ? static_cast<unsigned>(c.threads) : hw);
+      c.batch_chips ? c.batch_chips
+                    : (preferred ? preferred
+                                 : (c.threads > 0 ? static_cast<unsigned>(c.threads) : hw));
   int batches = 0;
   ChipBatchResult result;
   while (rf.chips_done() < rf.n_chips()) {
@@ -196,7 +202,7 @@ void run_batches(const McConfig& c, const StudyInputs& in, Engine& engine, Resul
       const double ideal = static_cast<double>(end - begin) * kBatchTargetS / seconds;
       batch =
           std::clamp<std::uint64_t>(static_cast<std::uint64_t>(ideal), 1,
-                                    std::min<std::uint64_t>(kMaxBatchChips, 2 * (end - begin) + 1));
+                                    std::min<std::uint64_t>(max_batch, 2 * (end - begin) + 1));
     }
   }
   progress.finish(rf.chips_done());

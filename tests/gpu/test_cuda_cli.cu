@@ -1,6 +1,7 @@
 // The command line with the CUDA backend: without a device, --backend cuda is a
 // one-line error with exit status 2 (and auto falls back to the CPU, saying so); with
-// one, `xbarmc bench` measures both engines and they agree on the common chips.
+// one, `xbarmc bench` measures both engines and they agree on every common chip, and a
+// device error (injected) ends the process with exit status 1 and one line.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -16,9 +17,11 @@ struct CliRun {
   std::string out;  // stdout and stderr
 };
 
-CliRun run_xbarmc(const std::string& args) {
+CliRun run_xbarmc(const std::string& args, const std::string& env = "",
+                  bool stderr_only = false) {
   CliRun r;
-  const std::string cmd = std::string(XBARMC_BINARY) + " " + args + " 2>&1";
+  const std::string cmd = env + " " + std::string(XBARMC_BINARY) + " " + args +
+                          (stderr_only ? " 2>&1 >/dev/null" : " 2>&1");
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return r;
   char buf[4096];
@@ -59,10 +62,27 @@ TEST(CudaCli, BenchMeasuresBothEnginesAndTheyAgree) {
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("gpu/cpu throughput ratio"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("napkin bound"), std::string::npos) << r.out;
-  // Per-chip parity allows a rare float-rounding flip: at least 3 of the 4 common chips.
-  const auto at = r.out.find("identical on both: ");
-  ASSERT_NE(at, std::string::npos) << r.out;
-  EXPECT_GE(std::stoi(r.out.substr(at + 19)), 3) << r.out;
+  // Every common chip, at both T: "identical on both: 4 of 4".
+  std::size_t at = 0;
+  int lines = 0;
+  while ((at = r.out.find("identical on both: ", at)) != std::string::npos) {
+    at += 19;
+    EXPECT_EQ(r.out.substr(at, 6), "4 of 4") << r.out;
+    ++lines;
+  }
+  EXPECT_EQ(lines, 2) << r.out;
+}
+
+TEST(CudaCli, ADeviceErrorIsExitStatus1WithOneLine) {
+  if (xbarmc::cuda::device_count() == 0) GTEST_SKIP() << "no CUDA device";
+  // A kernel that traps: a sticky error, after which every CUDA call fails, cudaFree in
+  // the engine's destructors included. The process must still end with one line on
+  // stderr (stdout has the bench's heading).
+  const CliRun r = run_xbarmc("bench --backend cuda --chips 8 --cpu-chips 1 --images 20 --timesteps 4",
+                              "XBARMC_CUDA_FAULT=trap", true);
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_EQ(count_lines(r.out), 1) << r.out;
+  EXPECT_NE(r.out.find("CUDA"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -49,9 +49,11 @@ XBARMC_HD double jacobi_contraction_bound(const double* g, int n_in, int n_cols,
 }
 
 // One sweep for drive column `drive`: c_new from c (n_in × n_cols each, may not alias).
-// Returns ‖c_new − c‖₁ and adds ‖c_new‖₁ to *norm.
+// Returns ‖c_new − c‖₁ and adds ‖c_new‖₁ to *norm. Cells is double* or any type with
+// double& operator[] (the GPU interleaves the drives' scratch, StridedDoubles).
+template <class Cells>
 XBARMC_HD double jacobi_sweep(const double* g, int n_in, int n_cols, double r_wl, double r_bl,
-                              int drive, const double* c, double* c_new, double* norm) {
+                              int drive, const Cells& c, const Cells& c_new, double* norm) {
   const int m = n_cols;
   // Bit-line term Σ_i″ (n−max(i,i″))·C[i″,j′]: prefix sums down, then suffix sums up,
   // kept in c_new.
@@ -63,25 +65,60 @@ XBARMC_HD double jacobi_sweep(const double* g, int n_in, int n_cols, double r_wl
   double delta = 0.0, total_norm = 0.0;
   for (int i = 0; i < n_in; ++i) {
     const double* gi = g + i * m;
-    const double* ci = c + i * m;
-    double* ni = c_new + i * m;
+    const int row = i * m;
     // Word-line term Σ_j″ (min(j′,j″)+1)·C[i,j″] = Σ_{k≤j′} (row total − prefix before k).
     double total = 0.0;
-    for (int j = 0; j < m; ++j) total += ci[j];
+    for (int j = 0; j < m; ++j) total += c[row + j];
     double prefix = 0.0, wl = 0.0;
     for (int j = 0; j < m; ++j) {
+      const double cj = c[row + j];
       wl += total - prefix;
-      prefix += ci[j];
-      const double u = (j == drive ? 1.0 : 0.0) - r_bl * ni[j];
+      prefix += cj;
+      const double u = (j == drive ? 1.0 : 0.0) - r_bl * c_new[row + j];
       const double v = gi[j] * (u - r_wl * wl);
-      const double d = v - ci[j];
+      const double d = v - cj;
       delta += d < 0.0 ? -d : d;
       total_norm += v < 0.0 ? -v : v;
-      ni[j] = v;
+      c_new[row + j] = v;
     }
   }
   *norm = total_norm;
   return delta;
+}
+
+// ρ/(1−ρ) of the contraction bound (1 when ρ ≥ 1): the stopping rule's factor.
+XBARMC_HD double jacobi_stop_factor(const double* g, int n_in, int n_cols, double r_wl,
+                                    double r_bl) {
+  const double rho = jacobi_contraction_bound(g, n_in, n_cols, r_wl, r_bl);
+  return rho < 1.0 ? rho / (1.0 - rho) : 1.0;
+}
+
+// Column `drive` of A_eff by Jacobi sweeps, with c and c_new (n_in·n_cols each) as
+// scratch; drives are independent, so a GPU block runs them in parallel. Returns the
+// sweeps it needed.
+template <class Cells>
+XBARMC_HD int jacobi_drive(const double* g, int n_in, int n_cols, double r_wl, double r_bl,
+                           double factor, int drive, Cells c, Cells c_new, double* a) {
+  const int m = n_cols;
+  const int cells = n_in * m;
+  for (int e = 0; e < cells; ++e) c[e] = 0.0;
+  for (int i = 0; i < n_in; ++i) c[i * m + drive] = g[i * m + drive];
+  int sweeps = 0;
+  for (;;) {
+    double norm = 0.0;
+    const double delta = jacobi_sweep(g, n_in, m, r_wl, r_bl, drive, c, c_new, &norm);
+    ++sweeps;
+    Cells t = c;
+    c = c_new;
+    c_new = t;
+    if (factor * delta <= kJacobiTolerance * norm || sweeps >= kJacobiMaxSweeps) break;
+  }
+  for (int i = 0; i < n_in; ++i) {
+    double s = 0.0;
+    for (int j = 0; j < m; ++j) s += c[i * m + j];
+    a[i * m + drive] = s;
+  }
+  return sweeps;
 }
 
 // Floating-point operations of one jacobi_sweep, as written above (abs and compares not
@@ -98,33 +135,14 @@ XBARMC_HD double jacobi_sweep_flops(int n_in, int n_cols) {
 // receives the sweeps of all drives together, the work done.
 XBARMC_HD int a_eff_jacobi(const double* g, int n_in, int n_cols, double r_wl, double r_bl,
                            double* scratch, double* a, int* total_sweeps = nullptr) {
-  const int m = n_cols;
-  const int cells = n_in * m;
-  const double rho = jacobi_contraction_bound(g, n_in, n_cols, r_wl, r_bl);
-  const double factor = rho < 1.0 ? rho / (1.0 - rho) : 1.0;
+  const int cells = n_in * n_cols;
+  const double factor = jacobi_stop_factor(g, n_in, n_cols, r_wl, r_bl);
   int max_sweeps = 0, all_sweeps = 0;
-  for (int drive = 0; drive < m; ++drive) {
-    double* c = scratch;
-    double* c_new = scratch + cells;
-    for (int e = 0; e < cells; ++e) c[e] = 0.0;
-    for (int i = 0; i < n_in; ++i) c[i * m + drive] = g[i * m + drive];
-    int sweeps = 0;
-    for (;;) {
-      double norm = 0.0;
-      const double delta = jacobi_sweep(g, n_in, m, r_wl, r_bl, drive, c, c_new, &norm);
-      ++sweeps;
-      double* t = c;
-      c = c_new;
-      c_new = t;
-      if (factor * delta <= kJacobiTolerance * norm || sweeps >= kJacobiMaxSweeps) break;
-    }
+  for (int drive = 0; drive < n_cols; ++drive) {
+    const int sweeps =
+        jacobi_drive(g, n_in, n_cols, r_wl, r_bl, factor, drive, scratch, scratch + cells, a);
     max_sweeps = sweeps > max_sweeps ? sweeps : max_sweeps;
     all_sweeps += sweeps;
-    for (int i = 0; i < n_in; ++i) {
-      double s = 0.0;
-      for (int j = 0; j < m; ++j) s += c[i * m + j];
-      a[i * m + drive] = s;
-    }
   }
   if (total_sweeps) *total_sweeps = all_sweeps;
   return max_sweeps;
