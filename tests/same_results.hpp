@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "io/h5.hpp"
 
@@ -38,15 +40,34 @@ inline constexpr const char* kMcResultDatasets[] = {"mc/chip_index",
                                                     "reference/nominal_accuracy",
                                                     "reference/threshold_ratio",
                                                     "reference/threshold",
-                                                    "reference/i_fs_a",
-                                                    "mapping/g_target",
-                                                    "mapping/levels_pos",
+                                                    "reference/i_fs_a"};
+// The one-layer chip's mapping; a network's per-layer datasets instead.
+inline constexpr const char* kOneLayerDatasets[] = {"mapping/g_target", "mapping/levels_pos",
                                                     "mapping/levels_neg"};
+inline constexpr const char* kNetworkChipDatasets[] = {"mc/layer_saturated", "mc/layer_spikes",
+                                                       "mc/layer_spike_rate"};
+inline constexpr const char* kNetworkLayerDatasets[] = {
+    "mapping/layers/{}/g_target", "reference/layers/{}/i_fs_a", "reference/layers/{}/rho",
+    "reference/layers/{}/threshold_ratio", "reference/layers/{}/threshold"};
 
 // Every result dataset, with the mc group read from `mc_group` ("mc/" or a drift mode),
 // the yield specs and the checksum of the correct counts.
 inline void expect_same_group(const h5::File& fa, const h5::File& fb, const std::string& mc_group) {
-  for (const std::string name : kMcResultDatasets) {
+  std::vector<std::string> names(std::begin(kMcResultDatasets), std::end(kMcResultDatasets));
+  const bool network = fa.exists("mapping/layers");
+  EXPECT_EQ(network, fb.exists("mapping/layers"));
+  if (network) {
+    names.insert(names.end(), std::begin(kNetworkChipDatasets), std::end(kNetworkChipDatasets));
+    const std::size_t n_layers = fa.open_group("mapping/layers").children().size();
+    for (std::size_t l = 0; l < n_layers; ++l) {
+      for (std::string name : kNetworkLayerDatasets) {
+        names.push_back(name.replace(name.find("{}"), 2, std::to_string(l)));
+      }
+    }
+  } else {
+    names.insert(names.end(), std::begin(kOneLayerDatasets), std::end(kOneLayerDatasets));
+  }
+  for (const std::string& name : names) {
     const std::string path = name.compare(0, 3, "mc/") == 0 ? mc_group + name.substr(3) : name;
     const h5::Array<double> da = fa.read<double>(path), db = fb.read<double>(path);
     EXPECT_EQ(da.shape, db.shape) << path;

@@ -164,6 +164,24 @@ TEST_F(Mpi, TwoRanksRunAShardInUnevenBatches) {
   expect_same_mc_results(two, one);
 }
 
+// A network on arrays: every layer's I_fs and θ travel to the other rank with each round
+// and the per-layer rows come back; rounds of 3 chips leave rank 0 one chip and rank 1
+// two, the last round one chip (an empty share on rank 0).
+TEST_F(Mpi, TwoRanksRunANetworkStudyAsOneProcess) {
+  ASSERT_EQ(run("", "train --quiet --hidden 8 --bias --epochs 3 --data-dir " + data() + " --out " +
+                        file("net.h5"))
+                .status,
+            0);
+  const std::string args = "mc --model " + file("net.h5") + " --data-dir " + data() +
+                           " --chips 7 --times 1,3600 --c2c-sigma 0.2 --a2a-sigma 0.1 "
+                           "--read-sigma 0.05 --nu-mean 0.02 --array-rows 24 --array-cols 6 "
+                           "--timesteps 8 --quiet --threads 1 --batch 3 --out ";
+  ASSERT_EQ(run("", args + file("net_one.h5")).status, 0);
+  const CliRun r = run(kMpirun, args + file("net_two.h5"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  expect_same_mc_results(file("net_two.h5"), file("net_one.h5"));
+}
+
 TEST_F(Mpi, InterruptedMpiRunResumesInOneProcess) {
   const std::string one = file("one_full.h5"), two = file("two_stopped.h5");
   ASSERT_EQ(run("", study(one)).status, 0);

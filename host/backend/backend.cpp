@@ -1,6 +1,7 @@
 #include "backend/backend.hpp"
 
 #include "common/errors.hpp"
+#include "common/launcher.hpp"
 #include "engine/cpu_engine.hpp"
 #ifdef XBARMC_WITH_CUDA
 #include "cuda_engine.hpp"
@@ -36,7 +37,11 @@ std::unique_ptr<Engine> make_engine(BackendChoice choice, int threads, std::stri
   const std::string reason = cuda_unavailable_reason();
 #ifdef XBARMC_WITH_CUDA
   if (reason.empty()) {
-    std::unique_ptr<Engine> gpu = cuda::make_cuda_engine(local_rank % cuda::device_count());
+    // Ranks of one node share its GPUs: each takes its part of a device's free memory.
+    const int devices = cuda::device_count();
+    const int per_device = (launcher_local_size() + devices - 1) / devices;
+    std::unique_ptr<Engine> gpu =
+        cuda::make_cuda_engine(local_rank % devices, 1.0 / static_cast<double>(per_device));
     if (note && choice == BackendChoice::kAuto)
       *note = "backend auto: running on " + gpu->device_name();
     return gpu;

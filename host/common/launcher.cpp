@@ -17,6 +17,10 @@ int launcher_world_size() {
   return std::max({1, env_int("OMPI_COMM_WORLD_SIZE"), env_int("PMI_SIZE")});
 }
 
+int launcher_local_size() {
+  return std::max({1, env_int("OMPI_COMM_WORLD_LOCAL_SIZE"), env_int("MPI_LOCALNRANKS")});
+}
+
 int launcher_world_rank() {
   return std::max({0, env_int("OMPI_COMM_WORLD_RANK"), env_int("PMI_RANK")});
 }

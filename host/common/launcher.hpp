@@ -11,4 +11,8 @@ int launcher_world_size();
 // This process's rank in that job (OMPI_COMM_WORLD_RANK, PMI_RANK); 0 when there is none.
 int launcher_world_rank();
 
+// Ranks of that job on this node (OMPI_COMM_WORLD_LOCAL_SIZE, MPI_LOCALNRANKS); 1 when
+// there is none: how many processes share this node's GPUs.
+int launcher_local_size();
+
 }  // namespace xbarmc

@@ -141,6 +141,10 @@ class MpiEngine final : public Engine {
            ChipBatchResult& out) override {
     coordinator_.run_round(*local_, in, begin, end, out);
   }
+  // A round is split over the ranks: each share the size the local engine prefers.
+  std::uint64_t preferred_batch_chips() const override {
+    return local_->preferred_batch_chips() * static_cast<std::uint64_t>(coordinator_.n_ranks());
+  }
 
  private:
   std::unique_ptr<Engine> local_;
