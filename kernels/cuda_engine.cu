@@ -17,6 +17,7 @@
 #include "device_info.hpp"
 #include "engine/validate.hpp"
 #include "inference_kernel.cuh"
+#include "network_engine.cuh"
 #include "uploaded_study.cuh"
 
 namespace xbarmc::cuda {
@@ -30,7 +31,9 @@ constexpr double kBatchMemoryShare = 0.6;
 // XBARMC_CUDA_FAULT=trap makes every run start with a kernel that traps: a sticky
 // device error on demand, to test that it ends the process with exit status 1 and one
 // line (tests/gpu/test_cuda_cli.cu), not in std::terminate.
-__global__ void trap_kernel() { __trap(); }
+__global__ void trap_kernel() {
+  __trap();
+}
 
 bool fault_requested() {
   const char* f = std::getenv("XBARMC_CUDA_FAULT");
@@ -57,6 +60,7 @@ class CudaEngine final : public Engine {
   bool inject_fault_;
   UploadedStudy study_;
   BatchBuffers buffers_;
+  NetworkOnDevice network_;  // networks on many arrays (DESIGN §2.7)
   std::size_t reserved_chips_ = 0, reserved_per_chip_ = 0;  // what buffers_ holds room for
   BatchBuffers::Counts counts_;
 };
@@ -74,8 +78,8 @@ std::size_t CudaEngine::batch_capacity(const DeviceInputs& in, std::size_t n_chi
   std::size_t free_bytes = 0, total_bytes = 0;
   XBARMC_CUDA_CALL(cudaMemGetInfo(&free_bytes, &total_bytes));
   const double held = static_cast<double>(reserved_chips_ * reserved_per_chip_);
-  const auto budget = static_cast<std::size_t>(
-      kBatchMemoryShare * options_.memory_share * (static_cast<double>(free_bytes) + held));
+  const auto budget = static_cast<std::size_t>(kBatchMemoryShare * options_.memory_share *
+                                               (static_cast<double>(free_bytes) + held));
   if (budget < per_chip) {
     throw InternalError("CUDA engine: one chip needs " + std::to_string(per_chip) +
                         " bytes of device memory, " + std::to_string(free_bytes) + " are free");
@@ -106,12 +110,16 @@ std::size_t CudaEngine::reserve_batches(const DeviceInputs& in, std::size_t capa
 void CudaEngine::run(const StudyInputs& in, std::uint64_t chip_begin, std::uint64_t chip_end,
                      ChipBatchResult& out) {
   validate_study_inputs(in, chip_begin, chip_end);
-  if (!in.layers.empty() || in.array_rows != 0 || in.array_cols != 0) {
-    throw UserError(
-        "CUDA engine: networks and arrays cut from a layer (DESIGN §2.7) run on the CPU for now "
-        "(use --backend cpu)");
-  }
   XBARMC_CUDA_CALL(cudaSetDevice(device_));
+  if (!in.layers.empty() || in.array_rows != 0 || in.array_cols != 0) {
+    if (inject_fault_) {
+      trap_kernel<<<1, 1>>>();
+      XBARMC_CUDA_CALL(cudaDeviceSynchronize());
+    }
+    network_.run(in, chip_begin, chip_end, options_.memory_share, options_.max_batch_chips, device_,
+                 out);
+    return;
+  }
   const std::size_t n_chips = chip_end - chip_begin;
   const int n_times = in.n_times();
   // One layer: its saturation is the total.

@@ -19,8 +19,8 @@
 #include "cuda_check.cuh"
 #include "cuda_engine.hpp"
 #include "device_info.hpp"
-#include "engine/chip_instance.hpp"
 #include "engine/calibration.hpp"
+#include "engine/chip_instance.hpp"
 #include "engine/cpu_engine.hpp"
 #include "engine/synthetic_workload.hpp"
 #include "uploaded_study.cuh"
@@ -144,11 +144,15 @@ void expect_chip_matrices_match_host(const StudyInputs& in, std::uint32_t chip_b
           const int cn = used ? column_neg(in.layout, p, in.n_out) : 0;
           const std::size_t hp = static_cast<std::size_t>(i) * m.stride + cp;
           const std::size_t hn = static_cast<std::size_t>(i) * m.stride + cn;
-          ASSERT_EQ(pair[0], used ? m.a[hp] : 0.0f) << "chip " << c << " time " << k << " row " << i << " pair " << p;
-          ASSERT_EQ(pair[1], used ? m.a[hn] : 0.0f) << "chip " << c << " time " << k << " row " << i << " pair " << p;
+          ASSERT_EQ(pair[0], used ? m.a[hp] : 0.0f)
+              << "chip " << c << " time " << k << " row " << i << " pair " << p;
+          ASSERT_EQ(pair[1], used ? m.a[hn] : 0.0f)
+              << "chip " << c << " time " << k << " row " << i << " pair " << p;
           if (r.squares) {
-            ASSERT_EQ(pair[2], used ? m.a2[hp] : 0.0f) << "chip " << c << " time " << k << " row " << i;
-            ASSERT_EQ(pair[3], used ? m.a2[hn] : 0.0f) << "chip " << c << " time " << k << " row " << i;
+            ASSERT_EQ(pair[2], used ? m.a2[hp] : 0.0f)
+                << "chip " << c << " time " << k << " row " << i;
+            ASSERT_EQ(pair[3], used ? m.a2[hn] : 0.0f)
+                << "chip " << c << " time " << k << " row " << i;
           }
         }
       }
@@ -299,8 +303,8 @@ TEST(CudaParity, NoiseFreeKernelsEqualCpu) {
       in.readout.encoding = e;
       in.readout.scheme = scheme;
       recalibrate(in);
-      SCOPED_TRACE(testing::Message() << "encoding " << static_cast<int>(e) << " scheme "
-                                      << static_cast<int>(scheme));
+      SCOPED_TRACE(testing::Message()
+                   << "encoding " << static_cast<int>(e) << " scheme " << static_cast<int>(scheme));
       expect_engines_agree(in, 3, 35);
     }
   }
@@ -384,15 +388,6 @@ TEST(CudaEngineLimits, AnArrayBeyondSharedMemoryIsAUserError) {
   } catch (const UserError& e) {
     EXPECT_NE(std::string(e.what()).find("shared memory"), std::string::npos) << e.what();
   }
-}
-
-TEST(CudaEngineLimits, NetworkStudiesAreAUserError) {
-  XBARMC_REQUIRE_DEVICE();
-  StudyInputs in = noisy_study(4, 42);
-  in.array_rows = 32;  // a layer cut into arrays: the CPU engine's for now
-  std::unique_ptr<Engine> gpu = cuda::make_cuda_engine(0);
-  ChipBatchResult r;
-  EXPECT_THROW(gpu->run(in, 0, 1, r), UserError);
 }
 
 TEST(CudaParity, DriftWithAndWithoutCompensationEqualsCpu) {
