@@ -42,12 +42,18 @@ struct DeviceNetwork {
   const ArrayPlacement* arrays = nullptr;                  // [n_arrays]
   const DeviceLayer* layers = nullptr;                     // [n_layers]
   const double* g_target_s = nullptr;                      // [total_cells] by cell key, physical
-  const float* bias_codes = nullptr;                       // digital biases of every layer
-  const double* times_s = nullptr;                         // [n_times]
-  const std::uint64_t* masks = nullptr;                    // [image × T × words0] spike codes
-  const float* activations = nullptr;                      // [image × n_in] direct encoding
-  const std::uint32_t* image_ids = nullptr;                // [n_images]
-  const std::uint8_t* labels = nullptr;                    // [n_images]
+  // A measured level table (DESIGN §2.8): the statistics of every level and the level of
+  // every cell by key; null without one (device's scalars). level_read_sigma: the read
+  // noise sums come from the noise matrices b (NetworkBatch::b).
+  const LevelDevice* level_device = nullptr;  // [levels]
+  const std::int32_t* cell_level = nullptr;   // [total_cells]
+  bool level_read_sigma = false;
+  const float* bias_codes = nullptr;         // digital biases of every layer
+  const double* times_s = nullptr;           // [n_times]
+  const std::uint64_t* masks = nullptr;      // [image × T × words0] spike codes
+  const float* activations = nullptr;        // [image × n_in] direct encoding
+  const std::uint32_t* image_ids = nullptr;  // [n_images]
+  const std::uint8_t* labels = nullptr;      // [n_images]
 };
 
 // One batch of chips [chip_begin, chip_begin + n_chips).
@@ -58,14 +64,17 @@ struct NetworkBatch {
   double* a_eff_s = nullptr;  // [chip × cells] after IR-drop (g_s itself without)
   double* scratch = nullptr;  // [chip × array × scratch_per] IR-drop solver scratch
   std::size_t scratch_per = 0;
-  double* sum_t0 = nullptr;           // [chip × array] Σ A_eff at t0 (compensation)
-  double* sum_t = nullptr;            // [chip × array] Σ A_eff at the time being built
-  float* a = nullptr;                 // [chip × time × cells] read matrices, read_matrix_entry
-  float* gain = nullptr;              // [chip × time × array] digital compensation gains
-  std::uint32_t* correct = nullptr;   // [time × n_chips]
-  std::uint32_t* no_spike = nullptr;  // [time × n_chips]
+  double* sum_t0 = nullptr;  // [chip × array] Σ A_eff at t0 (compensation)
+  double* sum_t = nullptr;   // [chip × array] Σ A_eff at the time being built
+  float* a = nullptr;        // [chip × time × cells] read matrices, read_matrix_entry
+  float* b = nullptr;  // [chip × time × cells] noise matrices, noise_matrix_entry (level σ only)
+  float* gain = nullptr;                    // [chip × time × array] digital compensation gains
+  std::uint32_t* correct = nullptr;         // [time × n_chips]
+  std::uint32_t* no_spike = nullptr;        // [time × n_chips]
   unsigned long long* saturated = nullptr;  // [layer × time × n_chips]
   unsigned long long* spikes = nullptr;     // [layer × time × n_chips]
+  // Write-verify (device.verify): pulses, failed cells and cells, each [n_chips].
+  unsigned long long* verify = nullptr;  // [3 × n_chips]
 };
 
 }  // namespace xbarmc::cuda

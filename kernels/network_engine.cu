@@ -78,6 +78,18 @@ void NetworkOnDevice::upload(const StudyInputs& in) {
               g.begin() + a.cell_offset);
     scratch_per_ = std::max(scratch_per_, network_scratch_doubles(d, a.rows, a.cols));
   }
+  d.level_read_sigma = net.level_read_sigma;
+  if (!net.level_device.empty()) {
+    std::vector<std::int32_t> level(net.total_cells);
+    for (std::size_t k = 0; k < net.arrays.size(); ++k) {
+      std::copy(net.array_levels[k].begin(), net.array_levels[k].end(),
+                level.begin() + net.arrays[k].cell_offset);
+    }
+    level_device_.upload(net.level_device);
+    cell_level_.upload(level);
+    d.level_device = level_device_.data();
+    d.cell_level = cell_level_.data();
+  }
   arrays_.upload(net.arrays);
   layers_.upload(layers);
   if (g != g_target_host_) {
@@ -117,8 +129,9 @@ std::size_t NetworkOnDevice::bytes_per_chip() const {
   const auto times = static_cast<std::size_t>(d.n_times);
   const auto layers = static_cast<std::size_t>(d.n_layers);
   return sizeof(double) * (cells * (ir_drop_ ? 2 : 1) + arrays * scratch_per_ + 2 * arrays) +
-         sizeof(float) * (times * cells + times * arrays) +
-         times * (2 * sizeof(std::uint32_t) + 2 * layers * sizeof(unsigned long long));
+         sizeof(float) * (times * cells * (d.level_read_sigma ? 2 : 1) + times * arrays) +
+         times * (2 * sizeof(std::uint32_t) + 2 * layers * sizeof(unsigned long long)) +
+         3 * sizeof(unsigned long long);
 }
 
 void NetworkOnDevice::run(const StudyInputs& in, std::uint64_t chip_begin, std::uint64_t chip_end,
@@ -160,13 +173,15 @@ void NetworkOnDevice::run(const StudyInputs& in, std::uint64_t chip_begin, std::
   sum_t0_.reserve(capacity * arrays);
   sum_t_.reserve(capacity * arrays);
   a_.reserve(capacity * times * cells);
+  if (d.level_read_sigma) b_.reserve(capacity * times * cells);
+  verify_.reserve(3 * capacity);
   gain_.reserve(capacity * times * arrays);
   correct_.reserve(capacity * times);
   no_spike_.reserve(capacity * times);
   saturated_.reserve(capacity * times * layers);
   spikes_.reserve(capacity * times * layers);
   std::vector<std::uint32_t> correct, no_spike;
-  std::vector<unsigned long long> saturated, spikes;
+  std::vector<unsigned long long> saturated, spikes, verify;
   for (std::size_t first = 0; first < n_chips; first += capacity) {
     const int batch = static_cast<int>(std::min(capacity, n_chips - first));
     const auto nb = static_cast<std::size_t>(batch);
@@ -180,6 +195,8 @@ void NetworkOnDevice::run(const StudyInputs& in, std::uint64_t chip_begin, std::
     b.sum_t0 = sum_t0_.data();
     b.sum_t = sum_t_.data();
     b.a = a_.data();
+    b.b = d.level_read_sigma ? b_.data() : nullptr;
+    b.verify = verify_.data();
     b.gain = gain_.data();
     b.correct = correct_.data();
     b.no_spike = no_spike_.data();
@@ -189,9 +206,10 @@ void NetworkOnDevice::run(const StudyInputs& in, std::uint64_t chip_begin, std::
     no_spike_.zero(nb * times);
     saturated_.zero(nb * times * layers);
     spikes_.zero(nb * times * layers);
-    if (d.device.drift_compensation) launch_network_chip_at(d, b, d.device.t0_s, b.sum_t0);
+    verify_.zero(3 * nb);
+    if (d.device.drift_compensation) launch_network_chip_at(d, b, d.device.t0_s, b.sum_t0, false);
     for (int k = 0; k < d.n_times; ++k) {
-      launch_network_chip_at(d, b, in.times_s[static_cast<std::size_t>(k)], b.sum_t);
+      launch_network_chip_at(d, b, in.times_s[static_cast<std::size_t>(k)], b.sum_t, k == 0);
       launch_network_read(d, b, k);
     }
     launch_network_inference(d, b);
@@ -204,6 +222,13 @@ void NetworkOnDevice::run(const StudyInputs& in, std::uint64_t chip_begin, std::
     no_spike_.download(no_spike.data(), no_spike.size());
     saturated_.download(saturated.data(), saturated.size());
     spikes_.download(spikes.data(), spikes.size());
+    verify.resize(3 * nb);
+    verify_.download(verify.data(), verify.size());
+    for (std::size_t c = 0; c < nb; ++c) {
+      out.verify_pulses[first + c] = verify[c];
+      out.verify_failures[first + c] = verify[nb + c];
+      out.verify_cells[first + c] = verify[2 * nb + c];
+    }
     // Batch layout [(layer ×) time × batch chips] → result layout [(layer ×) time × n_chips].
     for (std::size_t l = 0; l < layers; ++l) {
       for (std::size_t k = 0; k < times; ++k) {

@@ -41,7 +41,10 @@ class NetworkOnDevice {
   bool ir_drop_ = false;  // A_eff differs from G (else it aliases it)
   // Batch buffers, grown when a batch needs more.
   DeviceBuffer<double> g_s_, a_eff_s_, scratch_, sum_t0_, sum_t_;
-  DeviceBuffer<float> a_, gain_;
+  DeviceBuffer<float> a_, b_, gain_;
+  DeviceBuffer<LevelDevice> level_device_;
+  DeviceBuffer<std::int32_t> cell_level_;
+  DeviceBuffer<unsigned long long> verify_;
   DeviceBuffer<std::uint32_t> correct_, no_spike_;
   DeviceBuffer<unsigned long long> saturated_, spikes_;
 };

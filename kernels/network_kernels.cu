@@ -32,9 +32,10 @@ __device__ int array_of_cell(const DeviceNetwork& net, std::uint32_t cell) {
   return lo;
 }
 
-// One thread per (chip, cell): chip.hpp's programming with the cell's own key and its
-// array's factor (D2D then A2A), then drift.hpp's conductance at t_s.
-__global__ void program_kernel(DeviceNetwork net, NetworkBatch b, double t_s) {
+// One thread per (chip, cell): chip.hpp's programming with the cell's own key, its array's
+// factor (D2D then A2A) and its level's statistics, then drift.hpp's conductance at t_s.
+// With count_verify, write-verify's outcome of every non-stuck cell is added up.
+__global__ void program_kernel(DeviceNetwork net, NetworkBatch b, double t_s, bool count_verify) {
   const long long tid = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (tid >= static_cast<long long>(b.n_chips) * net.total_cells) return;
   const int c = static_cast<int>(tid / net.total_cells);
@@ -44,10 +45,22 @@ __global__ void program_kernel(DeviceNetwork net, NetworkBatch b, double t_s) {
   const double factor =
       array_factor(d2d_factor(net.device, net.seed, chip),
                    a2a_factor(net.device, net.seed, chip, static_cast<std::uint32_t>(k)));
+  const LevelDevice st =
+      net.level_device ? net.level_device[net.cell_level[cell]] : scalar_level_device(net.device);
+  // The draws any level may need (a C2C normal when this level's σ is not 0, and so on).
+  DeviceParams drawn = net.device;
+  drawn.c2c_sigma = st.c2c_sigma;
+  drawn.nu_std = st.nu_std;
+  VerifyOutcome v;
   const ProgrammedCell pc =
-      program_cell_from_draws(net.device, net.g_target_s[cell], factor, net.g_min_s, net.g_max_s,
-                              cell_draws(net.device, net.seed, chip, cell));
+      program_level_cell(net.device, st, net.g_target_s[cell], factor, net.g_min_s, net.g_max_s,
+                         cell_draws(drawn, net.seed, chip, cell), net.seed, chip, cell, &v);
   b.g_s[static_cast<std::size_t>(tid)] = drifted_conductance(net.device, pc, t_s);
+  if (count_verify && net.device.verify && !pc.stuck) {
+    atomicAdd(&b.verify[c], static_cast<unsigned long long>(v.pulses));
+    if (v.failed) atomicAdd(&b.verify[b.n_chips + c], 1ull);
+    atomicAdd(&b.verify[2 * b.n_chips + c], 1ull);
+  }
 }
 
 // One thread per (chip, array): irdrop.hpp's A_eff over the whole physical array (the
@@ -81,6 +94,11 @@ __global__ void read_kernel(DeviceNetwork net, NetworkBatch b, int k_time) {
   const std::size_t ct = static_cast<std::size_t>(c) * net.n_times + k_time;
   b.a[ct * net.total_cells + cell] =
       read_matrix_entry(net.v_read_v, b.a_eff_s[tid], net.layers[a.layer].unit_a);
+  if (net.level_read_sigma) {
+    b.b[ct * net.total_cells + cell] =
+        noise_matrix_entry(net.v_read_v, net.level_device[net.cell_level[cell]].read_sigma,
+                           b.a_eff_s[tid], net.layers[a.layer].unit_a);
+  }
   if (cell == a.cell_offset) {
     const std::size_t ca = static_cast<std::size_t>(c) * net.n_arrays + k;
     b.gain[ct * net.n_arrays + k] =
@@ -136,10 +154,12 @@ __device__ void load_inputs(const DeviceNetwork& net, const DeviceLayer& l0, int
 }
 
 // Phase 1 of a layer: every (array, output) of it — column sums over the array's used
-// rows in ascending order (s·a and (s·a)², rows at 0 V skipped: they add +0), read noise,
-// ADC — into partial[(array of layer)·outs_per_array + j′]. Returns clamped reads.
+// rows in ascending order (s·a and (s·a)², or (s·b)² with level read σs; rows at 0 V
+// skipped: they add +0), read noise, ADC — into partial[(array of layer)·outs_per_array
+// + j′]. Returns clamped reads.
 __device__ unsigned read_layer(const DeviceNetwork& net, const DeviceLayer& L, const float* a_ct,
-                               const Stream& noise, int k, int t, const float* s, float* partial) {
+                               const float* b_ct, const Stream& noise, int k, int t, const float* s,
+                               float* partial) {
   unsigned saturated = 0;
   const int tasks = L.n_arrays * L.outs_per_array;
   for (int task = threadIdx.x; task < tasks; task += blockDim.x) {
@@ -150,14 +170,28 @@ __device__ unsigned read_layer(const DeviceNetwork& net, const DeviceLayer& L, c
     const float* sl = s + L.s_offset + A.row_begin;
     const float* m = a_ct + A.cell_offset;
     float ip = 0.0f, in = 0.0f, sp = 0.0f, sn = 0.0f;
-    for (int i = 0; i < A.rows_used; ++i) {
-      const float si = sl[i];
-      if (si == 0.0f) continue;
-      const float xp = si * m[i * A.cols + cp], xn = si * m[i * A.cols + cn];
-      ip += xp;
-      sp += xp * xp;
-      in += xn;
-      sn += xn * xn;
+    if (b_ct) {
+      const float* mb = b_ct + A.cell_offset;
+      for (int i = 0; i < A.rows_used; ++i) {
+        const float si = sl[i];
+        if (si == 0.0f) continue;
+        const float xp = si * m[i * A.cols + cp], xn = si * m[i * A.cols + cn];
+        const float bp = si * mb[i * A.cols + cp], bn = si * mb[i * A.cols + cn];
+        ip += xp;
+        sp += bp * bp;
+        in += xn;
+        sn += bn * bn;
+      }
+    } else {
+      for (int i = 0; i < A.rows_used; ++i) {
+        const float si = sl[i];
+        if (si == 0.0f) continue;
+        const float xp = si * m[i * A.cols + cp], xn = si * m[i * A.cols + cn];
+        ip += xp;
+        sp += xp * xp;
+        in += xn;
+        sn += xn * xn;
+      }
     }
     bool clamp_p = false, clamp_n = false;
     float code;
@@ -222,6 +256,8 @@ __global__ void inference_kernel(DeviceNetwork net, NetworkBatch b) {
   const int c = ct / net.n_times, k = ct % net.n_times;
   const std::uint32_t chip = b.chip_begin + static_cast<std::uint32_t>(c);
   const float* a_ct = b.a + static_cast<std::size_t>(ct) * net.total_cells;
+  const float* b_ct =
+      net.level_read_sigma ? b.b + static_cast<std::size_t>(ct) * net.total_cells : nullptr;
   const float* gain_ct = b.gain + static_cast<std::size_t>(ct) * net.n_arrays;
   if (threadIdx.x == 0) {
     s_correct = 0;
@@ -248,7 +284,7 @@ __global__ void inference_kernel(DeviceNetwork net, NetworkBatch b) {
       __syncthreads();
       for (int l = 0; l < net.n_layers; ++l) {
         const DeviceLayer& L = net.layers[l];
-        const unsigned sat = read_layer(net, L, a_ct, noise, k, t, sh.s, sh.partial);
+        const unsigned sat = read_layer(net, L, a_ct, b_ct, noise, k, t, sh.s, sh.partial);
         if (sat) atomicAdd(&sh.saturated[l], static_cast<unsigned long long>(sat));
         __syncthreads();
         const unsigned spk =
@@ -291,9 +327,9 @@ std::size_t network_inference_shared_bytes(const DeviceNetwork& net) {
 }
 
 void launch_network_chip_at(const DeviceNetwork& net, const NetworkBatch& b, double t_s,
-                            double* sums) {
+                            double* sums, bool count_verify) {
   const long long cells = static_cast<long long>(b.n_chips) * net.total_cells;
-  program_kernel<<<blocks_for(cells), kThreads>>>(net, b, t_s);
+  program_kernel<<<blocks_for(cells), kThreads>>>(net, b, t_s, count_verify);
   XBARMC_CUDA_CHECK_LAUNCH(program_kernel);
   // One serial solver per (chip, array): small blocks spread them over all SMs.
   constexpr int kSolverThreads = 32;

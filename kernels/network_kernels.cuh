@@ -10,9 +10,10 @@
 namespace xbarmc::cuda {
 
 // Every chip of the batch programmed and drifted to t_s (g_s), A_eff per array, and
-// Σ A_eff per array into `sums`.
+// Σ A_eff per array into `sums`; with count_verify (once per batch) write-verify's
+// outcomes are added into b.verify.
 void launch_network_chip_at(const DeviceNetwork& net, const NetworkBatch& b, double t_s,
-                            double* sums);
+                            double* sums, bool count_verify);
 // The read matrices and gains of time index `k` from the last launch_network_chip_at.
 void launch_network_read(const DeviceNetwork& net, const NetworkBatch& b, int k);
 // Every (chip, time) through every image; counters added into the batch's.

@@ -71,6 +71,9 @@ CLI::Validator non_negative_integer();
 // mc_command.cpp): device (DESIGN 2.4), readout and neurons (2.5), and --times values.
 void add_device_options(CLI::App* sub, DeviceParams& d);
 void add_readout_options(CLI::App* sub, study::McConfig& c);
+// Measured devices and programming (DESIGN 2.8): --device-table, --verify-tolerance,
+// --verify-max-pulses.
+void add_programming_options(CLI::App* sub, study::McConfig& c);
 // --chips-from / --chips-to: the shard [A, B) of the study's global chip indices (DESIGN §6).
 void add_chip_range_options(CLI::App* sub, study::McConfig& c);
 std::vector<double> parse_times(const std::vector<std::string>& texts);

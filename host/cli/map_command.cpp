@@ -14,9 +14,10 @@
 #include "cli/commands.hpp"
 #include "common/atomic_file.hpp"
 #include "common/errors.hpp"
-#include "mapping/map_layer.hpp"
 #include "mapping/array_plan.hpp"
+#include "mapping/device_table.hpp"
 #include "mapping/layer_mapping.hpp"
+#include "mapping/map_layer.hpp"
 #include "mapping/validate_mapping.hpp"
 #include "mapping/weight_map_file.hpp"
 #include "train/weights_file.hpp"
@@ -40,6 +41,7 @@ struct MapArgs {
   std::string bias_mode = "digital";
   int array_rows = 0;
   int array_cols = 0;
+  std::string device_table;  // measured levels (DESIGN §2.8): their g_s are the levels
 };
 
 // The seed's one-layer summary (--out of one layer without bias).
@@ -150,6 +152,10 @@ void run_map(const MapArgs& a) {
   params.spacing = a.spacing == "linear" ? Spacing::kLinear : Spacing::kLog;
   params.layout = a.layout == "blocked" ? Layout::kBlocked : Layout::kInterleaved;
   validate_mapping(params);
+  if (!a.device_table.empty()) {
+    params = with_device_table(
+        params, load_device_table(a.device_table, params.weight_bits, DeviceParams{}));
+  }
   // Two outputs on one path would share one temporary file (the second commit failed
   // after the first had renamed it, leaving a file behind with exit 2).
   const auto same_file = [](const std::string& x, const std::string& y) {
@@ -266,6 +272,8 @@ void add_map_command(CLI::App& app) {
                   "columns of an array: interleaved (2j, 2j+1) or blocked (j, C/2+j)")
       ->check(CLI::IsMember({"interleaved", "blocked"}))
       ->capture_default_str();
+  sub->add_option("--device-table", args->device_table,
+                  "CSV level table (level,g_s,...): map onto its measured conductances");
   sub->add_option("--bl-sel-out", args->bl_sel_out,
                   "with --out: also write the bl_sel -> physical column table (CSV)");
   sub->add_option("--h5-out", args->h5_out, "with --out: also write levels and G_target to HDF5");

@@ -84,6 +84,28 @@ void add_device_options(CLI::App* sub, DeviceParams& d) {
       ->capture_default_str();
 }
 
+void add_programming_options(CLI::App* sub, study::McConfig& c) {
+  const char* g = "Measured devices and programming (DESIGN 2.8)";
+  sub->add_option("--device-table", c.device_table,
+                  "CSV level table level,g_s,c2c_sigma,nu_mean,nu_std,read_sigma: the levels' "
+                  "conductances and statistics (columns left out take the scalar options)")
+      ->group(g);
+  DeviceParams& d = c.device;
+  sub->add_option_function<double>(
+         "--verify-tolerance",
+         [&d](double eps) {
+           d.verify = true;
+           d.verify_tolerance = eps;
+         },
+         "write-verify: reprogram a cell until its C2C factor f has |f - 1| <= this [off]")
+      ->type_name("FLOAT")
+      ->group(g);
+  sub->add_option("--verify-max-pulses", d.verify_max_pulses,
+                  "write-verify: programming pulses per cell at most")
+      ->group(g)
+      ->capture_default_str();
+}
+
 void add_readout_options(CLI::App* sub, study::McConfig& c) {
   const char* g = "Readout and neurons (DESIGN 2.5)";
   ReadoutParams& r = c.readout;
@@ -183,6 +205,7 @@ void add_study_options(CLI::App* sub, study::McConfig& c, std::vector<std::strin
       ->capture_default_str();
   sub->add_option("--out", c.out_path, "results file (HDF5)")->required();
   add_device_options(sub, c.device);
+  add_programming_options(sub, c);
   add_readout_options(sub, c);
   const char* g = "Running (never changes the results)";
   sub->add_option("--threads", c.threads, "CPU threads (0 = all)")->group(g)->capture_default_str();

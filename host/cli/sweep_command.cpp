@@ -90,6 +90,7 @@ void add_sweep_command(CLI::App& app) {
       ->group(mc)
       ->capture_default_str();
   add_device_options(sub, c->base.device);
+  add_programming_options(sub, c->base);
   const char* ro =
       "Readout and neurons (DESIGN 2.5; scheme, ADC bits, timesteps, reset are grid axes)";
   add_enum_option<Encoding>(sub, "--encoding", c->base.readout.encoding,

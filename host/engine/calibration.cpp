@@ -16,6 +16,8 @@ namespace xbarmc {
 StudyInputs nominal_inputs(const StudyInputs& in) {
   StudyInputs n = in;
   n.device = DeviceParams{};
+  n.level_device.clear();  // a measured table's levels stay (mapping), its statistics go
+  n.level_read_sigma = false;
   n.times_s = {0.0};
   return n;
 }

@@ -48,12 +48,36 @@ void draw_cells(const DeviceParams& p, std::uint64_t seed, std::uint32_t chip,
 void program_cells(const DeviceParams& p, const double* g_target_s, std::size_t n, double factor,
                    double g_min_s, double g_max_s, std::uint64_t seed, std::uint32_t chip,
                    std::uint32_t first_key, std::vector<CellDraws>& draws,
-                   std::vector<ProgrammedCell>& cells) {
+                   std::vector<ProgrammedCell>& cells, const LevelStatistics& levels,
+                   VerifyTally* verify) {
   draws.resize(n);
   cells.resize(n);
-  draw_cells(p, seed, chip, first_key, n, draws.data());
+  // The draws a level may need: a C2C normal when any level has a C2C σ, and so on.
+  DeviceParams drawn = p;
+  for (const LevelDevice& d : levels.per_level) {
+    drawn.c2c_sigma = drawn.c2c_sigma != 0.0 || d.c2c_sigma != 0.0 ? 1.0 : 0.0;
+    drawn.nu_std = drawn.nu_std != 0.0 || d.nu_std != 0.0 ? 1.0 : 0.0;
+  }
+  draw_cells(drawn, seed, chip, first_key, n, draws.data());
+  if (levels.per_level.empty() && !p.verify) {  // the one-layer chip
+    for (std::size_t k = 0; k < n; ++k) {
+      cells[k] = program_cell_from_draws(p, g_target_s[k], factor, g_min_s, g_max_s, draws[k]);
+    }
+    return;
+  }
+  const LevelDevice scalar = scalar_level_device(p);
   for (std::size_t k = 0; k < n; ++k) {
-    cells[k] = program_cell_from_draws(p, g_target_s[k], factor, g_min_s, g_max_s, draws[k]);
+    const LevelDevice& st = levels.per_level.empty()
+                                ? scalar
+                                : levels.per_level[static_cast<std::size_t>(levels.cell_level[k])];
+    VerifyOutcome v;
+    cells[k] = program_level_cell(p, st, g_target_s[k], factor, g_min_s, g_max_s, draws[k], seed,
+                                  chip, first_key + static_cast<std::uint32_t>(k), &v);
+    if (verify && p.verify && !cells[k].stuck) {
+      verify->pulses += static_cast<std::uint64_t>(v.pulses);
+      verify->failures += v.failed ? 1u : 0u;
+      ++verify->cells;
+    }
   }
 }
 
@@ -61,7 +85,7 @@ void program_chip(const StudyInputs& in, std::uint32_t chip, std::vector<Program
   std::vector<CellDraws> draws;
   program_cells(in.device, in.g_target_s.data(), in.g_target_s.size(),
                 d2d_factor(in.device, in.seed, chip), in.mapping.g_min_s(), in.mapping.g_max_s(),
-                in.seed, chip, 0, draws, cells);
+                in.seed, chip, 0, draws, cells, LevelStatistics{});
 }
 
 void conductances_at(const StudyInputs& in, const std::vector<ProgrammedCell>& cells, double t_s,
@@ -124,7 +148,7 @@ void build_chip_matrices(const StudyInputs& in, std::uint32_t chip, ChipScratch&
                          std::vector<ReadMatrix>& matrices) {
   program_cells(in.device, in.g_target_s.data(), in.g_target_s.size(),
                 d2d_factor(in.device, in.seed, chip), in.mapping.g_min_s(), in.mapping.g_max_s(),
-                in.seed, chip, 0, s.draws, s.cells);
+                in.seed, chip, 0, s.draws, s.cells, LevelStatistics{});
   matrices.resize(in.times_s.size());
   double sum_t0 = 0.0;
   if (in.device.drift_compensation) {

@@ -17,12 +17,33 @@ namespace xbarmc {
 void draw_cells(const DeviceParams& p, std::uint64_t seed, std::uint32_t chip,
                 std::uint32_t first_key, std::size_t n, CellDraws* out);
 
-// program_cell_from_draws of n cells with targets g_target_s[0..n), keys first_key + k and
-// the whole-array factor `factor` (D2D, A2A); `draws` is scratch.
+// A measured table's statistics per level and the level of each cell (cell_level[k] for
+// cell k of a call); empty per_level: the scalars of DeviceParams for every cell.
+struct LevelStatistics {
+  const std::vector<LevelDevice>& per_level;
+  const int* cell_level = nullptr;
+  LevelStatistics() : per_level(none()) {}
+  LevelStatistics(const std::vector<LevelDevice>& levels, const int* cells)
+      : per_level(levels), cell_level(cells) {}
+  static const std::vector<LevelDevice>& none() {
+    static const std::vector<LevelDevice> empty;
+    return empty;
+  }
+};
+
+// Write-verify over the non-stuck cells programmed (DESIGN §2.8).
+struct VerifyTally {
+  std::uint64_t pulses = 0, failures = 0, cells = 0;
+};
+
+// chip.hpp's program_level_cell of n cells with targets g_target_s[0..n), keys first_key
+// + k, the whole-array factor `factor` (D2D, A2A) and their level statistics; with
+// p.verify the outcomes are added to `verify` (may be null). `draws` is scratch.
 void program_cells(const DeviceParams& p, const double* g_target_s, std::size_t n, double factor,
                    double g_min_s, double g_max_s, std::uint64_t seed, std::uint32_t chip,
                    std::uint32_t first_key, std::vector<CellDraws>& draws,
-                   std::vector<ProgrammedCell>& cells);
+                   std::vector<ProgrammedCell>& cells, const LevelStatistics& levels,
+                   VerifyTally* verify = nullptr);
 
 // All cells of chip `chip`, row-major [n_in × n_cols].
 void program_chip(const StudyInputs& in, std::uint32_t chip, std::vector<ProgrammedCell>& cells);

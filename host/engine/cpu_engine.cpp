@@ -48,6 +48,12 @@ void store(ChipBatchResult& out, std::size_t slot, const NetworkTally& t) {
   out.saturated[slot] = saturated;
 }
 
+void store_verify(ChipBatchResult& out, std::size_t chip, const VerifyTally& v) {
+  out.verify_pulses[chip] = v.pulses;
+  out.verify_failures[chip] = v.failures;
+  out.verify_cells[chip] = v.cells;
+}
+
 // The seed's chip (one layer on one array of its size): one ReadMatrix per chip and
 // time, images through infer_image (image_inference.hpp).
 class SingleArrayRun {
@@ -61,8 +67,9 @@ class SingleArrayRun {
     InferenceWorkspace w;
   };
   void prepare(Thread& th) const { th.w.prepare(setup_); }
-  void build(std::uint32_t chip, Thread& th) const {
+  VerifyTally build(std::uint32_t chip, Thread& th) const {
     build_chip_matrices(in_, chip, th.scratch, th.matrices);
+    return {};
   }
   void run(const Thread& built, std::uint32_t chip, int k, int begin, int end, Thread& th,
            NetworkTally& tally) const {
@@ -102,12 +109,13 @@ class NetworkRun {
     NetworkRunner::Workspace w;
   };
   void prepare(Thread&) const {}
-  void build(std::uint32_t chip, Thread& th) const {
+  VerifyTally build(std::uint32_t chip, Thread& th) const {
     program_network_chip(in_, net_, chip, th.scratch, th.chip);
     th.arrays.resize(in_.times_s.size());
     for (std::size_t k = 0; k < in_.times_s.size(); ++k) {
       runner_.read_chip(th.chip, in_.times_s[k], th.scratch, th.arrays[k]);
     }
+    return th.chip.verify;
   }
   void run(const Thread& built, std::uint32_t chip, int k, int begin, int end, Thread& th,
            NetworkTally& tally) const {
@@ -136,7 +144,7 @@ void run_chips(const Run& run, const StudyInputs& in, int n_layers, std::uint64_
 #pragma omp for schedule(dynamic, 1)
       for (std::int64_t c = 0; c < n_chips; ++c) {
         const auto chip = static_cast<std::uint32_t>(chip_begin + static_cast<std::uint64_t>(c));
-        run.build(chip, th);
+        store_verify(out, static_cast<std::size_t>(c), run.build(chip, th));
         for (int k = 0; k < n_times; ++k) {
           NetworkTally tally;
           tally.reset(n_layers);
@@ -150,7 +158,7 @@ void run_chips(const Run& run, const StudyInputs& in, int n_layers, std::uint64_
   typename Run::Thread built;
   for (std::int64_t c = 0; c < n_chips; ++c) {
     const auto chip = static_cast<std::uint32_t>(chip_begin + static_cast<std::uint64_t>(c));
-    run.build(chip, built);
+    store_verify(out, static_cast<std::size_t>(c), run.build(chip, built));
     for (int k = 0; k < n_times; ++k) {
       NetworkTally total;
       total.reset(n_layers);

@@ -11,6 +11,9 @@ void ChipBatchResult::reset(std::uint64_t begin, std::uint64_t end, int n_times,
   saturated.assign(n, 0);
   layer_saturated.assign(n * static_cast<std::size_t>(n_layers), 0);
   layer_spikes.assign(layer_saturated.size(), 0);
+  verify_pulses.assign(end - begin, 0);
+  verify_failures.assign(end - begin, 0);
+  verify_cells.assign(end - begin, 0);
 }
 
 }  // namespace xbarmc

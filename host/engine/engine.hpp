@@ -25,6 +25,9 @@ struct LayerInputs {
   std::vector<double> bias_normalised;
   double i_fs_a = 0.0;     // the layer's ADC full scale, resolved
   double threshold = 0.0;  // θ_l in code units (after the digital sums), resolved
+  // The level of every cell, [rows() × n_out] each (row i, output j): only read with a
+  // measured level table (StudyInputs::level_device), whose statistics are per level.
+  std::vector<int> levels_pos, levels_neg;
 
   int rows() const { return n_in + (bias_row ? 1 : 0); }
   int n_cols() const { return 2 * n_out; }
@@ -49,6 +52,11 @@ struct StudyInputs {
   std::uint64_t seed = 0;
   std::vector<LayerInputs> layers;     // a network (DESIGN §2.7); empty: the layer above
   int array_rows = 0, array_cols = 0;  // R_a × C_a; 0 = that dimension of each layer's size
+  // A measured level table's statistics per level (DESIGN §2.8; only with `layers`):
+  // every cell takes its target level's C2C σ and drift ν, and with level_read_sigma its
+  // relative read σ. Empty: device's scalars for every cell.
+  std::vector<LevelDevice> level_device;
+  bool level_read_sigma = false;
 
   int n_cols() const { return 2 * n_out; }
   int n_images() const { return static_cast<int>(labels.size()); }
@@ -65,6 +73,9 @@ struct ChipBatchResult {
   std::vector<std::uint64_t> saturated;        // ADC reads whose code was clamped, all layers
   std::vector<std::uint64_t> layer_saturated;  // the same per layer
   std::vector<std::uint64_t> layer_spikes;     // neuron spikes per layer
+  // Write-verify (device.verify), per chip [n_chips]: pulses over its non-stuck cells, how
+  // many of those missed the tolerance, and how many there are.
+  std::vector<std::uint64_t> verify_pulses, verify_failures, verify_cells;
 
   // Sizes every vector for `n_layers` × `n_times` × (end − begin) and zeroes it.
   void reset(std::uint64_t begin, std::uint64_t end, int n_times, int n_layers);

@@ -71,6 +71,26 @@ Network make_network(const StudyInputs& in, bool resolved) {
   }
   Network net;
   net.noisy = in.device.read_sigma != 0.0 || in.device.read_sigma_abs_a != 0.0;
+  net.level_device = in.level_device;
+  net.level_read_sigma = in.level_read_sigma && !in.level_device.empty();
+  if (net.level_read_sigma) {
+    net.noisy = in.device.read_sigma_abs_a != 0.0;
+    for (const LevelDevice& d : in.level_device) net.noisy = net.noisy || d.read_sigma != 0.0;
+  }
+  for (const LayerInputs& l : layers) {
+    const std::size_t cells = static_cast<std::size_t>(l.rows()) * l.n_out;
+    if (in.level_device.empty()) continue;
+    if (l.levels_pos.size() != cells || l.levels_neg.size() != cells) {
+      throw InternalError("engine: a level table without the cells' levels");
+    }
+    for (const std::vector<int>* levels : {&l.levels_pos, &l.levels_neg}) {
+      for (int k : *levels) {
+        if (k < 0 || static_cast<std::size_t>(k) >= in.level_device.size()) {
+          throw InternalError("engine: a cell's level is not in the level table");
+        }
+      }
+    }
+  }
   net.total_cells = plan.total_cells;
   MappingParams params = in.mapping;
   params.layout = in.layout;
@@ -104,12 +124,20 @@ Network make_network(const StudyInputs& in, bool resolved) {
       outputs += static_cast<std::uint64_t>(t.outputs());
       net.arrays.push_back(a);
       net.array_g_target.push_back(array_g_target(t, nl.in.g_target_s, nl.in.n_out, params));
+      if (!in.level_device.empty()) {
+        net.array_levels.push_back(
+            array_levels(t, nl.in.levels_pos, nl.in.levels_neg, nl.in.n_out, in.layout));
+      }
     }
     if (resolved) {
       ReadoutParams r = in.readout;
       r.i_fs_a = nl.in.i_fs_a;
       nl.unit_a = code_unit_a(r);
       nl.rc = make_read_constants(in.device, r);
+      if (net.level_read_sigma) {  // σ_k is in the noise sums b = σ_k·a (readout.hpp)
+        nl.rc.sr2 = 1.0f;
+        nl.rc.noisy = net.noisy;
+      }
       nl.threshold = static_cast<float>(nl.in.threshold);
       for (double b : nl.in.bias_normalised) {
         nl.bias_codes.push_back(

@@ -28,9 +28,14 @@ struct Network {
   std::vector<NetworkLayer> layers;
   std::vector<ArrayPlacement> arrays;               // in (l, r, c) order
   std::vector<std::vector<double>> array_g_target;  // per array [rows × cols], physical, S
-  std::uint64_t total_cells = 0;                    // physical cells of the chip
-  std::uint32_t noise_channels = 0;                 // read-noise channels per step
-  bool noisy = false;                               // read noise on
+  // With a measured level table: per array the level of every physical cell (unused
+  // cells level 0), and the statistics of each level; empty otherwise.
+  std::vector<std::vector<int>> array_levels;
+  std::vector<LevelDevice> level_device;
+  bool level_read_sigma = false;     // per-level read σ: the noise sums b = σ_k·a (readout.hpp)
+  std::uint64_t total_cells = 0;     // physical cells of the chip
+  std::uint32_t noise_channels = 0;  // read-noise channels per step
+  bool noisy = false;                // read noise on
 
   int n_layers() const { return static_cast<int>(layers.size()); }
   const NetworkLayer& output() const { return layers.back(); }

@@ -24,9 +24,7 @@ constexpr int kImagesPerTask = 64;
 class Nominal {
  public:
   Nominal(const StudyInputs& val, int threads)
-      : in_(val), threads_(threads > 0 ? threads : omp_get_max_threads()) {
-    in_.device = DeviceParams{};
-    in_.times_s = {0.0};
+      : in_(nominal_inputs(val)), threads_(threads > 0 ? threads : omp_get_max_threads()) {
     for (LayerInputs& l : in_.layers) {
       l.i_fs_a = 1.0;  // placeholders until set()
       l.threshold = 1.0;

@@ -29,6 +29,7 @@ void program_network_chip(const StudyInputs& in, const Network& net, std::uint32
   const double g_min = in.mapping.g_min_s(), g_max = in.mapping.g_max_s();
   const std::size_t n_arrays = net.arrays.size();
   out.chip = chip;
+  out.verify = VerifyTally{};
   out.cells.resize(n_arrays);
   out.sum_t0.assign(n_arrays, 0.0);
   for (std::size_t k = 0; k < n_arrays; ++k) {
@@ -36,8 +37,11 @@ void program_network_chip(const StudyInputs& in, const Network& net, std::uint32
     const double factor =
         array_factor(d2d, a2a_factor(d, in.seed, chip, static_cast<std::uint32_t>(k)));
     const std::vector<double>& g = net.array_g_target[k];
+    const LevelStatistics levels =
+        net.level_device.empty() ? LevelStatistics{}
+                                 : LevelStatistics(net.level_device, net.array_levels[k].data());
     program_cells(d, g.data(), g.size(), factor, g_min, g_max, in.seed, chip, a.cell_offset,
-                  s.draws, out.cells[k]);
+                  s.draws, out.cells[k], levels, &out.verify);
     if (d.drift_compensation) out.sum_t0[k] = array_a_eff(in, a, out.cells[k], d.t0_s, s);
   }
 }
@@ -52,13 +56,23 @@ void read_array_at(const StudyInputs& in, const Network& net, const NetworkChip&
   for (std::size_t e = 0; e < s.a_eff_s.size(); ++e) {
     out.a[e] = read_matrix_entry(in.readout.v_read_v, s.a_eff_s[e], layer.unit_a);
   }
+  out.b.clear();
+  if (net.level_read_sigma) {  // the noise sums' b = σ_k·a of each cell's level
+    out.b.resize(s.a_eff_s.size());
+    const std::vector<int>& level = net.array_levels[k];
+    for (std::size_t e = 0; e < s.a_eff_s.size(); ++e) {
+      out.b[e] = noise_matrix_entry(in.readout.v_read_v,
+                                    net.level_device[static_cast<std::size_t>(level[e])].read_sigma,
+                                    s.a_eff_s[e], layer.unit_a);
+    }
+  }
   out.gain = in.device.drift_compensation
                  ? static_cast<float>(compensation_gain(chip.sum_t0[k], sum_t))
                  : 1.0f;
 }
 
-void build_network_chip(const StudyInputs& in, const Network& net, std::uint32_t chip,
-                        NetworkChipScratch& s, std::vector<std::vector<ArrayRead>>& reads) {
+VerifyTally build_network_chip(const StudyInputs& in, const Network& net, std::uint32_t chip,
+                               NetworkChipScratch& s, std::vector<std::vector<ArrayRead>>& reads) {
   NetworkChip programmed;
   program_network_chip(in, net, chip, s, programmed);
   reads.resize(in.times_s.size());
@@ -68,6 +82,7 @@ void build_network_chip(const StudyInputs& in, const Network& net, std::uint32_t
       read_array_at(in, net, programmed, static_cast<int>(k), in.times_s[t], s, reads[t][k]);
     }
   }
+  return programmed.verify;
 }
 
 }  // namespace xbarmc

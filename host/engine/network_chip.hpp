@@ -16,6 +16,7 @@ namespace xbarmc {
 // One array at one time.
 struct ArrayRead {
   std::vector<float> a;  // [rows × cols] row-major: read_matrix_entry with its layer's unit
+  std::vector<float> b;  // per-level read σ only: noise_matrix_entry (the noise sums' terms)
   float gain = 1.0f;     // digital drift-compensation gain (1 when off)
 };
 
@@ -24,6 +25,7 @@ struct NetworkChip {
   std::uint32_t chip = 0;
   std::vector<std::vector<ProgrammedCell>> cells;  // per array, [rows × cols]
   std::vector<double> sum_t0;                      // per array (compensation only)
+  VerifyTally verify;                              // write-verify over its cells
 };
 
 struct NetworkChipScratch {
@@ -38,8 +40,9 @@ void program_network_chip(const StudyInputs& in, const Network& net, std::uint32
 void read_array_at(const StudyInputs& in, const Network& net, const NetworkChip& chip, int array,
                    double t_s, NetworkChipScratch& scratch, ArrayRead& out);
 
-// reads[k][a] = array a of chip `chip` at time k of the study.
-void build_network_chip(const StudyInputs& in, const Network& net, std::uint32_t chip,
-                        NetworkChipScratch& scratch, std::vector<std::vector<ArrayRead>>& reads);
+// reads[k][a] = array a of chip `chip` at time k of the study; returns its write-verify.
+VerifyTally build_network_chip(const StudyInputs& in, const Network& net, std::uint32_t chip,
+                               NetworkChipScratch& scratch,
+                               std::vector<std::vector<ArrayRead>>& reads);
 
 }  // namespace xbarmc

@@ -73,10 +73,18 @@ void NetworkRunner::read_chip(const NetworkChip& chip, double t_s, NetworkChipSc
     // The read matrix a, rows padded with zeros to a multiple of 16 floats: what both
     // simd::AccumulateListFn (spikes) and simd::AccumulateDenseFn (analog) read.
     out.row_floats = round_up(a.cols, 16);
-    out.rows.assign(static_cast<std::size_t>(a.rows) * out.row_floats, 0.0f);
-    for (int i = 0; i < a.rows; ++i) {
-      const float* src = read.a.data() + static_cast<std::size_t>(i) * a.cols;
-      std::copy(src, src + a.cols, out.rows.data() + static_cast<std::size_t>(i) * out.row_floats);
+    const auto pad = [&](const std::vector<float>& from, std::vector<float>& to) {
+      to.assign(static_cast<std::size_t>(a.rows) * out.row_floats, 0.0f);
+      for (int i = 0; i < a.rows; ++i) {
+        const float* src = from.data() + static_cast<std::size_t>(i) * a.cols;
+        std::copy(src, src + a.cols, to.data() + static_cast<std::size_t>(i) * out.row_floats);
+      }
+    };
+    pad(read.a, out.rows);
+    if (net_.level_read_sigma) {
+      pad(read.b, out.noise);
+    } else {
+      out.noise.clear();
     }
   }
 }
@@ -154,8 +162,8 @@ void NetworkRunner::run_group(const std::vector<ArrayRows>& arrays, std::uint32_
       std::uint64_t spikes = 0;
       for (int t = 0; t < steps; ++t) {
         const float* d = w.diffs.data() + (static_cast<std::size_t>(g) * steps + t) * n_out;
-        neuron_step(d, n_out, leak, layer.threshold, in_.neuron.reset, w.v.data(),
-                    w.counts.data(), w.spiked.data());
+        neuron_step(d, n_out, leak, layer.threshold, in_.neuron.reset, w.v.data(), w.counts.data(),
+                    w.spiked.data());
         std::uint64_t* out_mask =
             last ? nullptr : next + (static_cast<std::size_t>(g) * steps + t) * next_words;
         for (int j = 0; j < n_out; ++j) {
@@ -189,6 +197,7 @@ void NetworkRunner::read_array(const ArrayRows& m, const ArrayPlacement& a,
   const int span = scheme_b ? column_span(in_.layout, a) : a.outs_used;
   const std::uint32_t channel0 = scheme_b ? a.column_offset : a.output_offset;
   w.acc.resize(static_cast<std::size_t>(2 * m.row_floats + kSlack));
+  w.unused.resize(static_cast<std::size_t>(m.row_floats + kSlack));
   w.codes.resize(static_cast<std::size_t>(a.cols + kSlack));
   // The normals of every step of an image, drawn in one call: step t's channels
   // [channel0, channel0 + span) start at z + z_at[t] (its lead in the first block).
@@ -200,7 +209,8 @@ void NetworkRunner::read_array(const ArrayRows& m, const ArrayPlacement& a,
   if (net_.noisy) {
     for (int t = 0; t < steps; ++t) {
       const std::uint32_t first = read_noise_index(k, steps, t, net_.noise_channels, channel0);
-      const std::uint32_t lead = first % 4, count = (lead + static_cast<std::uint32_t>(span) + 3) / 4;
+      const std::uint32_t lead = first % 4,
+                          count = (lead + static_cast<std::uint32_t>(span) + 3) / 4;
       w.z_at[static_cast<std::size_t>(t)] = 4 * n_blocks + lead;
       for (std::uint32_t b = 0; b < count; ++b) w.blocks[n_blocks++] = first / 4 + b;
     }
@@ -221,8 +231,14 @@ void NetworkRunner::read_array(const ArrayRows& m, const ArrayPlacement& a,
         const int row = a.row_begin + i;
         w.s[static_cast<std::size_t>(i)] = row < layer.in.n_in ? x[row] : 1.0f;  // bias row
       }
-      k_.accumulate_dense(m.rows.data(), m.row_floats, w.s.data(), a.rows_used, current,
-                          net_.noisy ? square : nullptr);
+      if (net_.level_read_sigma) {  // currents from a, noise sums from b = σ_k·a
+        k_.accumulate_dense(m.rows.data(), m.row_floats, w.s.data(), a.rows_used, current, nullptr);
+        k_.accumulate_dense(m.noise.data(), m.row_floats, w.s.data(), a.rows_used, w.unused.data(),
+                            net_.noisy ? square : nullptr);
+      } else {
+        k_.accumulate_dense(m.rows.data(), m.row_floats, w.s.data(), a.rows_used, current,
+                            net_.noisy ? square : nullptr);
+      }
     }
     if (net_.noisy) k_.normals_gather(noise, w.blocks.data(), n_blocks, w.z.data());
     for (int t = 0; t < steps; ++t) {
@@ -243,7 +259,8 @@ void NetworkRunner::read_array(const ArrayRows& m, const ArrayPlacement& a,
                 word * 64 + __builtin_ctzll(bits) - a.row_begin;
           }
         }
-        k_.accumulate_list(m.rows.data(), m.row_floats, w.list.data(), count, current,
+        k_.accumulate_list(m.rows.data(), net_.level_read_sigma ? m.noise.data() : m.rows.data(),
+                           m.row_floats, w.list.data(), count, current,
                            net_.noisy ? square : nullptr);
       }
       const float* z = net_.noisy ? w.z.data() + w.z_at[static_cast<std::size_t>(t)] : nullptr;

@@ -27,7 +27,8 @@ struct NetworkTally {
 
 // One array's read matrix in the layout the fast path reads.
 struct ArrayRows {
-  std::vector<float> rows;  // [array rows × row_floats], a = read_matrix_entry, zero padded
+  std::vector<float> rows;   // [array rows × row_floats], a = read_matrix_entry, zero padded
+  std::vector<float> noise;  // the same layout of b = σ_k·a (per-level read σ only)
   int row_floats = 0;
   float gain = 1.0f;
 };
@@ -90,7 +91,7 @@ struct NetworkRunner::Workspace {
   std::vector<std::uint64_t> masks;  // [layer][image of group × T × words]: its inputs
   std::vector<std::size_t> mask_offset;
   std::vector<float> diffs;  // [image of group × T × n_out] of the layer being read
-  std::vector<float> acc, z, codes, s, v;
+  std::vector<float> acc, unused, z, codes, s, v;
   std::vector<std::uint32_t> counts, spiked, blocks, z_at;
   std::vector<int> list;
 };

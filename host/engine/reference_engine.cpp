@@ -45,7 +45,10 @@ void ReferenceEngine::run(const StudyInputs& in, std::uint64_t chip_begin, std::
   std::vector<std::vector<ArrayRead>> reads;
   for (std::uint64_t chip = chip_begin; chip < chip_end; ++chip) {
     const auto chip32 = static_cast<std::uint32_t>(chip);
-    build_network_chip(in, net, chip32, scratch, reads);
+    const VerifyTally verify = build_network_chip(in, net, chip32, scratch, reads);
+    out.verify_pulses[chip - chip_begin] = verify.pulses;
+    out.verify_failures[chip - chip_begin] = verify.failures;
+    out.verify_cells[chip - chip_begin] = verify.cells;
     for (int k = 0; k < in.n_times(); ++k) {
       const std::size_t slot = static_cast<std::size_t>(k) * n_chips + (chip - chip_begin);
       for (int image = 0; image < in.n_images(); ++image) {
@@ -77,6 +80,11 @@ void ReferenceEngine::run(const StudyInputs& in, std::uint64_t chip_begin, std::
                 float i_pos, s_pos, i_neg, s_neg;
                 column_read(m.a.data(), a.cols, s, a.rows, cp, &i_pos, &s_pos);
                 column_read(m.a.data(), a.cols, s, a.rows, cn, &i_neg, &s_neg);
+                if (net.level_read_sigma) {  // the noise sums of b = σ_k·a
+                  float unused;
+                  column_read(m.b.data(), a.cols, s, a.rows, cp, &unused, &s_pos);
+                  column_read(m.b.data(), a.cols, s, a.rows, cn, &unused, &s_neg);
+                }
                 bool clamped_pos = false, clamped_neg = false;
                 float code;
                 if (scheme_b) {

@@ -99,6 +99,8 @@ StudyInputs make_synthetic_network(const SyntheticNetworkSpec& spec) {
     }
     const MappedLayer m = map_layer(mapped_w, in.mapping);  // interleaved: logical columns
     layer.g_target_s = m.g_target_s;
+    layer.levels_pos = m.levels_pos;  // read only with a measured level table
+    layer.levels_neg = m.levels_neg;
     if (spec.bias && !spec.bias_row && m.shared_max > 0.0) {
       for (double bj : b) layer.bias_normalised.push_back(bj / m.shared_max);
     }

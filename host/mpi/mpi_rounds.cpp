@@ -105,6 +105,9 @@ void compute_share(Engine& engine, const StudyInputs& in, const Share& s, ChipBa
   part.saturated.clear();
   part.layer_saturated.clear();
   part.layer_spikes.clear();
+  part.verify_pulses.clear();
+  part.verify_failures.clear();
+  part.verify_cells.clear();
   if (s.end > s.begin) engine.run(in, s.begin, s.end, part);
 }
 
@@ -117,6 +120,9 @@ void gather_result(const ChipBatchResult& part, ChipBatchResult* out, std::uint6
               n_layers * n_times);
   gather_rows(part.layer_spikes, out ? &out->layer_spikes : nullptr, begin, end, n_ranks,
               n_layers * n_times);
+  gather_rows(part.verify_pulses, out ? &out->verify_pulses : nullptr, begin, end, n_ranks, 1);
+  gather_rows(part.verify_failures, out ? &out->verify_failures : nullptr, begin, end, n_ranks, 1);
+  gather_rows(part.verify_cells, out ? &out->verify_cells : nullptr, begin, end, n_ranks, 1);
 }
 
 Coordinator* g_active = nullptr;
@@ -205,7 +211,7 @@ int run_worker(const McConfig& c, int rank, int local_rank) {
   std::unique_ptr<Engine> engine;
   std::string error;
   try {
-    const Model model = load_model(c.model_path);
+    const Model model = load_study_model(c);
     const SplitData split = load_split(load_dataset(c.data_dir), model, c.split, c.images);
     in = make_study_inputs(model, split, c);
     engine = make_engine(parse_backend(c.backend), c.threads, nullptr, local_rank);

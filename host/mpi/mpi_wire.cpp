@@ -87,6 +87,7 @@ void each_field(Config& c, Visit&& visit) {
   visit(c.threshold_ratio);
   visit(c.array_rows);
   visit(c.array_cols);
+  visit(c.device_table);
   visit(c.out_path);
   visit(c.threads);
   visit(c.backend);

@@ -163,6 +163,7 @@ ResultsHeader merged_header(const std::vector<ShardInfo>& shards, const std::str
   h.threshold = scalar("threshold");
   h.i_fs_a = scalar("i_fs_a");
   h.network = read_network_record(f);
+  h.verify = mc.exists(kVerifyDatasets[0]);
   if (!h.network.empty()) {
     h.timesteps = static_cast<int>(mc.int_attribute("timesteps"));
     return h;
@@ -231,6 +232,11 @@ void append_shard(const ShardInfo& s, ResultsFile& rf) {
   if (mc.exists("layer_saturated")) {
     b.layer_saturated = mc.read<std::uint64_t>("layer_saturated").data;
     b.layer_spikes = mc.read<std::uint64_t>("layer_spikes").data;
+  }
+  if (mc.exists(kVerifyDatasets[0])) {
+    b.verify_pulses = mc.read<std::uint64_t>(kVerifyDatasets[0]).data;
+    b.verify_failures = mc.read<std::uint64_t>(kVerifyDatasets[1]).data;
+    b.verify_cells = mc.read<std::uint64_t>(kVerifyDatasets[2]).data;
   }
   rf.append(b);
 }
@@ -319,6 +325,11 @@ ShardInfo read_shard(const std::string& path) {
     }
     if (!mc.has_attribute("timesteps") || mc.int_attribute("timesteps") < 1) {
       throw UserError(path + ": /mc has no valid timesteps attribute");
+    }
+  }
+  if (mc.exists(kVerifyDatasets[0])) {
+    for (const char* name : kVerifyDatasets) {
+      require_shape(mc, name, {shape[1]}, path);
     }
   }
   for (const char* name : kDerivedDatasets) {

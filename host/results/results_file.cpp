@@ -94,6 +94,11 @@ ResultsFile ResultsFile::create(const std::string& out_path, const ResultsHeader
     mc.create_dataset<std::uint64_t>("layer_spikes", per_layer);
     mc.create_dataset<double>("layer_spike_rate", per_layer);
   }
+  if (h.verify) {  // per chip over its non-stuck cells: pulses, failures, cells
+    for (const char* name : kVerifyDatasets) {
+      mc.create_dataset<std::uint64_t>(name, {static_cast<std::size_t>(h.n_chips)});
+    }
+  }
 
   f.set_attribute(kChipsDone, std::int64_t{0});
   if (H5Fflush(f.id(), H5F_SCOPE_GLOBAL) < 0) throw UserError("cannot write " + partial);
@@ -154,6 +159,14 @@ void ResultsFile::load_layout() {
     }
     if (timesteps_ < 1) throw UserError(file_.file_name() + ": /mc timesteps is not positive");
   }
+  verify_ = mc.exists(kVerifyDatasets[0]);
+  if (verify_) {
+    for (const char* name : kVerifyDatasets) {
+      if (mc.open_dataset(name).shape() != h5::Shape{static_cast<std::size_t>(n_chips_)}) {
+        throw UserError(file_.file_name() + ": /mc/" + name + " is not [n_chips]");
+      }
+    }
+  }
 }
 
 void ResultsFile::append(const ChipBatchResult& b) {
@@ -194,6 +207,14 @@ void ResultsFile::append(const ChipBatchResult& b) {
                      checked_batch(b.layer_saturated, n_layers * n_times_, n).data());
     mc.open_dataset("layer_spikes").write_block(layer_offset, layer_count, spikes.data());
     mc.open_dataset("layer_spike_rate").write_block(layer_offset, layer_count, rate.data());
+  }
+  if (verify_) {
+    const std::vector<std::uint64_t>* rows[] = {&b.verify_pulses, &b.verify_failures,
+                                                &b.verify_cells};
+    for (std::size_t k = 0; k < 3; ++k) {
+      mc.open_dataset(kVerifyDatasets[k])
+          .write_block<std::uint64_t>({offset[1]}, {n}, checked_batch(*rows[k], 1, n).data());
+    }
   }
   // Data first, then the count that makes it part of the study, then to disk.
   if (H5Fflush(file_.id(), H5F_SCOPE_GLOBAL) < 0)
@@ -238,6 +259,21 @@ StudyOutcome ResultsFile::finish() {
   mc.write<double>("yield/wilson_low", yield_shape, o.wilson_low);
   mc.write<double>("yield/wilson_high", yield_shape, o.wilson_high);
   mc.set_attribute("checksum", hex64(o.checksum));
+  if (verify_) {
+    const std::vector<std::uint64_t> pulses = mc.read<std::uint64_t>(kVerifyDatasets[0]).data;
+    const std::vector<std::uint64_t> failed = mc.read<std::uint64_t>(kVerifyDatasets[1]).data;
+    const std::vector<std::uint64_t> cells = mc.read<std::uint64_t>(kVerifyDatasets[2]).data;
+    double sum_pulses = 0.0, sum_failed = 0.0;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      const double n = cells[c] ? static_cast<double>(cells[c]) : 1.0;
+      sum_pulses += static_cast<double>(pulses[c]) / n;
+      sum_failed += static_cast<double>(failed[c]) / n;
+    }
+    o.verify_mean_pulses = sum_pulses / static_cast<double>(cells.size());
+    o.verify_failed_fraction = sum_failed / static_cast<double>(cells.size());
+    mc.set_attribute("verify_mean_pulses", o.verify_mean_pulses);
+    mc.set_attribute("verify_failed_fraction", o.verify_failed_fraction);
+  }
 
   const std::string partial = file_.file_name();
   file_.close();

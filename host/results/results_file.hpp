@@ -43,6 +43,7 @@ struct ResultsHeader {
   std::vector<std::int32_t> levels_pos, levels_neg;  // [n_in × n_out]
   NetworkRecord network;  // networks on many arrays (DESIGN §2.7); empty otherwise
   int timesteps = 0;      // T, for the per-layer spike rates of a network
+  bool verify = false;    // write-verify (DESIGN §2.8): /mc/verify_* per chip
 };
 
 // The resolved readout stored in /reference, reused when a study is resumed.
@@ -52,6 +53,11 @@ struct ResultsReadout {
 };
 
 std::string partial_path_for(const std::string& out_path);
+
+// Write-verify's per-chip counts under /mc (DESIGN §2.8): pulses over the chip's
+// non-stuck cells, the cells that still missed the tolerance, and those cells.
+inline constexpr const char* kVerifyDatasets[3] = {"verify_pulses", "verify_failures",
+                                                   "verify_cells"};
 
 class ResultsFile {
  public:
@@ -99,6 +105,7 @@ class ResultsFile {
   ResultsReadout readout_;
   NetworkRecord network_;
   int timesteps_ = 0;
+  bool verify_ = false;
 };
 
 }  // namespace xbarmc::study

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ struct StudyOutcome {
   // [n_times × n_specs]: fraction of chips with accuracy ≥ threshold, Wilson 95 %.
   std::vector<double> yield_fraction, wilson_low, wilson_high;
   std::uint64_t checksum = 0;  // counts_checksum of the [n_times × n_chips] counts
+  // Write-verify (DESIGN §2.8), averaged over chips of each chip's figure over its
+  // non-stuck cells; NaN without write-verify.
+  double verify_mean_pulses = std::numeric_limits<double>::quiet_NaN();
+  double verify_failed_fraction = std::numeric_limits<double>::quiet_NaN();
 };
 
 // Accuracy of chip c at time k = correct[k·n_chips + c] / n_images.

@@ -7,6 +7,7 @@
 #include "common/errors.hpp"
 #include "common/number_text.hpp"
 #include "engine/validate.hpp"
+#include "results/provenance.hpp"
 #include "stats/yield_spec.hpp"
 
 namespace xbarmc::study {
@@ -108,6 +109,14 @@ std::string study_toml(const McConfig& c, const std::string& model_checksum) {
   if (d.a2a_sigma != 0.0) t << "a2a-sigma = " << round_trip_text(d.a2a_sigma) << "\n";
   if (c.array_rows != 0) t << "array-rows = " << c.array_rows << "\n";
   if (c.array_cols != 0) t << "array-cols = " << c.array_cols << "\n";
+  if (!c.device_table.empty()) {
+    t << "device-table = " << quoted(c.device_table) << "\n"
+      << "# device table checksum (FNV-1a 64): " << file_checksum(c.device_table) << "\n";
+  }
+  if (d.verify) {
+    t << "verify-tolerance = " << round_trip_text(d.verify_tolerance) << "\n"
+      << "verify-max-pulses = " << d.verify_max_pulses << "\n";
+  }
   return t.str();
 }
 
@@ -158,6 +167,14 @@ void validate_study_settings(const McConfig& c) {
   if (c.array_cols < 0 || c.array_cols == 1 || c.array_cols % 2 != 0) {
     throw UserError("--array-cols " + std::to_string(c.array_cols) +
                     ": must be even and >= 2, two columns per output (0 = each layer's own size)");
+  }
+  if (c.device.verify && c.device.verify_max_pulses < 1) {
+    throw UserError("--verify-max-pulses " + std::to_string(c.device.verify_max_pulses) +
+                    ": must be at least 1");
+  }
+  if (c.device.verify && !(c.device.verify_tolerance >= 0.0)) {
+    throw UserError("--verify-tolerance " + round_trip_text(c.device.verify_tolerance) +
+                    ": must be a number >= 0 (inf: accept every attempt)");
   }
   parse_yield_specs(c.yield_specs);
 }

@@ -36,6 +36,9 @@ struct McConfig {
   // Networks on chips of many arrays (DESIGN §2.7): R_a × C_a, 0 = each layer's size.
   int array_rows = 0;
   int array_cols = 0;
+  // A measured level table (DESIGN §2.8): CSV path, empty = the scalar device options.
+  // Write-verify is device.verify (--verify-tolerance, --verify-max-pulses).
+  std::string device_table;
 
   // How it is run: these settings never change the results (DESIGN §4).
   std::string out_path;

@@ -139,6 +139,7 @@ ResultsHeader make_header(const McConfig& c, const Model& model, const StudyInpu
   h.n_in = model.n_in();
   h.n_out = model.n_out();
   h.timesteps = in.readout.timesteps;
+  h.verify = in.device.verify;
   if (in.layers.empty()) {  // the one-layer chip: its mapping as before
     const ModelLayer& layer = model.layers.front();
     h.g_target_s = single_layer_g_target(model);
@@ -172,9 +173,9 @@ void run_batches(const McConfig& c, const StudyInputs& in, Engine& engine, Resul
   const std::uint64_t preferred = engine.preferred_batch_chips();
   const std::uint64_t max_batch = std::max(kMaxBatchChips, preferred);
   std::uint64_t batch =
-      c.batch_chips ? c.batch_chips
-                    : (preferred ? preferred
-                                 : (c.threads > 0 ? static_cast<unsigned>(c.threads) : hw));
+      c.batch_chips
+          ? c.batch_chips
+          : (preferred ? preferred : (c.threads > 0 ? static_cast<unsigned>(c.threads) : hw));
   int batches = 0;
   ChipBatchResult result;
   while (rf.chips_done() < rf.n_chips()) {
@@ -200,9 +201,8 @@ void run_batches(const McConfig& c, const StudyInputs& in, Engine& engine, Resul
     }
     if (c.batch_chips == 0 && seconds > 0.0) {
       const double ideal = static_cast<double>(end - begin) * kBatchTargetS / seconds;
-      batch =
-          std::clamp<std::uint64_t>(static_cast<std::uint64_t>(ideal), 1,
-                                    std::min<std::uint64_t>(max_batch, 2 * (end - begin) + 1));
+      batch = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(ideal), 1,
+                                        std::min<std::uint64_t>(max_batch, 2 * (end - begin) + 1));
     }
   }
   progress.finish(rf.chips_done());
@@ -218,7 +218,7 @@ StudyOutcome run_mc_study(const McConfig& c, const EngineWrap& wrap) {
     throw InternalError("an mc study under an MPI launcher outside run_mc_on_ranks");
   }
   validate_settings(c);
-  const Model model = load_model(c.model_path);
+  const Model model = load_study_model(c);
   const std::string model_checksum = file_checksum(c.model_path);
   std::string note;
   std::unique_ptr<Engine> engine = make_engine(parse_backend(c.backend), c.threads, &note);
@@ -285,6 +285,10 @@ StudyOutcome run_mc_study(const McConfig& c, const EngineWrap& wrap) {
   const StudyOutcome outcome = rf->finish();
   if (c.print_summary) {
     print_summary_table(outcome, rf->references(), stdout);
+    if (outcome.verify_mean_pulses == outcome.verify_mean_pulses) {
+      std::printf("write-verify: %.4f pulses per cell, %.4f%% of cells missed the tolerance\n",
+                  outcome.verify_mean_pulses, 100.0 * outcome.verify_failed_fraction);
+    }
     std::printf("wrote %s\n", c.out_path.c_str());
   }
   return outcome;

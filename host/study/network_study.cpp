@@ -10,7 +10,7 @@ namespace xbarmc::study {
 
 bool is_network_study(const Model& model, const McConfig& c) {
   return !model.is_single_layer() || c.array_rows != 0 || c.array_cols != 0 ||
-         c.device.a2a_sigma != 0.0;
+         c.device.a2a_sigma != 0.0 || !c.device_table.empty() || c.device.verify;
 }
 
 std::vector<LayerInputs> network_layers(const Model& model, const std::string& model_path) {

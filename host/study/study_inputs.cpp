@@ -7,7 +7,9 @@
 #include "engine/network.hpp"
 #include "engine/validate.hpp"
 #include "features/feature_extractor.hpp"
+#include "mapping/device_table.hpp"
 #include "study/network_study.hpp"
+#include "train/model_file.hpp"
 #include "train/network.hpp"
 
 namespace xbarmc::study {
@@ -62,6 +64,16 @@ StudyInputs make_study_inputs(const Model& model, const SplitData& split, const 
     in.layers = network_layers(model, c.model_path);
     in.array_rows = c.array_rows;
     in.array_cols = c.array_cols;
+    if (!c.device_table.empty()) {
+      const DeviceTable table =
+          load_device_table(c.device_table, model.mapping.weight_bits, c.device);
+      in.level_device = table.levels;
+      in.level_read_sigma = table.read_sigma;
+      for (std::size_t l = 0; l < in.layers.size(); ++l) {
+        in.layers[l].levels_pos = model.layers[l].levels_pos;
+        in.layers[l].levels_neg = model.layers[l].levels_neg;
+      }
+    }
   } else {
     in.g_target_s = single_layer_g_target(model);
   }
@@ -82,6 +94,17 @@ StudyInputs make_study_inputs(const Model& model, const SplitData& split, const 
   validate_read_noise_draws(in);
   if (!in.layers.empty()) make_network(in, false);
   return in;
+}
+
+Model load_study_model(const McConfig& c) {
+  Model model = load_model(c.model_path);
+  if (!c.device_table.empty()) {
+    const DeviceTable table =
+        load_device_table(c.device_table, model.mapping.weight_bits, c.device);
+    model.mapping = with_device_table(model.mapping, table);
+    map_deployed_weights(model);
+  }
+  return model;
 }
 
 double model_accuracy(const Model& model, ForwardWeights which, const SplitData& split) {

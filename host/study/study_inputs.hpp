@@ -35,6 +35,10 @@ SplitData load_split(const Dataset& data, const Model& model, const std::string&
 
 // The engine inputs for `split`; full scale and threshold are left unresolved.
 StudyInputs make_study_inputs(const Model& model, const SplitData& split, const McConfig& c);
+// The study's model: c.model_path, mapped again onto a measured level table's
+// conductances when c.device_table names one (DESIGN §2.8: the nearest-level rule, W_q
+// and the targets all use the table's g_s).
+Model load_study_model(const McConfig& c);
 
 // The accuracy of the model's float network, or of its mapped one (every W_l replaced by
 // W_q,l, biases exact: DESIGN §2.7's "mapped" reference), on `split`.

@@ -24,10 +24,10 @@ namespace xbarmc {
 // is skipped: its contribution would be exactly the identity anyway.
 
 struct ProgrammedCell {
-  double g_s = 0.0;   // conductance right after programming, ≥ 0
-  double nu = 0.0;    // drift exponent, ≥ 0
-  double zeta = 0.0;  // log-time spreading factor ζ_cell
-  bool stuck = false; // stuck cells keep g_s at all times
+  double g_s = 0.0;    // conductance right after programming, ≥ 0
+  double nu = 0.0;     // drift exponent, ≥ 0
+  double zeta = 0.0;   // log-time spreading factor ζ_cell
+  bool stuck = false;  // stuck cells keep g_s at all times
 };
 
 // The whole-chip factor exp(σ_d2d·ξ_chip).
@@ -37,11 +37,18 @@ XBARMC_HD double d2d_factor(const DeviceParams& p, std::uint64_t seed, std::uint
   return detail::portable_exp(p.d2d_sigma * xi);
 }
 
-// C2C: lognormal G·exp(σ·ξ) or gaussian max(0, G·(1 + σ·ξ)).
+// The C2C factor of a normal ξ: lognormal exp(σ·ξ) or gaussian max(0, 1 + σ·ξ), so
+// that the programmed conductance is G·f (for G ≥ 0 the same double as G·(1 + σ·ξ)
+// clipped at 0).
+XBARMC_HD double c2c_factor(C2cModel model, double sigma, double xi) {
+  if (model == C2cModel::kLognormal) return detail::portable_exp(sigma * xi);
+  const double f = 1.0 + sigma * xi;
+  return f > 0.0 ? f : 0.0;
+}
+
+// C2C of the scalar σ: lognormal G·exp(σ·ξ) or gaussian max(0, G·(1 + σ·ξ)).
 XBARMC_HD double apply_c2c(const DeviceParams& p, double g, double xi) {
-  if (p.c2c_model == C2cModel::kLognormal) return g * detail::portable_exp(p.c2c_sigma * xi);
-  const double v = g * (1.0 + p.c2c_sigma * xi);
-  return v > 0.0 ? v : 0.0;
+  return g * c2c_factor(p.c2c_model, p.c2c_sigma, xi);
 }
 
 // The random draws one cell's programming uses (the keys above); a draw whose σ (or
@@ -53,12 +60,44 @@ struct CellDraws {
   double zeta = 0.0;     // standard normal
 };
 
-// G_target → D2D → C2C → stuck (u < p_off → g_min; p_off ≤ u < p_off + p_on → g_max).
-// No clamp to [g_min, g_max] after variation, only G ≥ 0. `factor` is the product of
-// the whole-chip factors (d2d_factor).
-XBARMC_HD ProgrammedCell program_cell_from_draws(const DeviceParams& p, double g_target_s,
-                                                 double factor, double g_min_s, double g_max_s,
-                                                 const CellDraws& r) {
+// What write-verify did to one cell (DESIGN §2.8): pulses spent, and whether the last
+// one still missed the tolerance. Stuck cells are not verified (pulses 0).
+struct VerifyOutcome {
+  int pulses = 0;
+  bool failed = false;
+};
+
+// Write-verify of a C2C draw: attempt 1 is ξ (the unverified draw), attempt a > 1 draws
+// normal `cell` of (seed, kVerifyAttempt, a = chip, b = a); the first attempt whose factor
+// f has |f − 1| ≤ ε is kept, else the last (a failure). Returns the kept factor. D2D and
+// A2A factors are not seen by the verify.
+XBARMC_HD double verified_c2c_factor(const DeviceParams& p, double sigma, double xi,
+                                     std::uint64_t seed, std::uint32_t chip, std::uint32_t cell,
+                                     VerifyOutcome* v) {
+  double f = c2c_factor(p.c2c_model, sigma, xi);
+  int attempt = 1;
+  while (!((f - 1.0 <= p.verify_tolerance) && (1.0 - f <= p.verify_tolerance)) &&
+         attempt < p.verify_max_pulses) {
+    ++attempt;
+    const Stream s =
+        make_stream(seed, Purpose::kVerifyAttempt, chip, static_cast<std::uint32_t>(attempt));
+    f = c2c_factor(p.c2c_model, sigma, stream_normal_double(s, cell));
+  }
+  v->pulses = attempt;
+  v->failed = !((f - 1.0 <= p.verify_tolerance) && (1.0 - f <= p.verify_tolerance));
+  return f;
+}
+
+// G_target → D2D (and A2A: `factor`) → C2C → stuck (u < p_off → g_min; p_off ≤ u <
+// p_off + p_on → g_max), with the cell's level statistics `st` (its target level's line
+// of a measured table, else the scalars). No clamp to [g_min, g_max] after variation,
+// only G ≥ 0. With write-verify on (p.verify) the C2C factor is verified_c2c_factor's
+// and `v` (may be null when verify is off) receives its outcome.
+XBARMC_HD ProgrammedCell program_level_cell(const DeviceParams& p, const LevelDevice& st,
+                                            double g_target_s, double factor, double g_min_s,
+                                            double g_max_s, const CellDraws& r, std::uint64_t seed,
+                                            std::uint32_t chip, std::uint32_t cell,
+                                            VerifyOutcome* v) {
   ProgrammedCell c;
   if (p.p_stuck_off > 0.0 || p.p_stuck_on > 0.0) {
     if (r.stuck_u < p.p_stuck_off) {
@@ -73,16 +112,31 @@ XBARMC_HD ProgrammedCell program_cell_from_draws(const DeviceParams& p, double g
     }
   }
   double g = g_target_s * factor;
-  if (p.c2c_sigma != 0.0) g = apply_c2c(p, g, r.c2c_xi);
+  if (st.c2c_sigma != 0.0) {
+    g = g * (p.verify ? verified_c2c_factor(p, st.c2c_sigma, r.c2c_xi, seed, chip, cell, v)
+                      : c2c_factor(p.c2c_model, st.c2c_sigma, r.c2c_xi));
+  } else if (p.verify) {
+    *v = VerifyOutcome{1, false};  // an exact cell passes its first verify
+  }
   c.g_s = g;
-  if (p.nu_std != 0.0) {
-    const double nu = p.nu_mean + p.nu_std * r.nu_xi;
+  if (st.nu_std != 0.0) {
+    const double nu = st.nu_mean + st.nu_std * r.nu_xi;
     c.nu = nu > 0.0 ? nu : 0.0;
   } else {
-    c.nu = p.nu_mean > 0.0 ? p.nu_mean : 0.0;
+    c.nu = st.nu_mean > 0.0 ? st.nu_mean : 0.0;
   }
   if (p.drift_spread != 0.0) c.zeta = r.zeta;
   return c;
+}
+
+// program_level_cell with the scalar statistics and no write-verify: the one-layer chip.
+XBARMC_HD ProgrammedCell program_cell_from_draws(const DeviceParams& p, double g_target_s,
+                                                 double factor, double g_min_s, double g_max_s,
+                                                 const CellDraws& r) {
+  DeviceParams q = p;
+  q.verify = false;
+  return program_level_cell(q, scalar_level_device(p), g_target_s, factor, g_min_s, g_max_s, r, 0,
+                            0, 0, nullptr);
 }
 
 // The draws of cell `cell` of chip `chip`, one at a time (a vectorised engine may draw

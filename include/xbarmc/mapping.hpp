@@ -26,15 +26,24 @@ struct MappingParams {
   double r_off_ohm = 4.18e11;
   Spacing spacing = Spacing::kLog;
   Layout layout = Layout::kInterleaved;
+  // A measured level table (DESIGN §2.8, --device-table): when table_levels > 0 (then
+  // 2^weight_bits), level k's conductance is table_g_s[k], and g_min and g_max are the
+  // table's first and last; R_on, R_off and the spacing no longer enter.
+  int table_levels = 0;
+  double table_g_s[kMaxLevels] = {};
 
-  XBARMC_HD double g_min_s() const { return 1.0 / r_off_ohm; }
-  XBARMC_HD double g_max_s() const { return 1.0 / r_on_ohm; }
+  XBARMC_HD double g_min_s() const { return table_levels ? table_g_s[0] : 1.0 / r_off_ohm; }
+  XBARMC_HD double g_max_s() const {
+    return table_levels ? table_g_s[table_levels - 1] : 1.0 / r_on_ohm;
+  }
   XBARMC_HD int n_levels() const { return 1 << weight_bits; }
 };
 
 // G_k: log spacing g_min·(g_max/g_min)^(k/(L−1)); linear g_min + (g_max−g_min)·k/(L−1).
-// With L = 2 (1 bit) both give {g_min, g_max}.
+// With L = 2 (1 bit) both give {g_min, g_max}. A measured table gives its own values.
 XBARMC_HD double level_conductance(const MappingParams& p, int k) {
+  if (p.table_levels)
+    return p.table_g_s[k < 0 ? 0 : (k >= p.table_levels ? p.table_levels - 1 : k)];
   const double g_min = p.g_min_s();
   const double g_max = p.g_max_s();
   const int top = p.n_levels() - 1;

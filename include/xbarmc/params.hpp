@@ -32,7 +32,24 @@ struct DeviceParams {
   double r_bl_ohm = 1.0;          // bit-line segment resistance
   double read_sigma = 0.0;        // relative per-cell read noise
   double read_sigma_abs_a = 0.0;  // absolute read noise per column, A
+  // Write-verify (DESIGN §2.8): a cell that is not stuck is programmed up to
+  // verify_max_pulses times until its C2C factor f has |f − 1| ≤ verify_tolerance.
+  bool verify = false;
+  double verify_tolerance = 0.0;
+  int verify_max_pulses = 10;
 };
+
+// The device statistics of one conductance level (DESIGN §2.8, a measured table's line;
+// without a table every level has the scalar ones of DeviceParams).
+struct LevelDevice {
+  double c2c_sigma = 0.0;
+  double nu_mean = 0.0, nu_std = 0.0;
+  double read_sigma = 0.0;
+};
+
+XBARMC_HD LevelDevice scalar_level_device(const DeviceParams& p) {
+  return LevelDevice{p.c2c_sigma, p.nu_mean, p.nu_std, p.read_sigma};
+}
 
 // Input encoding and ADC (§2.5). i_fs_a is the resolved full scale in A.
 struct ReadoutParams {

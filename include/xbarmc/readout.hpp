@@ -76,6 +76,14 @@ XBARMC_HD float read_matrix_entry(double v_read_v, double a_eff_s, double unit_a
   return static_cast<float>(v_read_v * a_eff_s / unit_a);
 }
 
+// A measured table's per-level read σ (DESIGN §2.8): the noise variance of a column is
+// σ_abs² + Σ_i σ_k(i)²·(V_i·A_eff,ij)², k(i) the level of cell (i, j). The engines then
+// sum the squares of b_ij = (float)(σ_k·V_read·A_eff,ij / unit) (s·b for analog inputs)
+// over the read in place of a_ij's, with sr2 = 1; the currents still come from a_ij.
+XBARMC_HD float noise_matrix_entry(double v_read_v, double sigma, double a_eff_s, double unit_a) {
+  return static_cast<float>(sigma * v_read_v * a_eff_s / unit_a);
+}
+
 // Constants of the read in working precision (see the header comment).
 struct ReadConstants {
   float sr2 = 0.0f;  // σ_read²

@@ -2,8 +2,8 @@
 // CPU engine's counts exactly — correct, no-spike, saturation and the per-layer
 // saturation and spikes of every chip and time — over layer counts, array cuts, both
 // schemes, every encoding, both bias modes, the three IR-drop models, the blocked
-// layout, drift with compensation, A2A variation and several batches. Skipped without
-// a device.
+// layout, drift with compensation, A2A variation, measured level tables, write-verify
+// and several batches. Skipped without a device.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -33,6 +33,9 @@ void expect_gpu_equals_cpu(const StudyInputs& in, const std::string& what,
   EXPECT_EQ(got.saturated, want.saturated) << what;
   EXPECT_EQ(got.layer_saturated, want.layer_saturated) << what;
   EXPECT_EQ(got.layer_spikes, want.layer_spikes) << what;
+  EXPECT_EQ(got.verify_pulses, want.verify_pulses) << what;
+  EXPECT_EQ(got.verify_failures, want.verify_failures) << what;
+  EXPECT_EQ(got.verify_cells, want.verify_cells) << what;
 }
 
 SyntheticNetworkSpec spec_of(std::vector<int> hidden, int rows, int cols) {
@@ -111,6 +114,36 @@ TEST(CudaNetwork, EqualsCpuOverIrDropDriftLayoutAndBatches) {
       expect_gpu_equals_cpu(in, what);
       cuda::CudaEngineOptions small;
       small.max_batch_chips = 4;  // two batches of the six chips
+      expect_gpu_equals_cpu(in, what + ", batches of 4", small);
+    }
+  }
+}
+
+// A measured level table (DESIGN §2.8): per-level C2C σ, drift ν and read σ (the noise
+// matrices b), with and without write-verify, over two batches.
+TEST(CudaNetwork, EqualsCpuWithLevelTablesAndWriteVerify) {
+  XBARMC_REQUIRE_DEVICE();
+  for (bool level_read : {false, true}) {
+    for (bool verify : {false, true}) {
+      StudyInputs in = make_synthetic_network(spec_of({20}, 16, 10));
+      add_noise_and_variation(in);
+      in.times_s = {1.0, 86400.0};
+      in.level_device = {{0.4, 0.02, 0.01, 0.08},
+                         {0.2, 0.01, 0.005, 0.04},
+                         {0.1, 0.0, 0.0, 0.02},
+                         {0.05, 0.005, 0.0, 0.01}};
+      for (LayerInputs& l : in.layers) {
+        for (int& k : l.levels_pos) k %= 4;
+        for (int& k : l.levels_neg) k %= 4;
+      }
+      in.level_read_sigma = level_read;
+      in.device.verify = verify;
+      in.device.verify_tolerance = 0.1;
+      const std::string what = std::string("level read sigma ") + (level_read ? "on" : "off") +
+                               ", verify " + (verify ? "on" : "off");
+      expect_gpu_equals_cpu(in, what);
+      cuda::CudaEngineOptions small;
+      small.max_batch_chips = 4;
       expect_gpu_equals_cpu(in, what + ", batches of 4", small);
     }
   }

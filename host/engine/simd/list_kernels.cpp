@@ -11,8 +11,8 @@
 
 namespace xbarmc::simd {
 
-void accumulate_list_scalar(const float* a, int row_floats, const int* list, int n, float* current,
-                            float* square) {
+void accumulate_list_scalar(const float* a, const float* b, int row_floats, const int* list, int n,
+                            float* current, float* square) {
   for (int c = 0; c < row_floats; ++c) current[c] = 0.0f;
   if (square) {
     for (int c = 0; c < row_floats; ++c) square[c] = 0.0f;
@@ -21,7 +21,8 @@ void accumulate_list_scalar(const float* a, int row_floats, const int* list, int
     const float* row = a + static_cast<std::size_t>(list[k]) * row_floats;
     for (int c = 0; c < row_floats; ++c) current[c] += row[c];
     if (square) {
-      for (int c = 0; c < row_floats; ++c) square[c] += row[c] * row[c];
+      const float* noise = b + static_cast<std::size_t>(list[k]) * row_floats;
+      for (int c = 0; c < row_floats; ++c) square[c] += noise[c] * noise[c];
     }
   }
 }
@@ -35,16 +36,19 @@ namespace {
 // One chunk of NV vectors of columns, every row of the list into registers; kSquare
 // also sums the squares (NV more registers).
 template <int NV, bool kSquare>
-XBARMC_LIST_AVX2 void chunk_avx2(const float* a, int row_floats, const int* list, int n,
-                                 float* current, float* square) {
+XBARMC_LIST_AVX2 void chunk_avx2(const float* a, const float* b, int row_floats, const int* list,
+                                 int n, float* current, float* square) {
   __m256 acc[NV], sq[NV];
   for (int v = 0; v < NV; ++v) acc[v] = sq[v] = _mm256_setzero_ps();
   for (int k = 0; k < n; ++k) {
-    const float* row = a + static_cast<std::size_t>(list[k]) * row_floats;
+    const std::size_t at = static_cast<std::size_t>(list[k]) * row_floats;
     for (int v = 0; v < NV; ++v) {
-      const __m256 x = _mm256_loadu_ps(row + 8 * v);
+      const __m256 x = _mm256_loadu_ps(a + at + 8 * v);
       acc[v] = _mm256_add_ps(acc[v], x);
-      if (kSquare) sq[v] = _mm256_add_ps(sq[v], _mm256_mul_ps(x, x));
+      if (kSquare) {
+        const __m256 y = b == a ? x : _mm256_loadu_ps(b + at + 8 * v);
+        sq[v] = _mm256_add_ps(sq[v], _mm256_mul_ps(y, y));
+      }
     }
   }
   for (int v = 0; v < NV; ++v) {
@@ -54,16 +58,19 @@ XBARMC_LIST_AVX2 void chunk_avx2(const float* a, int row_floats, const int* list
 }
 
 template <int NV, bool kSquare>
-XBARMC_LIST_AVX512 void chunk_avx512(const float* a, int row_floats, const int* list, int n,
-                                     float* current, float* square) {
+XBARMC_LIST_AVX512 void chunk_avx512(const float* a, const float* b, int row_floats,
+                                     const int* list, int n, float* current, float* square) {
   __m512 acc[NV], sq[NV];
   for (int v = 0; v < NV; ++v) acc[v] = sq[v] = _mm512_setzero_ps();
   for (int k = 0; k < n; ++k) {
-    const float* row = a + static_cast<std::size_t>(list[k]) * row_floats;
+    const std::size_t at = static_cast<std::size_t>(list[k]) * row_floats;
     for (int v = 0; v < NV; ++v) {
-      const __m512 x = _mm512_loadu_ps(row + 16 * v);
+      const __m512 x = _mm512_loadu_ps(a + at + 16 * v);
       acc[v] = _mm512_add_ps(acc[v], x);
-      if (kSquare) sq[v] = _mm512_add_ps(sq[v], _mm512_mul_ps(x, x));
+      if (kSquare) {
+        const __m512 y = b == a ? x : _mm512_loadu_ps(b + at + 16 * v);
+        sq[v] = _mm512_add_ps(sq[v], _mm512_mul_ps(y, y));
+      }
     }
   }
   for (int v = 0; v < NV; ++v) {
@@ -72,7 +79,7 @@ XBARMC_LIST_AVX512 void chunk_avx512(const float* a, int row_floats, const int* 
   }
 }
 
-using ChunkFn = void (*)(const float*, int, const int*, int, float*, float*);
+using ChunkFn = void (*)(const float*, const float*, int, const int*, int, float*, float*);
 
 // Chunk functions by vector count 1..8 (index 0 unused), without and with squares.
 #define XBARMC_CHUNKS(fn, sq)                                                             \
@@ -87,22 +94,22 @@ const ChunkFn kAvx512[2][9] = {XBARMC_CHUNKS(chunk_avx512, false),
 
 // Column chunks of up to 8 vectors of kLanes floats (16 accumulators with the squares).
 template <int kLanes>
-void accumulate_chunks(const ChunkFn (&table)[2][9], const float* a, int row_floats,
+void accumulate_chunks(const ChunkFn (&table)[2][9], const float* a, const float* b, int row_floats,
                        const int* list, int n, float* current, float* square) {
   const ChunkFn* fns = table[square ? 1 : 0];
   for (int c0 = 0; c0 < row_floats; c0 += 8 * kLanes) {
     const int vectors = std::min(8, (row_floats - c0) / kLanes);
-    fns[vectors](a + c0, row_floats, list, n, current + c0, square ? square + c0 : nullptr);
+    fns[vectors](a + c0, b + c0, row_floats, list, n, current + c0, square ? square + c0 : nullptr);
   }
 }
 
-void accumulate_list_avx2_impl(const float* a, int row_floats, const int* list, int n,
-                               float* current, float* square) {
-  accumulate_chunks<8>(kAvx2, a, row_floats, list, n, current, square);
+void accumulate_list_avx2_impl(const float* a, const float* b, int row_floats, const int* list,
+                               int n, float* current, float* square) {
+  accumulate_chunks<8>(kAvx2, a, b, row_floats, list, n, current, square);
 }
-void accumulate_list_avx512_impl(const float* a, int row_floats, const int* list, int n,
-                                 float* current, float* square) {
-  accumulate_chunks<16>(kAvx512, a, row_floats, list, n, current, square);
+void accumulate_list_avx512_impl(const float* a, const float* b, int row_floats, const int* list,
+                                 int n, float* current, float* square) {
+  accumulate_chunks<16>(kAvx512, a, b, row_floats, list, n, current, square);
 }
 
 }  // namespace
