@@ -7,6 +7,9 @@
 //                         chip·image inferences/s on 2 cores.
 //   BM_64x64x10_Own       64→64→10 on arrays of each layer's size (64×128, then 64×20).
 //                         Target ≥ 3e5/s.
+//   BM_OneLayer64x20      the seed's one-layer chip (64×20, the one-layer engine path)
+//                         on the same features: the read rate the networks must reach,
+//                         measured in the same run (target 2.5e6/s).
 // Napkin math: an active cell read is the add of a and a² into a column's sums; the
 // one-layer engine does ≈ 3.7e10 of them per second on 2 cores (2.5e6 inferences/s × 16
 // steps × 32 rows × 20 columns × 2). `cell_reads_per_s` reports the same count here
@@ -51,10 +54,11 @@ double process_cpu_seconds() {
 // each array, plus the later layers at their measured spike rates: cell reads per inference.
 double cell_reads_per_inference(const StudyInputs& in, const xbarmc::ChipBatchResult& r,
                                 std::uint64_t chips) {
-  const xbarmc::Network net = xbarmc::make_network(in);
   double sum_x = 0.0;
   for (float x : in.features) sum_x += x;
   const double rows0 = sum_x / in.n_images();  // expected active inputs per step
+  if (in.layers.empty()) return rows0 * in.n_cols() * in.readout.timesteps;  // one layer
+  const xbarmc::Network net = xbarmc::make_network(in);
   double reads = 0.0;
   for (const xbarmc::NetworkLayer& layer : net.layers) {
     double active = rows0 / layer.in.n_in;  // fraction of the layer's inputs active
@@ -111,6 +115,21 @@ void BM_64x64x10_Own(benchmark::State& state) {
   run(state, in, 8, 3e5);
 }
 BENCHMARK(BM_64x64x10_Own)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The same 64×20 layer as a one-layer study (no `layers`: the seed's engine path).
+void BM_OneLayer64x20(benchmark::State& state) {
+  static const StudyInputs in = [] {
+    StudyInputs n = workload(64, {}, 0, 0, 1000);
+    const xbarmc::LayerInputs layer = n.layers.front();  // interleaved: logical = physical
+    n.g_target_s = layer.g_target_s;
+    n.readout.i_fs_a = layer.i_fs_a;
+    n.neuron.threshold = layer.threshold;
+    n.layers.clear();
+    return n;
+  }();
+  run(state, in, 64, 2.5e6);
+}
+BENCHMARK(BM_OneLayer64x20)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
