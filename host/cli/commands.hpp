@@ -25,6 +25,7 @@ std::string find_subcommand_name(const CLI::App& app, int argc, const char* cons
 void add_config_option(CLI::App& app, const std::string& subcommand);
 
 void add_bench_command(CLI::App& app);
+void add_budget_command(CLI::App& app);
 void add_crossbar_command(CLI::App& app);
 void add_drift_command(CLI::App& app);
 void add_import_command(CLI::App& app);

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   xbarmc::cli::add_bench_command(app);
+  xbarmc::cli::add_budget_command(app);
   xbarmc::cli::add_crossbar_command(app);
   xbarmc::cli::add_drift_command(app);
   xbarmc::cli::add_import_command(app);
