@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   xbarmc::cli::add_merge_command(app);
   xbarmc::cli::add_run_command(app);
   xbarmc::cli::add_sweep_command(app);
+  xbarmc::cli::add_tolerance_command(app);
   xbarmc::cli::add_train_command(app);
   xbarmc::cli::add_config_option(app, xbarmc::cli::find_subcommand_name(app, argc, argv));
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
