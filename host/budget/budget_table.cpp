@@ -74,6 +74,9 @@ void print_budget_table(const BudgetResult& r, std::FILE* out) {
     } else if (!row.same_as.empty()) {
       std::fprintf(out, "  = %s (%s)\n", row.same_as.c_str(),
                    row.same_as == "nominal" ? "not in this device" : "the same study");
+    } else if (row.kind == RowKind::kAllButOne) {
+      std::fprintf(out, "  all without %s\n",
+                   factor_label(kFactors[static_cast<std::size_t>(row.factor)]));
     } else {
       std::fprintf(out, "  %s\n", row.settings.c_str());
     }
