@@ -68,7 +68,11 @@ ToleranceConfig resolve(const ToleranceConfig& given) {
     c.spec = c.base.yield_specs.front();
   }
   parse_yield_spec(c.spec);
-  if (c.time_s < 0.0) c.time_s = c.base.times_s.back();
+  if (std::isnan(c.time_s)) {
+    c.time_s = c.base.times_s.back();
+  } else if (!std::isfinite(c.time_s) || c.time_s < 0.0) {
+    throw UserError("--time " + round_trip_text(c.time_s) + ": must be a finite time >= 0 s");
+  }
   for (double v : {c.low, c.high}) {
     try {
       validate_mc_settings(study_at(c, v));

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -25,9 +26,10 @@ struct ToleranceConfig {
   double yield_target = 0.9;
   std::string spec;         // "" = the base study's first yield spec
   double resolution = 0.0;  // 0 = (high − low)/100
-  double time_s = -1.0;     // < 0 = the last of base.times_s
-  int scan = 0;             // extra evenly spaced values before the bisection
-  bool keep_runs = false;   // keep <out>.runs/ with every value's mc file
+  // The time after programming at which yield counts; NaN = the last of base.times_s.
+  double time_s = std::numeric_limits<double>::quiet_NaN();
+  int scan = 0;            // extra evenly spaced values before the bisection
+  bool keep_runs = false;  // keep <out>.runs/ with every value's mc file
 };
 
 struct ToleranceValueRun {  // what the study at one value found, beside its SearchPoint
