@@ -214,6 +214,13 @@ TEST_F(BudgetCli, StudyConfigGivesTheBudgetOfItsStudy) {
   ASSERT_EQ(via_run.status, 0) << via_run.err;
   EXPECT_EQ(h5::File::open(out).open_group("budget").int_attribute("n_images"), 40);
   EXPECT_FALSE(fs::exists(file("cfg/out/results.h5")));  // the budget, not the mc study
+  // Two commands for one study is a one-line error.
+  std::ofstream(file("cfg/two.toml"))
+      << "[train]\nout = \"" << file("cfg/model.h5")
+      << "\"\n[mc]\nchips = 3\n[budget]\nchips = 2\n[drift]\nchips = 2\n";
+  const CliRun two = run("run " + file("cfg/two.toml") + " --quiet");
+  EXPECT_EQ(two.status, 2) << two.err;
+  EXPECT_NE(two.err.find("[drift] and [budget]"), std::string::npos) << two.err;
 }
 
 TEST_F(BudgetCli, NetworkOnArraysHasAnArrayToArrayRow) {

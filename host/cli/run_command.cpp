@@ -309,10 +309,11 @@ void run_study(const RunArgs& a) {
 void add_run_command(CLI::App& app) {
   auto* sub = app.add_subcommand(
       "run",
-      "Run a whole study from one config: train (or reuse the cached model), then mc "
-      "or drift; or a sweep");
+      "Run a whole study from one config: train (or reuse the cached model), then mc, "
+      "drift, budget or tolerance; or a sweep");
   auto a = std::make_shared<RunArgs>();
-  sub->add_option("config", a->config, "TOML file: [train] and [mc] or [drift]; or [sweep]")
+  sub->add_option("config", a->config,
+                  "TOML file: [train] and [mc], and [drift], [budget] or [tolerance]; or [sweep]")
       ->required()
       ->check(CLI::ExistingFile);
   sub->add_flag("--quiet", a->quiet, "no progress output");
