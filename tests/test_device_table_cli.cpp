@@ -184,6 +184,19 @@ TEST_F(DeviceTableCli, BadTablesAndVerifySettingsAreOneLineBeforeAnyFile) {
       {"--verify-tolerance -0.1", "--verify-tolerance -0.1"},
       {"--verify-tolerance 0.1 --verify-max-pulses 0", "--verify-max-pulses 0"},
   };
+  // budget and tolerance switch the scalar options; a table's statistics would stay on.
+  const std::string table = write("stats.csv", scalar_table());
+  for (const std::string& command :
+       {std::string("budget"), std::string("tolerance --vary c2c-sigma --range 0,0.5 "
+                                           "--yield-target 0.9 --spec nominal-1pp")}) {
+    const std::string out = file("bad_budget.h5");
+    const CliRun r = run(command + " --model " + file("m.h5") + " --data-dir " + data() +
+                         " --chips 2 --quiet --device-table " + table + " --out " + out);
+    EXPECT_EQ(r.status, 2) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find("cannot switch a table's per-level statistics"), std::string::npos)
+        << r.err;
+    EXPECT_FALSE(fs::exists(out));
+  }
   for (const auto& c : cases) {
     const std::string out = file("bad.h5");
     const CliRun r = run(study(out, c.args));

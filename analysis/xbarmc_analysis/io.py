@@ -4,6 +4,7 @@ Strict about the documented names: a missing required dataset, or one of the
 wrong shape, raises ResultsError with one line naming the file and the object.
 Tolerant of the optional pieces (yield specs, summary, /reference, /mapping,
 no_spike/saturated, the sweep's test evaluations): absent means None or empty.
+Budget and tolerance files (DESIGN §2.9) are read by analyses.py.
 Networks (DESIGN §2.7) add per-layer records (/mapping/layers/<l>, /reference/layers/<l>)
 and per-layer counts in each study group (layer_saturated, layer_spikes,
 layer_spike_rate, attribute timesteps); one-layer files have neither and read as before.
@@ -18,7 +19,7 @@ from typing import Any, Dict, List, Optional
 import h5py
 import numpy as np
 
-STUDIES = ("mc", "drift", "sweep")
+STUDIES = ("mc", "drift", "sweep", "budget", "tolerance")
 ROOT_ATTRIBUTES = ("version", "git_describe", "command_line", "config_toml", "seed",
                    "backend", "device_name", "created_utc", "study")
 SUMMARY_NAMES = ("mean", "std", "min", "max", "p1", "p5", "p10", "p50")
@@ -116,13 +117,15 @@ class SweepResults:
 @dataclasses.dataclass
 class Results:
     path: str
-    study: str                        # "mc" | "drift" | "sweep"
+    study: str                        # "mc" | "drift" | "sweep" | "budget" | "tolerance"
     root: Dict[str, Any]              # root attributes, decoded
     groups: Dict[str, StudyGroup]     # label -> study group, in display order
     reference: Dict[str, float]       # /reference scalars
     mapping_shapes: Dict[str, tuple]  # /mapping dataset -> shape
     sweep: Optional[SweepResults]
     layers: List[LayerRecord] = dataclasses.field(default_factory=list)  # empty: one-layer file
+    budget: Any = None                # analyses.BudgetResults of a budget file
+    tolerance: Any = None             # analyses.ToleranceResults of a tolerance file
 
 
 def decode(value: Any) -> Any:
@@ -378,6 +381,12 @@ def load(path: str) -> Results:
         study = r.attribute(handle, "study", required=True)
         if study not in STUDIES:
             raise r.fail(f"root attribute 'study' is {study!r}, expected one of {', '.join(STUDIES)}")
+        if study in ("budget", "tolerance"):  # DESIGN §2.9: no study groups, their own layout
+            from . import analyses
+            return Results(path=path, study=study, root=root, groups={}, reference=_reference(r),
+                           mapping_shapes={}, sweep=None,
+                           budget=analyses.read_budget(r) if study == "budget" else None,
+                           tolerance=analyses.read_tolerance(r) if study == "tolerance" else None)
         layers = _layers(r)
         n_layers = len(layers) or None  # per-layer counts are required when there are records
         groups: Dict[str, StudyGroup] = {}

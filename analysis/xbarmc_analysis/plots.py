@@ -384,3 +384,116 @@ def layer_activity(layer_names: Sequence[str], series: Sequence[LayerSeries], ti
     axes[0].legend(handles=handles, fontsize=8, loc="best")
     fig.suptitle(title)
     return fig
+
+
+@dataclasses.dataclass
+class WaterfallStep:
+    """One bar of the budget waterfall: a total (drawn from the axis floor) or a change."""
+    label: str
+    value: float                 # the total, or the change of accuracy (negative = a loss)
+    total: bool = False
+    error: Optional[float] = None  # standard error of a change (paired over the same chips)
+
+
+def budget_waterfall(steps: Sequence[WaterfallStep], marginal: Sequence[Tuple[str, float, float, float, float]],
+                     title: str) -> Figure:
+    """Left: the waterfall from float to the chip with every non-ideality, each step the
+    accuracy it costs (red) or gains (green), totals in grey. Right: per factor, what it
+    costs alone on the nominal chip and with every other factor on (all but it − all),
+    with ±1 standard error (label, alone, alone_se, marginal, marginal_se)."""
+    fig = Figure(figsize=(13, 5.6), layout="constrained")
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.2, 1]})
+    level, tops, bottoms = 0.0, [], []
+    for step in steps:  # a total's bar starts at the floor, so only its top counts
+        start = step.value if step.total else level
+        end = step.value if step.total else level + step.value
+        tops.append(max(start, end))
+        bottoms.append(min(start, end))
+        level = end
+    floor = max(0.0, min(bottoms) - 0.25 * (max(tops) - min(bottoms) + 0.01))
+    level = 0.0
+    for i, step in enumerate(steps):
+        if step.total:
+            left.bar(i, step.value - floor, bottom=floor, color="0.55", edgecolor="0.25", width=0.7)
+            left.text(i, step.value, f"{step.value:.4f}", ha="center", va="bottom", fontsize=8)
+            level = step.value
+            continue
+        color = "tab:red" if step.value < 0 else "tab:green"
+        left.bar(i, step.value, bottom=level, color=color, edgecolor="0.25", width=0.7, alpha=0.85)
+        if step.error:
+            left.errorbar(i, level + step.value, yerr=step.error, color="black", capsize=3, lw=1)
+        left.text(i, max(level, level + step.value), f"{100 * step.value:+.2f} pp", ha="center", va="bottom",
+                  fontsize=8)
+        if i + 1 < len(steps):
+            left.plot([i + 0.35, i + 0.65], [level + step.value] * 2, color="0.4", lw=0.8)
+        level += step.value
+    left.set_xticks(range(len(steps)))
+    left.set_xticklabels([s.label for s in steps], rotation=35, ha="right", fontsize=8.5)
+    left.set_ylim(floor, max(tops) + 0.08 * (max(tops) - floor))
+    left.set_ylabel("mean accuracy over chips (axis from %.2f)" % floor)
+    left.grid(axis="y", alpha=0.3)
+    left.set_title("from float weights to the chip with every non-ideality", fontsize=10)
+    left.legend(handles=[Patch(color="0.55", label="accuracy"), Patch(color="tab:red", label="loss"),
+                         Patch(color="tab:green", label="gain"),
+                         Line2D([], [], color="black", lw=1, label="±1 standard error (same chips)")],
+                fontsize=8, loc="upper right")
+    y = np.arange(len(marginal))
+    if marginal:
+        alone = [100 * m[1] for m in marginal]
+        with_rest = [100 * m[3] for m in marginal]
+        right.barh(y - 0.2, alone, height=0.38, xerr=[100 * m[2] for m in marginal], color="tab:blue",
+                   capsize=2, label="alone on the nominal chip")
+        right.barh(y + 0.2, with_rest, height=0.38, xerr=[100 * m[4] for m in marginal], color="tab:orange",
+                   capsize=2, label="with every other factor on")
+        right.set_yticks(y)
+        right.set_yticklabels([m[0] for m in marginal], fontsize=9)
+        right.invert_yaxis()
+        right.legend(fontsize=8, loc="lower right")
+    else:
+        right.text(0.5, 0.5, "this device has no non-ideality", ha="center", va="center",
+                   transform=right.transAxes)
+    right.axvline(0, color="0.3", lw=0.8)
+    right.set_xlabel("accuracy cost (percentage points)")
+    right.grid(axis="x", alpha=0.3)
+    right.set_title("what each factor costs", fontsize=10)
+    fig.suptitle(title)
+    return fig
+
+
+def tolerance_curve(t, title: str) -> Figure:
+    """Left: yield at the spec vs the varied parameter at every studied value, with the
+    95 % Wilson band, the target and the bracket. Right: mean and p5 accuracy over chips,
+    with the spec's threshold."""
+    fig = Figure(figsize=(12.5, 5.2), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    x = t.values
+    left.fill_between(x, t.wilson_low, t.wilson_high, color="tab:blue", alpha=0.18, lw=0,
+                      label="95 % Wilson band")
+    left.plot(x, t.fraction, "-", color="tab:blue", lw=1.2)
+    meets = t.fraction >= t.target - 1e-12
+    left.plot(x[meets], t.fraction[meets], "o", color="tab:green", label="meets the target")
+    left.plot(x[~meets], t.fraction[~meets], "o", color="tab:red", label="below the target")
+    for xi, yi, k in zip(x, t.fraction, t.order):
+        left.annotate(str(int(k) + 1), (xi, yi), textcoords="offset points", xytext=(3, 4), fontsize=7,
+                      color="0.35")
+    left.axhline(t.target, color=SPEC_COLOR, ls="--", lw=1, label=f"target yield {t.target:g}")
+    if t.verdict == "found":
+        left.axvspan(t.bracket[0], t.bracket[1], color="gold", alpha=0.5,
+                     label=f"bracket [{t.bracket[0]:.4g}, {t.bracket[1]:.4g}]")
+        left.axvline(t.bracket[0], color="goldenrod", lw=1.5)
+    left.set_xlabel(f"{t.parameter} (numbers: study order)")
+    left.set_ylabel(f"yield at spec {t.spec} (accuracy ≥ {t.threshold:.4f})")
+    left.set_ylim(-0.03, 1.05)
+    left.grid(alpha=0.3)
+    left.legend(fontsize=8, loc="best")
+    left.set_title(f"verdict: {t.verdict}", fontsize=10)
+    right.plot(x, t.mean, "o-", color="tab:purple", label="mean chip")
+    right.plot(x, t.p5, "s--", color="tab:brown", label="p5 of chips")
+    right.axhline(t.threshold, color=SPEC_COLOR, ls="--", lw=1, label=f"spec {t.spec}")
+    right.set_xlabel(t.parameter)
+    right.set_ylabel("accuracy (fraction of images correct)")
+    right.grid(alpha=0.3)
+    right.legend(fontsize=8, loc="best")
+    right.set_title("accuracy over the same chips", fontsize=10)
+    fig.suptitle(title)
+    return fig

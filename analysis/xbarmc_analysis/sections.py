@@ -6,6 +6,7 @@ drift: fan chart vs log time, yield over time (when specs exist), histogram/ECDF
        yield vs spec at the last time; tables per group.
 sweep: cost vs objective scatter, histogram/ECDF and yield vs spec of the test
        evaluations of best and recommendation; the best/recommended/top rows.
+budget, tolerance: analysis_sections.py (the waterfall, the yield curve).
 Networks (files with per-layer counts) also get, per study type, the per-layer spike
 rate and ADC saturation figure at the last time and a per-layer table per group;
 one-layer files get exactly the blocks above.
@@ -422,6 +423,13 @@ def _metadata(r: Results) -> List[Tuple[str, str]]:
 
 
 def build(r: Results) -> Section:
+    if r.study in ("budget", "tolerance"):
+        from . import analysis_sections as a  # imports this module: loaded only when needed
+        blocks, metadata, warnings = {
+            "budget": (a.budget_blocks, a.budget_metadata, a.budget_warnings),
+            "tolerance": (a.tolerance_blocks, a.tolerance_metadata, a.tolerance_warnings)}[r.study]
+        return Section(path=r.path, study=r.study, metadata=_metadata(r) + metadata(r),
+                       config_toml=str(r.root.get("config_toml", "")), warnings=warnings(r), blocks=blocks(r))
     blocks = {"mc": _mc_blocks, "drift": _drift_blocks, "sweep": _sweep_blocks}[r.study](r)
     warnings = [w for g in r.groups.values() for w in _check(g) + _check_layers(g, r.layers)]
     return Section(path=r.path, study=r.study, metadata=_metadata(r),

@@ -25,6 +25,7 @@ std::string find_subcommand_name(const CLI::App& app, int argc, const char* cons
 void add_config_option(CLI::App& app, const std::string& subcommand);
 
 void add_bench_command(CLI::App& app);
+void add_budget_command(CLI::App& app);
 void add_crossbar_command(CLI::App& app);
 void add_drift_command(CLI::App& app);
 void add_import_command(CLI::App& app);
@@ -33,7 +34,18 @@ void add_mc_command(CLI::App& app);
 void add_merge_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
+void add_tolerance_command(CLI::App& app);
 void add_train_command(CLI::App& app);
+
+// `xbarmc budget STUDY.toml …`, `xbarmc tolerance STUDY.toml …`: the study of a
+// `xbarmc run` config (its model trained or reused, its [mc] keys) run by `command`,
+// with the config's [<command>] section and then `overrides` (the options given on
+// the command line) overriding [mc]. Without an out, the file goes beside [mc]'s out.
+void run_config_study(const std::string& config, const std::string& command,
+                      const std::vector<CLI::ConfigItem>& overrides);
+// The options given to `sub` (on its command line or in its --config file), as config
+// items; a flag as "true" or "false".
+std::vector<CLI::ConfigItem> given_options(const CLI::App& sub);
 
 // An option whose value is one of `names`, stored as the matching enum value. An
 // unknown name is a one-line error naming it and the valid ones.

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   xbarmc::cli::add_bench_command(app);
+  xbarmc::cli::add_budget_command(app);
   xbarmc::cli::add_crossbar_command(app);
   xbarmc::cli::add_drift_command(app);
   xbarmc::cli::add_import_command(app);
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   xbarmc::cli::add_merge_command(app);
   xbarmc::cli::add_run_command(app);
   xbarmc::cli::add_sweep_command(app);
+  xbarmc::cli::add_tolerance_command(app);
   xbarmc::cli::add_train_command(app);
   xbarmc::cli::add_config_option(app, xbarmc::cli::find_subcommand_name(app, argc, argv));
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();

@@ -2,10 +2,12 @@
 // preset files read first (device presets in configs/). [train] holds
 // `xbarmc train` keys, its `out` the model cache: trained when missing, reused when
 // the cached model was trained with the same [train] keys. [mc] holds `xbarmc mc`
-// keys; its model defaults to the cache. Instead of [mc], a [drift] section runs
-// `xbarmc drift` the same way; a [sweep] section alone runs `xbarmc sweep`, which
-// trains its own models. All run through their own commands' option parsers, so a key
-// means exactly what the option means.
+// keys; its model defaults to the cache. A [drift], [budget] or [tolerance] section
+// runs that command on the [mc] study instead, its keys overriding [mc]'s; a [sweep]
+// section alone runs `xbarmc sweep`, which trains its own models. All run through
+// their own commands' option parsers, so a key means exactly what the option means.
+// `xbarmc budget STUDY.toml` and `xbarmc tolerance STUDY.toml` are the same path with
+// the command fixed and their command line's options overriding every section.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -30,12 +32,16 @@ struct RunArgs {
   bool retrain = false;
   std::string threads;  // empty: not given (then [mc] threads applies)
   std::string backend;
+  // run_config_study: the command to run on the study ("" = as the sections say) and
+  // the options of its command line, which override every section.
+  std::string command;
+  std::vector<CLI::ConfigItem> overrides;
 };
 
 using Section = std::vector<CLI::ConfigItem>;
 
 struct Sections {
-  Section train, mc, drift, sweep;
+  Section train, mc, drift, budget, tolerance, sweep;
 };
 
 // Adds `item` to `section`, replacing an earlier key of the same name.
@@ -82,11 +88,16 @@ void read_sections(const std::string& path, Sections* sections, int depth = 0) {
       put(sections->mc, item);
     } else if (section == "drift") {
       put(sections->drift, item);
+    } else if (section == "budget") {
+      put(sections->budget, item);
+    } else if (section == "tolerance") {
+      put(sections->tolerance, item);
     } else if (section == "sweep") {
       put(sections->sweep, item);
     } else {
       throw UserError(path + ": key '" + item.fullname() +
-                      "' is outside the [train], [mc], [drift] and [sweep] sections");
+                      "' is outside the [train], [mc], [drift], [budget], [tolerance] and "
+                      "[sweep] sections");
     }
   }
 }
@@ -174,6 +185,57 @@ void run_section(void (*add)(CLI::App&), const char* command, const Section& sec
   run_command(add, args, a.config + " [" + command + "]");
 }
 
+// The command a run config's study goes to, and its section of the config (may be null).
+struct StudyCommand {
+  const char* name;
+  void (*add)(CLI::App&);
+  const Section* section;
+};
+
+StudyCommand choose_command(const RunArgs& a, const Sections& s) {
+  const StudyCommand commands[] = {{"drift", add_drift_command, &s.drift},
+                                   {"budget", add_budget_command, &s.budget},
+                                   {"tolerance", add_tolerance_command, &s.tolerance}};
+  if (!a.command.empty()) {
+    for (const StudyCommand& c : commands) {
+      if (a.command == c.name) return c;
+    }
+    throw InternalError("run_config_study: no command " + a.command);
+  }
+  const StudyCommand* chosen = nullptr;
+  for (const StudyCommand& c : commands) {
+    if (c.section->empty()) continue;
+    if (chosen) {
+      throw UserError(a.config + ": [" + chosen->name + "] and [" + c.name +
+                      "] each name the study's command; give one of them");
+    }
+    chosen = &c;
+  }
+  return chosen ? *chosen : StudyCommand{"mc", add_mc_command, nullptr};
+}
+
+// A budget or tolerance run on a study config writes beside the study's own results:
+// <folder of [mc] out>/budget.h5 or tolerance-<vary>.h5, unless an out is given.
+void set_default_out(const StudyCommand& chosen, const RunArgs& a, Section* mc) {
+  const std::string name = chosen.name;
+  if (name != "budget" && name != "tolerance") return;
+  if ((chosen.section && find_key(*chosen.section, "out")) || find_key(a.overrides, "out")) return;
+  std::filesystem::path folder;
+  const CLI::ConfigItem* study_out = find_key(*mc, "out");  // [mc]'s own
+  if (study_out && study_out->inputs.size() == 1) {
+    folder = std::filesystem::path(study_out->inputs.front()).parent_path();
+  }
+  std::string file = "budget.h5";
+  if (name == "tolerance") {
+    const CLI::ConfigItem* vary = find_key(*mc, "vary");
+    file = "tolerance-" + (vary && vary->inputs.size() == 1 ? vary->inputs.front() : "") + ".h5";
+  }
+  CLI::ConfigItem item;
+  item.name = "out";
+  item.inputs = {(folder / file).string()};
+  put(*mc, item);
+}
+
 void run_study(const RunArgs& a) {
   if (!a.threads.empty()) {  // before any training
     char* end = nullptr;
@@ -186,27 +248,36 @@ void run_study(const RunArgs& a) {
   Sections sections;
   read_sections(a.config, &sections);
   const Section& train = sections.train;
-  const bool has_drift = !sections.drift.empty();
   if (!sections.sweep.empty()) {
-    if (!train.empty() || has_drift) {
+    if (!train.empty() || !sections.drift.empty() || !sections.budget.empty() ||
+        !sections.tolerance.empty() || !a.command.empty()) {
       throw UserError(a.config +
-                      ": [sweep] trains its own models; it goes without [train] "
-                      "and [drift]");
+                      ": [sweep] trains its own models; it goes without [train], [drift], "
+                      "[budget] and [tolerance]" +
+                      (a.command.empty() ? "" : ", and is not a study for xbarmc " + a.command));
     }
     Section sweep = sections.mc;  // device preset keys, overridden by [sweep]
     for (const CLI::ConfigItem& item : sections.sweep) put(sweep, item);
     run_section(add_sweep_command, "sweep", sweep, a, {});
     return;
   }
-  // [drift] takes the [mc] keys (e.g. a device preset's) and overrides them.
+  const StudyCommand chosen = choose_command(a, sections);
+  // The command's section takes the [mc] keys (e.g. a device preset's) and overrides
+  // them; the options of a budget's or tolerance's own command line override both.
   Section mc = sections.mc;
-  for (const CLI::ConfigItem& item : sections.drift) put(mc, item);
+  if (chosen.section) {
+    for (const CLI::ConfigItem& item : *chosen.section) put(mc, item);
+  }
+  for (const CLI::ConfigItem& item : a.overrides) put(mc, item);
   const CLI::ConfigItem* out = find_key(train, "out");
   if (!out || out->inputs.size() != 1 || out->inputs.front().empty()) {
     throw UserError(a.config + ": [train] needs out = \"<model cache path>\"");
   }
   const std::string model = out->inputs.front();
-  if (mc.empty()) throw UserError(a.config + ": no [mc], [drift] or [sweep] section");
+  if (mc.empty()) {
+    throw UserError(a.config + ": no [mc], [drift], [budget], [tolerance] or [sweep] section");
+  }
+  set_default_out(chosen, a, &mc);
 
   // Train unless the cache holds a model trained with these very [train] keys.
   const std::string key = train_key(train);
@@ -227,14 +298,10 @@ void run_study(const RunArgs& a) {
     record_model_cache_key(model, key);
   }
 
-  // The study, with the run's own options taking precedence over [mc] / [drift].
+  // The study, with the run's own options taking precedence over the sections.
   std::vector<std::string> model_arg;
   if (!find_key(mc, "model")) model_arg.push_back("--model=" + model);
-  if (has_drift) {
-    run_section(add_drift_command, "drift", mc, a, model_arg);
-  } else {
-    run_section(add_mc_command, "mc", mc, a, model_arg);
-  }
+  run_section(chosen.add, chosen.name, mc, a, model_arg);
 }
 
 }  // namespace
@@ -242,10 +309,11 @@ void run_study(const RunArgs& a) {
 void add_run_command(CLI::App& app) {
   auto* sub = app.add_subcommand(
       "run",
-      "Run a whole study from one config: train (or reuse the cached model), then mc "
-      "or drift; or a sweep");
+      "Run a whole study from one config: train (or reuse the cached model), then mc, "
+      "drift, budget or tolerance; or a sweep");
   auto a = std::make_shared<RunArgs>();
-  sub->add_option("config", a->config, "TOML file: [train] and [mc] or [drift]; or [sweep]")
+  sub->add_option("config", a->config,
+                  "TOML file: [train] and [mc], and [drift], [budget] or [tolerance]; or [sweep]")
       ->required()
       ->check(CLI::ExistingFile);
   sub->add_flag("--quiet", a->quiet, "no progress output");
@@ -256,6 +324,44 @@ void add_run_command(CLI::App& app) {
   sub->add_option("--backend", a->backend, "auto, cpu or cuda (overrides [mc] backend)");
   // Under mpirun: rank 0 trains and writes, the other ranks serve its studies.
   sub->callback([a] { study::run_study_command([&] { run_study(*a); }); });
+}
+
+}  // namespace xbarmc::cli
+
+namespace xbarmc::cli {
+
+std::vector<CLI::ConfigItem> given_options(const CLI::App& sub) {
+  std::vector<CLI::ConfigItem> given;
+  for (const CLI::Option* opt : sub.get_options()) {
+    if (opt->count() == 0 || !opt->nonpositional() || opt->get_single_name() == "help") continue;
+    CLI::ConfigItem item;
+    item.name = opt->get_single_name();
+    if (opt->get_items_expected_max() == 0) {
+      item.inputs = {opt->as<bool>() ? "true" : "false"};  // a flag
+    } else {
+      item.inputs = opt->results();
+    }
+    given.push_back(item);
+  }
+  return given;
+}
+
+void run_config_study(const std::string& config, const std::string& command,
+                      const std::vector<CLI::ConfigItem>& overrides) {
+  RunArgs a;
+  a.config = config;
+  a.command = command;
+  for (const CLI::ConfigItem& item : overrides) {
+    const bool on = item.inputs == std::vector<std::string>{"true"};
+    if (item.name == "quiet") {
+      a.quiet = on;
+    } else if (item.name == "resume") {
+      a.resume = on;
+    } else {
+      a.overrides.push_back(item);
+    }
+  }
+  study::run_study_command([&] { run_study(a); });
 }
 
 }  // namespace xbarmc::cli

@@ -133,6 +133,20 @@ DeviceTable load_device_table(const std::string& path, int weight_bits,
   return t;
 }
 
+bool device_table_has_statistics(const std::string& path) {
+  std::istringstream in(read_file_bytes(path));
+  std::string line;
+  while (std::getline(in, line) && trim(line).empty()) {
+  }
+  for (const std::string& column : split(line)) {
+    if (column == "c2c_sigma" || column == "nu_mean" || column == "nu_std" ||
+        column == "read_sigma") {
+      return true;
+    }
+  }
+  return false;
+}
+
 MappingParams with_device_table(MappingParams params, const DeviceTable& table) {
   if (table.g_s.empty()) return params;
   params.table_levels = static_cast<int>(table.g_s.size());

@@ -26,6 +26,10 @@ struct DeviceTable {
 DeviceTable load_device_table(const std::string& path, int weight_bits,
                               const DeviceParams& scalars);
 
+// True when the table at `path` has a statistics column (c2c_sigma, nu_mean, nu_std or
+// read_sigma), not only levels and conductances. Reads the header line only.
+bool device_table_has_statistics(const std::string& path);
+
 // `params` with the table's conductances as its levels (MappingParams::table_g_s).
 MappingParams with_device_table(MappingParams params, const DeviceTable& table);
 

@@ -69,7 +69,7 @@ class Session {
   }
 
   // Rank 0.
-  StudyOutcome run_mc(const McConfig& config) {
+  StudyOutcome run_mc(const McConfig& config, StudyCache* cache) {
     McConfig c = config;
     if (c.threads == 0) {  // share the node's cores between its ranks
       const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -82,9 +82,12 @@ class Session {
     broadcast(m);
     MPI_Bcast(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, 0, MPI_COMM_WORLD);
     Coordinator coordinator(n_ranks_);
-    StudyOutcome o = run_mc_study(c, [&](std::unique_ptr<Engine> local) {
-      return make_mpi_engine(std::move(local), coordinator);
-    });
+    StudyOutcome o = run_mc_study(
+        c,
+        [&](std::unique_ptr<Engine> local) {
+          return make_mpi_engine(std::move(local), coordinator);
+        },
+        cache);
     coordinator.stop(0);
     return o;
   }
@@ -140,9 +143,9 @@ bool session_active() {
   return g_session != nullptr;
 }
 
-StudyOutcome run_mc_in_session(const McConfig& config) {
+StudyOutcome run_mc_in_session(const McConfig& config, StudyCache* cache) {
   if (!g_session) throw InternalError("run_mc_in_session outside an MPI session");
-  return g_session->run_mc(config);
+  return g_session->run_mc(config, cache);
 }
 
 }  // namespace xbarmc::study::mpi

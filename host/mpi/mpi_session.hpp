@@ -10,6 +10,10 @@
 #include "stats/outcome.hpp"
 #include "study/mc_config.hpp"
 
+namespace xbarmc::study {
+class StudyCache;
+}
+
 namespace xbarmc::study::mpi {
 
 // Runs `driver` on rank 0 while the other ranks serve its mc studies until it returns
@@ -20,7 +24,8 @@ void run_command(const std::function<void()>& driver);
 bool session_active();
 
 // The mc study `config` with every batch split over the session's ranks (the file a
-// single process writes). Only while session_active().
-StudyOutcome run_mc_in_session(const McConfig& config);
+// single process writes), rank 0's part through `cache` (may be null). Only while
+// session_active().
+StudyOutcome run_mc_in_session(const McConfig& config, StudyCache* cache = nullptr);
 
 }  // namespace xbarmc::study::mpi

@@ -33,11 +33,11 @@ void run_study_command(const std::function<void()>& driver) {
 #endif
 }
 
-StudyOutcome run_mc_on_ranks(const McConfig& config) {
+StudyOutcome run_mc_on_ranks(const McConfig& config, StudyCache* cache) {
 #ifdef XBARMC_WITH_MPI
-  if (mpi::session_active()) return mpi::run_mc_in_session(config);
+  if (mpi::session_active()) return mpi::run_mc_in_session(config, cache);
 #endif
-  return run_mc_study(config);
+  return run_mc_study(config, {}, cache);
 }
 
 void run_mc_command(const McConfig& config) {

@@ -22,8 +22,11 @@ namespace xbarmc::study {
 void run_study_command(const std::function<void()>& driver);
 
 // One mc study of a driver: run_mc_study(), or on rank 0 of run_study_command's MPI
-// job the same study with every batch split over the ranks (the same file).
-StudyOutcome run_mc_on_ranks(const McConfig& config);
+// job the same study with every batch split over the ranks (the same file). `cache`
+// (may be null) is rank 0's share of what the driver's studies have in common
+// (study/study_cache.hpp); the other ranks prepare each study afresh.
+class StudyCache;
+StudyOutcome run_mc_on_ranks(const McConfig& config, StudyCache* cache = nullptr);
 
 // `xbarmc mc`: run_study_command of one run_mc_on_ranks.
 void run_mc_command(const McConfig& config);

@@ -18,6 +18,7 @@
 #include "study/interrupt.hpp"
 #include "study/network_study.hpp"
 #include "study/progress.hpp"
+#include "study/study_cache.hpp"
 #include "study/study_inputs.hpp"
 #include "study/summary_table.hpp"
 #include "train/model_file.hpp"
@@ -32,8 +33,9 @@ namespace {
 constexpr double kBatchTargetS = 2.0;
 constexpr std::uint64_t kMaxBatchChips = 4096;
 
-// Everything that can be checked from the settings alone, before any file is read.
-void validate_settings(const McConfig& c) {
+}  // namespace
+
+void validate_mc_settings(const McConfig& c) {
   validate_study_settings(c);
   validate_device(c.device);
   validate_readout(c.readout, false);
@@ -59,41 +61,7 @@ void validate_settings(const McConfig& c) {
   }
 }
 
-// Resolves I_fs and θ into `in` (DESIGN §2.5: both on the nominal chip over val).
-void resolve_readout(const McConfig& c, const StudyInputs& val_inputs, StudyInputs& in, int threads,
-                     double* ratio_out) {
-  StudyInputs val = val_inputs;
-  const FullScaleChoice fs = parse_full_scale(c.full_scale);
-  const ThresholdChoice th = parse_threshold_ratio(c.threshold_ratio);
-  if (fs.fixed_a.size() > 1 || th.ratios.size() > 1) {
-    throw UserError(std::string(fs.fixed_a.size() > 1 ? "--full-scale" : "--threshold-ratio") +
-                    ": several values for a model of one layer (give one)");
-  }
-  switch (fs.mode) {
-    case FullScaleMode::kCalibrated:
-      val.readout.i_fs_a = calibrated_full_scale(val);
-      break;
-    case FullScaleMode::kMax:
-      val.readout.i_fs_a = max_full_scale(val);
-      break;
-    case FullScaleMode::kFixed:
-      val.readout.i_fs_a = fs.fixed_a[0];
-      break;
-  }
-  double ratio = 0.0;
-  if (!th.ratios.empty()) {
-    ratio = th.ratios[0];
-    val.neuron.threshold = ratio * threshold_reference(val.readout);
-  } else {
-    const ThresholdCalibration cal =
-        calibrate_threshold(val, default_threshold_candidates(), threads);
-    ratio = cal.ratio;
-    val.neuron.threshold = cal.threshold;
-  }
-  in.readout.i_fs_a = val.readout.i_fs_a;
-  in.neuron.threshold = val.neuron.threshold;
-  *ratio_out = ratio;
-}
+namespace {
 
 // The resolved readout as a TOML comment under the settings: I_fs and θ (per layer).
 std::string resolved_comment(const StudyInputs& in, double ratio, const NetworkCalibration& cal) {
@@ -210,32 +178,28 @@ void run_batches(const McConfig& c, const StudyInputs& in, Engine& engine, Resul
 
 }  // namespace
 
-StudyOutcome run_mc_study(const McConfig& c, const EngineWrap& wrap) {
+StudyOutcome run_mc_study(const McConfig& c, const EngineWrap& wrap, StudyCache* shared) {
   // Under a launcher every rank runs the command; mc studies then go through
   // run_mc_on_ranks (mpi/study_runner.hpp), which passes the wrap that splits the chips.
   // Without it each rank would compute and write the whole study.
   if (!wrap && launcher_world_size() > 1) {
     throw InternalError("an mc study under an MPI launcher outside run_mc_on_ranks");
   }
-  validate_settings(c);
-  const Model model = load_study_model(c);
-  const std::string model_checksum = file_checksum(c.model_path);
+  validate_mc_settings(c);
+  StudyCache own;
+  StudyCache& cache = shared ? *shared : own;
+  const Model& model = cache.model(c);
+  const std::string model_checksum = cache.model_checksum(c.model_path);
   std::string note;
-  std::unique_ptr<Engine> engine = make_engine(parse_backend(c.backend), c.threads, &note);
+  std::unique_ptr<Engine> engine = borrow_engine(cache.engine(c, &note));
   if (wrap) engine = wrap(std::move(engine));
 
   const std::string key = study_toml(c, model_checksum);
-  std::unique_ptr<ResultsFile> resumed;
-  if (c.resume) {
-    resumed = std::make_unique<ResultsFile>(ResultsFile::resume(c.out_path, key));
-  }
-  const Dataset data = load_dataset(c.data_dir);
-  const SplitData split = load_split(data, model, c.split, c.images);
-  StudyInputs in = make_study_inputs(model, split, c);
-
   std::unique_ptr<ResultsFile> rf;
-  if (resumed) {
-    rf = std::move(resumed);
+  StudyInputs in;
+  if (c.resume) {
+    rf = std::make_unique<ResultsFile>(ResultsFile::resume(c.out_path, key));
+    in = make_study_inputs(model, cache.split(c, c.split, c.images), c);
     const ResultsReadout saved = rf->readout();
     in.readout.i_fs_a = saved.i_fs_a;
     in.neuron.threshold = saved.threshold;
@@ -248,28 +212,19 @@ StudyOutcome run_mc_study(const McConfig& c, const EngineWrap& wrap) {
                    static_cast<unsigned long long>(rf->n_chips()));
     }
   } else {
-    const SplitData val =
-        c.split == "val" && c.images == 0 ? split : load_split(data, model, "val", 0);
-    double ratio = 0.0;
-    NetworkCalibration cal;
-    if (in.layers.empty()) {
-      resolve_readout(c, make_study_inputs(model, val, c), in, c.threads, &ratio);
-    } else {
-      cal = resolve_network_readout(c, make_study_inputs(model, val, c), in, c.threads);
-      ratio = cal.layers.back().ratio;
-    }
+    PreparedStudy p = cache.prepare(c);
+    in = std::move(p.in);
     validate_readout(in.readout, true);
     validate_neuron(in.neuron);
     ResultsHeader h = make_header(c, model, in, *engine, model_checksum);
-    if (!in.layers.empty()) h.network = network_record(model, in, cal);
-    h.threshold_ratio = ratio;
-    h.refs.float_accuracy = model_accuracy(model, ForwardWeights::kFloat, split);
-    h.refs.mapped_accuracy = model_accuracy(model, ForwardWeights::kQuantized, split);
-    h.refs.nominal_accuracy = evaluate_nominal(in, c.threads).accuracy;
+    if (!in.layers.empty()) h.network = network_record(model, in, p.network);
+    h.threshold_ratio = p.threshold_ratio;
+    h.refs = p.refs;
     for (const YieldSpec& s : parse_yield_specs(c.yield_specs)) {
       h.yield_thresholds.push_back(yield_threshold(s, h.refs));
     }
-    h.provenance.config_toml = full_toml(c, model_checksum) + resolved_comment(in, ratio, cal);
+    h.provenance.config_toml =
+        full_toml(c, model_checksum) + resolved_comment(in, p.threshold_ratio, p.network);
     rf = std::make_unique<ResultsFile>(ResultsFile::create(c.out_path, h));
   }
   if (!c.quiet) {

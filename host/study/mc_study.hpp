@@ -23,7 +23,15 @@ constexpr int kInterruptedExitStatus = 130;
 // process with kInterruptedExitStatus.
 // `wrap` (may be empty) replaces the engine the backend choice made, e.g. by one that
 // spreads each batch over MPI ranks (mpi/study_runner.hpp).
+// `cache` (may be null) shares the model, data, engine and resolved readouts with the
+// other studies of one command (study/study_cache.hpp); the results are the same.
 using EngineWrap = std::function<std::unique_ptr<Engine>(std::unique_ptr<Engine>)>;
-StudyOutcome run_mc_study(const McConfig& config, const EngineWrap& wrap = {});
+class StudyCache;
+StudyOutcome run_mc_study(const McConfig& config, const EngineWrap& wrap = {},
+                          StudyCache* cache = nullptr);
+
+// Everything that can be checked from the settings alone, before any file is read
+// (UserError naming the value): what run_mc_study checks first.
+void validate_mc_settings(const McConfig& config);
 
 }  // namespace xbarmc::study
