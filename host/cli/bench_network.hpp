@@ -2,11 +2,12 @@
 // many arrays (DESIGN §2.7), the workload of the networks issue's targets: He-initialised
 // layers n_in → hidden… → n_out mapped with the seed's device, features uniform in
 // [0, 0.572) (mean 0.286, like Fashion-MNIST pixels/255), rate coding, scheme B 6-bit
-// ADCs, IF neurons, I_fs and θ calibrated per layer; C2C 0.1 and read noise 0.02 (none
-// with --ideal), IR-drop only when --ir-drop is given (not with --ideal). Prints chip·image
-// inferences per second and active-cell reads per second (active input rows × used columns of every
-// array, summed over the layers and steps, as benchmarks/bench_network_engine.cpp counts
-// them) for the CPU and, when present, the GPU in the same run.
+// ADCs, IF neurons, I_fs and θ calibrated per layer; C2C 0.1 and read noise 0.02, and
+// IR-drop only when --ir-drop is given (--ideal: none of them). Prints chip·image
+// inferences per second and active-cell reads per second (active input rows × used
+// columns of every array, summed over the layers and steps, as
+// benchmarks/bench_network_engine.cpp counts them) for the CPU and, when present, the GPU
+// in the same run.
 #pragma once
 
 #include <cstdint>
