@@ -245,6 +245,37 @@ TEST_F(Mpi, TwoRanksRunASweepAsOneProcess) {
   }
 }
 
+// A sweep of a network on arrays: every mc run's per-layer ratios (test: val's list)
+// travel to the other rank, and the test groups' network records are rank 0's.
+TEST_F(Mpi, TwoRanksRunANetworkSweepAsOneProcess) {
+  const auto args = [&](const std::string& out) {
+    return "sweep --data-dir " + data() + " --model-dir " + file("net_sweep_models") +
+           " --method avg_8x8 --hidden 8 --arrays 24x6 --bias --a2a-sigma 0.1 --scheme A,B"
+           " --adc-bits 5 --timesteps 4 --chips 3 --images 40 --test-chips 3 --test-images 40"
+           " --epochs 10 --c2c-sigma 0.2 --yield-spec 0.5 --threads 1 --quiet --out " +
+           out;
+  };
+  const CliRun r1 = run("", args(file("net_sweep_one.h5")));
+  ASSERT_EQ(r1.status, 0) << r1.err;
+  const CliRun r2 = run(kMpirun, args(file("net_sweep_two.h5")));
+  ASSERT_EQ(r2.status, 0) << r2.err;
+  EXPECT_EQ(r2.out.substr(0, r2.out.find("wrote")), r1.out.substr(0, r1.out.find("wrote")));
+  const h5::File fa = h5::File::open(file("net_sweep_one.h5")),
+                 fb = h5::File::open(file("net_sweep_two.h5"));
+  EXPECT_NE(fb.string_attribute("device_name").find("of 2 MPI ranks"), std::string::npos);
+  for (const char* g : {"sweep/test/best", "sweep/test/recommendation"}) {
+    const std::string group = g;
+    for (const std::string name :
+         {"/correct", "/layer_saturated", "/layer_spikes", "/reference/layers/0/threshold",
+          "/reference/layers/1/i_fs_a", "/mapping/layers/0/g_target"}) {
+      EXPECT_EQ(fa.read<double>(group + name).data, fb.read<double>(group + name).data)
+          << group + name;
+    }
+    EXPECT_EQ(fa.open_group(group).string_attribute("threshold_ratios"),
+              fb.open_group(group).string_attribute("threshold_ratios"));
+  }
+}
+
 // `mpirun -n 2 xbarmc args` with each rank's stdout and stderr in its own file.
 struct PerRank {
   int status = -1;

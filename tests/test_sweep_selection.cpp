@@ -114,6 +114,34 @@ TEST(SweepGrid, ExpandsEveryCombinationMethodOutermostResetInnermost) {
   EXPECT_EQ(describe(grid[63]), "max_8x8 w4 B adc6 T16 zero");
 }
 
+TEST(SweepGrid, NetworkAxesSitBetweenWeightBitsAndScheme) {
+  SweepConfig c;
+  c.methods = {"raw"};
+  c.hidden = {"none", "256,64"};
+  c.arrays = {"0x0", "128x128"};
+  c.schemes = {"A", "B"};
+  EXPECT_TRUE(is_network_sweep(c));
+  const std::vector<Combination> grid = expand_grid(c);
+  ASSERT_EQ(grid.size(), 8u);
+  EXPECT_EQ(describe(grid[0]), "raw w4 A adc6 T16 subtract");  // as before networks
+  EXPECT_EQ(describe(grid[1]), "raw w4 B adc6 T16 subtract");
+  EXPECT_EQ(describe(grid[2]), "raw w4 a128x128 A adc6 T16 subtract");
+  EXPECT_EQ(describe(grid[7]), "raw h256,64 w4 a128x128 B adc6 T16 subtract");
+  EXPECT_EQ(grid[7].hidden, (std::vector<int>{256, 64}));
+  EXPECT_EQ(grid[7].array_rows, 128);
+  EXPECT_EQ(grid[7].array_cols, 128);
+  EXPECT_EQ(hidden_text(grid[0].hidden), "none");
+  EXPECT_EQ(hidden_text(grid[7].hidden), "256,64");
+  // The one-layer chip alone is not a network sweep; a bias or A2A variation makes one.
+  SweepConfig plain;
+  EXPECT_FALSE(is_network_sweep(plain));
+  plain.bias = true;
+  EXPECT_TRUE(is_network_sweep(plain));
+  plain.bias = false;
+  plain.base.device.a2a_sigma = 0.05;
+  EXPECT_TRUE(is_network_sweep(plain));
+}
+
 TEST(SweepGrid, BadAxesAreUserErrorsNamingTheOption) {
   const auto fails_naming = [](SweepConfig c, const std::string& named) {
     c.out_path = "sweep.h5";
@@ -149,6 +177,17 @@ TEST(SweepGrid, BadAxesAreUserErrorsNamingTheOption) {
   c = SweepConfig();
   c.tolerance = -1;
   fails_naming(c, "--tolerance");
+  c = SweepConfig();
+  c.hidden = {"64,"};
+  fails_naming(c, "--hidden '64,'");
+  c = SweepConfig();
+  c.arrays = {"64x63"};
+  fails_naming(c, "--arrays '64x63'");
+  c = SweepConfig();
+  std::string many = "1";
+  for (int l = 0; l < 40; ++l) many += ",1";  // 41 layer sizes: longer than the table's column
+  c.hidden = {many};
+  fails_naming(c, "longer than 63 characters");
 }
 
 // An evaluator with made-up numbers that records every call. Test numbers are the
@@ -210,6 +249,35 @@ TEST(SweepProtocol, ValForEveryRowThenTestOncePerSelectedConfiguration) {
   EXPECT_EQ(s.rows[3].objective, 0.80);
   EXPECT_DOUBLE_EQ(s.test_best.mc_p5, 0.20);
   EXPECT_DOUBLE_EQ(s.test_recommendation.mc_p5, 1.0 - 0.795);
+}
+
+// A network's val evaluation reports every layer's ratio; test must get all of them.
+class NetworkEvaluator : public SweepEvaluator {
+ public:
+  SplitEvaluation evaluate(const Combination&, std::size_t row, const std::string& split,
+                           const std::string& threshold_ratio) override {
+    ratios.push_back(split + " " + threshold_ratio);
+    SplitEvaluation e;
+    e.threshold_ratios = {0.3, 0.05 * static_cast<double>(row + 1)};
+    e.threshold_ratio = e.threshold_ratios.back();
+    e.mc_p5 = 0.5 + 0.1 * static_cast<double>(row);
+    return e;
+  }
+  std::vector<std::string> ratios;
+};
+
+TEST(SweepProtocol, TestGetsEveryLayersRatioOfANetwork) {
+  NetworkEvaluator ev;
+  const SweepSelection s = run_sweep_protocol(timestep_grid(), SweepObjective::kMcP5, 0.0, ev);
+  EXPECT_EQ(s.best, 3u);
+  EXPECT_EQ(s.rows[3].threshold_ratios, (std::vector<double>{0.3, 0.2}));
+  EXPECT_EQ(test_threshold_ratio(s.rows[3]), "0.3,0.2");
+  ASSERT_EQ(ev.ratios.size(), 5u);
+  EXPECT_EQ(ev.ratios[0], "val calibrate");
+  EXPECT_EQ(ev.ratios[4], "test 0.3,0.2");
+  SweepRow one_layer;
+  one_layer.threshold_ratio = 0.75;
+  EXPECT_EQ(test_threshold_ratio(one_layer), "0.75");
 }
 
 TEST(SweepProtocol, BestEqualToRecommendationIsEvaluatedOnTestOnce) {

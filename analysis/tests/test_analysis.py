@@ -568,6 +568,77 @@ class AnalysisTest(unittest.TestCase):
             self.assertEqual([row[9:12] for row in rows], [row[9:12] for row in network_tables.find("layers", "/mc")])
         self.assertIn("the saturation fraction needs is unknown", html.unescape(text))
 
+    def test_sweep_test_groups_with_their_own_network_records(self):
+        # A network sweep copies each test evaluation's /mapping/layers and /reference/layers
+        # into its group (best and recommendation may be different networks).
+        xio, _ = package()
+        sweep = self.copy("sweep")
+        with h5py.File(sweep, "a") as f, h5py.File(self.network, "r") as n:
+            for which in ("best", "recommendation"):
+                g = f[f"sweep/test/{which}"]
+                for name in LAYER_DATASETS:
+                    g[name] = n[f"mc/{name}"][:, -1:, :]
+                g.attrs["timesteps"] = n["mc"].attrs["timesteps"]
+                g["saturated"][...] = g["layer_saturated"][()].sum(axis=0)
+                n.copy("mapping/layers", g, "mapping/layers")
+                n.copy("reference/layers", g, "reference/layers")
+            n_images = {w: int(f[f"sweep/test/{w}"].attrs["n_images"]) for w in ("best", "recommendation")}
+        r = xio.load(sweep)
+        self.assertEqual(r.layers, [])  # no network of the file as a whole
+        for which in ("best", "recommendation"):
+            g = r.groups[f"test/{which}"]
+            self.assertEqual([(layer.n_in, layer.n_out) for layer in g.layers], [(784, 128), (128, 64), (64, 10)])
+        out, _ = self.report(sweep)
+        text, tables = self.parse(out)
+        self.assertNotIn("Consistency check failed", text)
+        self.assertNotIn("the saturation fraction needs is unknown", html.unescape(text))
+        network_rows = self.parse(self.reports["network"][0])[1].find("layers", "/mc")
+        with h5py.File(self.network, "r") as n:
+            steps = int(n["mc"].attrs["timesteps"])
+            adcs = [int(n[f"mapping/layers/{l}"].attrs["adcs"]) for l in range(3)]
+            saturated = n["mc/layer_saturated"][:, -1, :]
+        for which in ("best", "recommendation"):
+            rows = tables.find("layers", f"/sweep/test/{which}")
+            self.assertEqual([row[:12] for row in rows], [row[:12] for row in network_rows])
+            fraction = [saturated[l] / (n_images[which] * steps * adcs[l]) for l in range(3)]
+            self.assertEqual([row[12] for row in rows], [val(np.mean(x)) for x in fraction])
+
+    @unittest.skipUnless(XBARMC and os.path.isfile(XBARMC) and os.path.isdir(FASHION_MNIST),
+                         "needs XBARMC_BINARY (set by ctest) and the Fashion-MNIST files")
+    def test_report_of_a_real_network_sweep(self):
+        # The C++ writer's network sweep (hidden and array axes) read by this reader.
+        work = tempfile.mkdtemp(dir=self.tmp)
+        results = os.path.join(work, "sweep.h5")
+        step = [XBARMC, "sweep", "--method", "avg_8x8", "--hidden", "8", "--arrays", "0x0;32x8",
+                "--bias", "--timesteps", "4", "--adc-bits", "5", "--epochs", "2", "--chips", "4",
+                "--images", "200", "--test-chips", "4", "--test-images", "200", "--c2c-sigma", "0.1",
+                "--yield-spec", "0.5", "--objective", "mc_mean", "--tolerance", "1", "--threads", "2",
+                "--quiet", "--out", results]
+        done = subprocess.run(step, capture_output=True, text=True, timeout=300, cwd=work)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        out, _ = self.report(results)
+        text, tables = self.parse(out)
+        self.assertNotIn("Consistency check failed", text)
+        self.assertIn("layer_activity", tables.figure_keys)
+        with h5py.File(results, "r") as f:
+            table = f["sweep/table"][()]
+            rows = tables.find("sweep", "/sweep/table")
+            best = int(f["sweep"].attrs["best_index"])
+            self.assertEqual(rows[0][3:5], [table["hidden"][best].decode(),
+                                            f"{table['array_rows'][best]}x{table['array_cols'][best]}"])
+            self.assertEqual(rows[0][10], table["threshold_ratios"][best].decode())
+            for which in ("best", "recommendation"):
+                g = f[f"sweep/test/{which}"]
+                layers = tables.find("layers", g.name)
+                self.assertEqual(len(layers), 2)
+                for l, row in enumerate(layers):
+                    m, ref = g[f"mapping/layers/{l}"].attrs, g[f"reference/layers/{l}"]
+                    self.assertEqual(row[1:3], [f"{m['n_in']}→{m['n_out']}", "digital"])
+                    self.assertEqual(row[4], f"{m['arrays']} × {m['array_rows']}×{m['array_cols']}")
+                    self.assertEqual(row[7], f"{ref['threshold_ratio'][()]:g}")
+                    reads = g.attrs["n_images"] * g.attrs["timesteps"] * m["adcs"]
+                    self.assertEqual(row[12], val(np.mean(g["layer_saturated"][l, -1, :] / reads)))
+
     def test_inconsistent_layer_counts_are_flagged(self):
         xio, sections = package()
         path = self.copy("network")

@@ -8,6 +8,8 @@ Budget and tolerance files (DESIGN §2.9) are read by analyses.py.
 Networks (DESIGN §2.7) add per-layer records (/mapping/layers/<l>, /reference/layers/<l>)
 and per-layer counts in each study group (layer_saturated, layer_spikes,
 layer_spike_rate, attribute timesteps); one-layer files have neither and read as before.
+A network sweep's test groups hold their own records (<group>/mapping/layers/<l>,
+<group>/reference/layers/<l>): best and recommendation may be different networks.
 """
 
 from __future__ import annotations
@@ -65,6 +67,9 @@ class StudyGroup:
     layer_saturated: Optional[np.ndarray] = None   # ADC reads whose code was clamped
     layer_spikes: Optional[np.ndarray] = None      # neuron spikes
     layer_spike_rate: Optional[np.ndarray] = None
+    # The network these counts belong to (the file's /mapping/layers, or a sweep test
+    # group's own); empty when unknown or a one-layer file.
+    layers: List["LayerRecord"] = dataclasses.field(default_factory=list)
 
     @property
     def n_times(self) -> int:
@@ -271,16 +276,17 @@ def _layer_counts(r: _Reader, name: str, g: h5py.Group, group: StudyGroup,
     group.layer_spike_rate = data["layer_spike_rate"].astype(float)
 
 
-def _layers(r: _Reader) -> List[LayerRecord]:
-    """/mapping/layers/0 … n−1 with /reference/layers/<l> each; empty for a one-layer file."""
-    if not r.has("mapping/layers"):
+def _layers(r: _Reader, prefix: str = "") -> List[LayerRecord]:
+    """<prefix>mapping/layers/0 … n−1 with <prefix>reference/layers/<l> each (prefix "" for
+    the file's network, "sweep/test/best/" for a sweep test group's); empty when absent."""
+    if not r.has(f"{prefix}mapping/layers"):
         return []
-    names = list(r.group("mapping/layers").keys())
+    names = list(r.group(f"{prefix}mapping/layers").keys())
     if sorted(names) != sorted(str(l) for l in range(len(names))) or not names:
-        raise r.fail(f"group '/mapping/layers' holds {sorted(names)}, expected layers 0 … n−1")
+        raise r.fail(f"group '/{prefix}mapping/layers' holds {sorted(names)}, expected layers 0 … n−1")
     out = []
     for l in range(len(names)):
-        mp, rp = f"mapping/layers/{l}", f"reference/layers/{l}"
+        mp, rp = f"{prefix}mapping/layers/{l}", f"{prefix}reference/layers/{l}"
         m = r.group(mp)
         attrs = {}
         for key in LAYER_ATTRIBUTES:
@@ -359,7 +365,9 @@ def _sweep(r: _Reader, n_layers: Optional[int]) -> SweepResults:
     for which in ("best", "recommendation"):
         name = f"sweep/test/{which}"
         if r.has(name):
-            test[which] = _study_group(r, name, n_layers)
+            layers = _layers(r, f"{name}/")
+            test[which] = _study_group(r, name, len(layers) or n_layers)
+            test[which].layers = layers
     return SweepResults(table=table, best_index=indices["best_index"],
                         recommendation_index=indices["recommendation_index"],
                         objective_name=str(objective) if objective is not None else None,
@@ -404,5 +412,8 @@ def load(path: str) -> Results:
             sweep = _sweep(r, n_layers)
             for which, group in sweep.test.items():
                 groups[f"test/{which}"] = group
+        if study != "sweep":
+            for group in groups.values():
+                group.layers = layers
         return Results(path=path, study=study, root=root, groups=groups, reference=_reference(r),
                        mapping_shapes=_mapping_shapes(r), sweep=sweep, layers=layers)

@@ -274,8 +274,16 @@ def yield_over_time(times: np.ndarray, groups: Sequence[Tuple[str, "object"]], t
     return fig
 
 
+def _family(table: Dict[str, np.ndarray], i: int) -> str:
+    """The method, and for a network sweep its hidden layers and arrays (one colour each)."""
+    if "hidden" not in table:
+        return str(table["method"][i])
+    return (f"{table['method'][i]}, hidden {table['hidden'][i]}, "
+            f"arrays {table['array_rows'][i]}x{table['array_cols'][i]}")
+
+
 def _config_label(table: Dict[str, np.ndarray], i: int) -> str:
-    return (f"{table['method'][i]}, scheme {table['scheme'][i]}, ADC {table['adc_bits'][i]} b,\n"
+    return (f"{_family(table, i)}, scheme {table['scheme'][i]}, ADC {table['adc_bits'][i]} b,\n"
             f"weights {table['weight_bits'][i]} b, T {table['timesteps'][i]}, cost {table['cost'][i]:.3g}, "
             f"objective {table['objective'][i]:.4f}")
 
@@ -287,12 +295,13 @@ def sweep_scatter(sweep, title: str) -> Figure:
     objective = np.asarray(table["objective"], dtype=float)
     fig = Figure(figsize=(12, 5.6), layout="constrained")
     ax = fig.subplots()
-    methods = list(dict.fromkeys(table["method"].tolist()))
+    family = np.array([_family(table, i) for i in range(len(cost))], dtype=object)
+    methods = list(dict.fromkeys(family.tolist()))
     schemes = list(dict.fromkeys(table["scheme"].tolist()))
     markers = ["o", "s", "^", "D", "v", "P"]
     for i, method in enumerate(methods):
         for j, scheme in enumerate(schemes):
-            rows = (table["method"] == method) & (table["scheme"] == scheme)
+            rows = (family == method) & (table["scheme"] == scheme)
             if rows.any():
                 ax.scatter(cost[rows], objective[rows], s=22, alpha=0.75,
                            color=SERIES_COLORS[i % len(SERIES_COLORS)], marker=markers[j % len(markers)],

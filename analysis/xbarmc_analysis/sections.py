@@ -195,12 +195,12 @@ def _layer_table(r: Results, g: StudyGroup, label: str) -> Optional[TableBlock]:
     if not g.n_layers:
         return None
     k = g.n_times - 1
-    saturation = layer_saturation_fraction(g, r.layers)
+    saturation = layer_saturation_fraction(g, g.layers)
     rows = []
     for l in range(g.n_layers):
         row = [str(l)]
         if saturation is not None:
-            layer = r.layers[l]
+            layer = g.layers[l]
             row += [f"{layer.n_in}→{layer.n_out}", layer.bias_mode, fmt_value(layer.shared_max),
                     f"{layer.arrays} × {layer.array_rows}×{layer.array_cols}", fmt_value(layer.i_fs_a),
                     fmt_value(layer.rho), f"{layer.threshold_ratio:g}", fmt_value(layer.threshold)]
@@ -211,7 +211,10 @@ def _layer_table(r: Results, g: StudyGroup, label: str) -> Optional[TableBlock]:
         rows.append(row)
     title = f"Per layer, {label}, at t = {fmt_time(g.times[k])}: mean, p5 and p95 over {g.n_chips} chips "
     if saturation is not None:
-        title += f"({g.path}/layer_*, /mapping/layers, /reference/layers)"
+        records = "/mapping/layers, /reference/layers"
+        if r.study == "sweep":  # each test group holds its own network's records
+            records = f"{g.path}/mapping/layers, {g.path}/reference/layers"
+        title += f"({g.path}/layer_*, {records})"
     else:
         title += (f"({g.path}/layer_*; the file has no /mapping/layers, so mapping, read-out and saturation "
                   "fraction are unknown)")
@@ -293,12 +296,16 @@ def _layer_figure(r: Results, prefix: str, labelled: Sequence[Tuple[str, StudyGr
         return []
     series = []
     for label, g in labelled:
-        saturation = layer_saturation_fraction(g, r.layers)
+        saturation = layer_saturation_fraction(g, g.layers)
         series.append(plots.LayerSeries(label=label, spike_rate=g.layer_spike_rate[:, -1],
                                         saturation=None if saturation is None else saturation[:, -1]))
     n_layers = max(g.n_layers for _, g in labelled)
-    names = [f"{l} ({r.layers[l].n_in}→{r.layers[l].n_out})" if len(r.layers) == n_layers else str(l)
-             for l in range(n_layers)]
+    # Layer shapes in the names when every group is the same network (a sweep's best and
+    # recommendation may differ).
+    shapes = {tuple((layer.n_in, layer.n_out) for layer in g.layers) for _, g in labelled}
+    layers = labelled[0][1].layers
+    same = len(shapes) == 1 and len(layers) == n_layers
+    names = [f"{l} ({layers[l].n_in}→{layers[l].n_out})" if same else str(l) for l in range(n_layers)]
     last = plots.format_duration(labelled[0][1].times[-1])
     caption = CAPTION_LAYERS + " At t = " + last + ": " + _layer_findings(series, names)
     tick_names = [name.replace(" (", "\n(") for name in names]
@@ -370,19 +377,26 @@ def _drift_blocks(r: Results) -> list:
 
 
 def _sweep_row(table, i: int, role: str) -> List[str]:
-    return [role, str(i), str(table["method"][i]), str(table["scheme"][i]), str(table["adc_bits"][i]),
-            str(table["weight_bits"][i]), str(table["timesteps"][i]), str(table["reset"][i]),
-            f"{table['threshold_ratio'][i]:g}", f"{table['cost'][i]:.4g}", fmt_acc(table["val_nominal"][i]),
-            fmt_acc(table["val_mc_mean"][i]), fmt_acc(table["val_mc_p5"][i]), fmt_acc(table["val_yield"][i]),
-            fmt_acc(table["objective"][i])]
+    network = "hidden" in table  # a network sweep's table (DESIGN §2.7)
+    row = [role, str(i), str(table["method"][i])]
+    if network:
+        row += [str(table["hidden"][i]), f"{table['array_rows'][i]}x{table['array_cols'][i]}"]
+    row += [str(table["scheme"][i]), str(table["adc_bits"][i]), str(table["weight_bits"][i]),
+            str(table["timesteps"][i]), str(table["reset"][i])]
+    row.append(str(table["threshold_ratios"][i]) if network else f"{table['threshold_ratio'][i]:g}")
+    return row + [f"{table['cost'][i]:.4g}", fmt_acc(table["val_nominal"][i]), fmt_acc(table["val_mc_mean"][i]),
+                  fmt_acc(table["val_mc_p5"][i]), fmt_acc(table["val_yield"][i]), fmt_acc(table["objective"][i])]
 
 
 def _sweep_blocks(r: Results) -> list:
     s = r.sweep
     blocks = [_figure("sweep_scatter", "sweep: cost vs objective", CAPTION_SWEEP,
                       plots.sweep_scatter(s, f"sweep: {s.n_rows} combinations on val"))]
-    columns = ["role", "row", "method", "scheme", "ADC bits", "weight bits", "timesteps", "reset",
-               "threshold ratio", "cost", "val nominal", "val MC mean", "val MC p5", "val yield", "objective"]
+    network = "hidden" in s.table
+    columns = (["role", "row", "method"] + (["hidden", "arrays"] if network else [])
+               + ["scheme", "ADC bits", "weight bits", "timesteps", "reset",
+                  "threshold ratios (per layer)" if network else "threshold ratio", "cost", "val nominal",
+                  "val MC mean", "val MC p5", "val yield", "objective"])
     top = np.argsort(-np.asarray(s.table["objective"], dtype=float), kind="stable")[:TOP_SWEEP_ROWS]
     rows = [_sweep_row(s.table, s.best_index, "best"),
             _sweep_row(s.table, s.recommendation_index, "recommendation")]
@@ -431,6 +445,6 @@ def build(r: Results) -> Section:
         return Section(path=r.path, study=r.study, metadata=_metadata(r) + metadata(r),
                        config_toml=str(r.root.get("config_toml", "")), warnings=warnings(r), blocks=blocks(r))
     blocks = {"mc": _mc_blocks, "drift": _drift_blocks, "sweep": _sweep_blocks}[r.study](r)
-    warnings = [w for g in r.groups.values() for w in _check(g) + _check_layers(g, r.layers)]
+    warnings = [w for g in r.groups.values() for w in _check(g) + _check_layers(g, g.layers)]
     return Section(path=r.path, study=r.study, metadata=_metadata(r),
                    config_toml=str(r.root.get("config_toml", "")), warnings=warnings, blocks=blocks)

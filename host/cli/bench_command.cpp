@@ -7,7 +7,8 @@
 // engines process them) and cell reads per second (every cell at every step,
 // n_in·n_cols·T per inference, what a dense array read would cost) for the CPU and,
 // when present, the GPU measured in the same run, their ratio, and the GPU's
-// napkin-math bound with the fraction reached.
+// napkin-math bound with the fraction reached. --network runs a network on many arrays
+// instead (cli/bench_network.hpp).
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -18,6 +19,7 @@
 
 #include "backend/backend.hpp"
 #include "backend/napkin_model.hpp"
+#include "cli/bench_network.hpp"
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
 #include "engine/cpu_engine.hpp"
@@ -41,6 +43,8 @@ struct BenchOptions {
   IrDropModel ir_drop = IrDropModel::kNodal;
   int threads = 0;
   std::uint64_t seed = 1;
+  std::string network;  // "784,256,10": the network workload instead (bench_network.hpp)
+  int array_rows = 0, array_cols = 0;
 };
 
 StudyInputs bench_workload(const BenchOptions& o, int timesteps) {
@@ -181,7 +185,30 @@ void print_napkin(const Measurement& gpu, const StudyInputs& in, double active_r
       100.0 * gpu.inferences_per_s / b.bound(), b.bound());
 }
 
-void run_bench(const BenchOptions& o) {
+// The network workload; `given` says which options were on the command line.
+void run_network(const BenchOptions& o, bool timesteps_given, bool ir_drop_given,
+                 bool layer_given) {
+  if (layer_given) {
+    throw UserError("--inputs/--outputs: the layer sizes of --network '" + o.network +
+                    "' are its own");
+  }
+  NetworkBenchOptions n;
+  n.sizes = parse_network_sizes(o.network);
+  n.array_rows = o.array_rows;
+  n.array_cols = o.array_cols;
+  n.images = o.images;
+  if (timesteps_given) n.timesteps = o.timesteps;  // else T = 16, the networks' target
+  n.nonidealities = o.nonidealities;
+  n.ir_drop_given = ir_drop_given;
+  n.ir_drop = o.ir_drop;
+  n.chips = o.chips;
+  n.cpu_chips = o.cpu_chips;
+  n.threads = o.threads;
+  n.seed = o.seed;
+  run_network_bench(n, o.backend);
+}
+
+void run_bench(const BenchOptions& o, bool timesteps_given, bool ir_drop_given, bool layer_given) {
   if (o.images < 1) throw UserError("--images " + std::to_string(o.images) + ": must be >= 1");
   if (o.cpu_chips < 1) throw UserError("--cpu-chips: must be >= 1");
   if (o.inputs < 1 || o.inputs > 4096)
@@ -202,6 +229,13 @@ void run_bench(const BenchOptions& o) {
   for (int t : o.timesteps) {
     if (t < 1 || t > 4096)
       throw UserError("--timesteps " + std::to_string(t) + ": must be in [1, 4096]");
+  }
+  if (!o.network.empty()) {
+    run_network(o, timesteps_given, ir_drop_given, layer_given);
+    return;
+  }
+  if (o.array_rows != 0 || o.array_cols != 0) {
+    throw UserError("--array-rows/--array-cols: arrays are for a --network workload");
   }
   std::string note;
   std::unique_ptr<Engine> engine = make_engine(parse_backend(o.backend), o.threads, &note);
@@ -251,26 +285,41 @@ void add_bench_command(CLI::App& app) {
       ->check(non_negative_integer())
       ->capture_default_str();
   sub->add_option("--images", o->images, "synthetic images per chip")->capture_default_str();
-  sub->add_option("--inputs", o->inputs, "array rows (inputs)")->capture_default_str();
-  sub->add_option("--outputs", o->outputs, "outputs (the array has 2 columns per output)")
+  auto* inputs =
+      sub->add_option("--inputs", o->inputs, "array rows (inputs)")->capture_default_str();
+  auto* outputs =
+      sub->add_option("--outputs", o->outputs, "outputs (the array has 2 columns per output)")
+          ->capture_default_str();
+  auto* timesteps = sub->add_option("--timesteps", o->timesteps,
+                                    "timesteps T, one measurement each (comma separated; "
+                                    "--network: 16 unless given)")
+                        ->delimiter(',')
+                        ->capture_default_str();
+  sub->add_option("--network", o->network,
+                  "a synthetic network instead of the 64x20 array: layer sizes, inputs first "
+                  "(e.g. 784,256,10); C2C 0.1 and read noise 0.02, IR-drop only with --ir-drop");
+  sub->add_option("--array-rows", o->array_rows,
+                  "--network: rows of a physical array (0 = each layer's own)")
       ->capture_default_str();
-  sub->add_option("--timesteps", o->timesteps,
-                  "timesteps T, one measurement each (comma separated)")
-      ->delimiter(',')
+  sub->add_option("--array-cols", o->array_cols,
+                  "--network: columns of a physical array, even (0 = each layer's own)")
       ->capture_default_str();
   sub->add_flag("--all-nonidealities,!--ideal", o->nonidealities,
                 "every non-ideality on (default) or an ideal chip")
       ->capture_default_str();
-  add_enum_option<IrDropModel>(sub, "--ir-drop", o->ir_drop,
-                               {{"none", IrDropModel::kNone},
-                                {"first_order", IrDropModel::kFirstOrder},
-                                {"nodal", IrDropModel::kNodal}},
-                               "IR-drop model with --all-nonidealities");
+  auto* ir_drop = add_enum_option<IrDropModel>(sub, "--ir-drop", o->ir_drop,
+                                               {{"none", IrDropModel::kNone},
+                                                {"first_order", IrDropModel::kFirstOrder},
+                                                {"nodal", IrDropModel::kNodal}},
+                                               "IR-drop model with --all-nonidealities");
   sub->add_option("--threads", o->threads, "CPU threads (0 = all)")->capture_default_str();
   sub->add_option("--seed", o->seed, "seed of the synthetic workload and every random stream")
       ->check(non_negative_integer())
       ->capture_default_str();
-  sub->callback([o] { run_bench(*o); });
+  sub->callback([o, timesteps, ir_drop, inputs, outputs] {
+    run_bench(*o, timesteps->count() > 0, ir_drop->count() > 0,
+              inputs->count() + outputs->count() > 0);
+  });
 }
 
 }  // namespace xbarmc::cli

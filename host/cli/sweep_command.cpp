@@ -1,5 +1,7 @@
 // `xbarmc sweep`: a configuration sweep with the val/test protocol (DESIGN §2.6). The
-// grid axes take comma-separated lists; the device options are `xbarmc mc`'s.
+// grid axes take comma-separated lists, the network axes (--hidden, --arrays)
+// semicolon-separated alternatives (a TOML list each); the device options are `xbarmc
+// mc`'s.
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,8 +18,8 @@ namespace xbarmc::cli {
 void add_sweep_command(CLI::App& app) {
   auto* sub = app.add_subcommand(
       "sweep",
-      "Sweep method x scheme x ADC bits x weight bits x timesteps (x reset) on val, "
-      "pick best and recommendation, evaluate them once on test");
+      "Sweep method x weight bits x hidden x arrays x scheme x ADC bits x timesteps (x reset) "
+      "on val, pick best and recommendation, evaluate them once on test");
   auto c = std::make_shared<study::SweepConfig>();
   c->base.split = "val";
   const char* grid = "Grid (comma-separated lists; every combination is evaluated)";
@@ -27,6 +29,19 @@ void add_sweep_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--weight-bits", c->weight_bits, "bits per conductance level")
       ->delimiter(',')
+      ->group(grid)
+      ->capture_default_str();
+  sub->add_option("--hidden", c->hidden,
+                  "hidden layer alternatives, ';' between them: none (one layer) or sizes "
+                  "input side first, e.g. \"none;64;256,64\" (a model is trained per method x "
+                  "bits x hidden)")
+      ->delimiter(';')
+      ->group(grid)
+      ->capture_default_str();
+  sub->add_option("--arrays", c->arrays,
+                  "physical array sizes ROWSxCOLS, ';' between them, e.g. \"0x0;128x128\" "
+                  "(0 = each layer's own size)")
+      ->delimiter(';')
       ->group(grid)
       ->capture_default_str();
   sub->add_option("--scheme", c->schemes, "readout schemes: A, B")
@@ -113,7 +128,13 @@ void add_sweep_command(CLI::App& app) {
       ->group(ro)
       ->capture_default_str();
 
-  const char* tr = "Training (one model per method x weight bits, cached)";
+  const char* tr = "Training (one model per method x weight bits x hidden, cached)";
+  sub->add_flag("--bias", c->bias, "give every layer of every model a bias")->group(tr);
+  sub->add_option("--bias-mode", c->bias_mode,
+                  "bias on the chip: digital (added after the ADC) or row (an input row)")
+      ->check(CLI::IsMember({"digital", "row"}))
+      ->group(tr)
+      ->capture_default_str();
   sub->add_flag("--qat", c->qat, "fine-tune every model with quantization-aware training")
       ->group(tr);
   sub->add_option("--epochs", c->epochs, "most float epochs (early stopping on val)")

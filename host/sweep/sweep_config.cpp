@@ -1,7 +1,9 @@
 #include "sweep/sweep_config.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 #include <string>
@@ -11,8 +13,10 @@
 #include "common/errors.hpp"
 #include "engine/validate.hpp"
 #include "features/feature_spec.hpp"
+#include "mapping/layer_mapping.hpp"
 #include "stats/yield_spec.hpp"
 #include "study/study_inputs.hpp"
+#include "train/train_pipeline.hpp"
 
 namespace xbarmc::study {
 namespace {
@@ -42,6 +46,30 @@ void require_values(const std::vector<T>& v, const char* option) {
   }
 }
 
+// A whole number ≥ 0 spelled with digits only; false otherwise.
+bool parse_count(const std::string& text, int* out) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return false;
+  errno = 0;
+  const long v = std::strtol(text.c_str(), nullptr, 10);
+  if (errno != 0 || v > 1 << 30) return false;
+  *out = static_cast<int>(v);
+  return true;
+}
+
+// The number of layers of every --hidden alternative must match a per-layer list.
+void check_per_layer_full_scale(const SweepConfig& c) {
+  const std::size_t values = parse_full_scale(c.base.full_scale).fixed_a.size();
+  if (values <= 1) return;
+  for (const std::string& h : c.hidden) {
+    const std::size_t layers = parse_hidden(h).size() + 1;
+    if (layers != values) {
+      throw UserError("--full-scale '" + c.base.full_scale + "': " + std::to_string(values) +
+                      " values, but --hidden '" + h + "' has " + std::to_string(layers) +
+                      " layer(s): give one value, or one per layer of every network");
+    }
+  }
+}
+
 template <class T>
 std::string list(const std::vector<T>& v, bool quote) {
   std::ostringstream s;
@@ -55,22 +83,72 @@ std::string list(const std::vector<T>& v, bool quote) {
 
 }  // namespace
 
+std::vector<int> parse_hidden(const std::string& text) {
+  std::vector<int> sizes;
+  if (text == "none") return sizes;
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', at);
+    int v = 0;
+    if (!parse_count(text.substr(at, comma == std::string::npos ? comma : comma - at), &v) ||
+        v < 1) {
+      throw UserError("--hidden '" + text +
+                      "': expected none or layer sizes >= 1, comma separated (e.g. 256,64)");
+    }
+    sizes.push_back(v);
+    if (comma == std::string::npos) return sizes;
+    at = comma + 1;
+  }
+}
+
+void parse_arrays(const std::string& text, int* rows, int* cols) {
+  const std::size_t x = text.find('x');
+  if (x == std::string::npos || !parse_count(text.substr(0, x), rows) ||
+      !parse_count(text.substr(x + 1), cols)) {
+    throw UserError("--arrays '" + text +
+                    "': expected ROWSxCOLS, e.g. 128x128 (0x0: one array per layer)");
+  }
+  if (*cols == 1 || *cols % 2 != 0) {
+    throw UserError("--arrays '" + text +
+                    "': the columns must be even and >= 2, two per output (0 = each layer's own)");
+  }
+}
+
+bool is_network_sweep(const SweepConfig& c) {
+  if (c.bias || c.base.device.a2a_sigma != 0.0) return true;
+  for (const std::string& h : c.hidden) {
+    if (!parse_hidden(h).empty()) return true;
+  }
+  for (const std::string& a : c.arrays) {
+    int rows = 0, cols = 0;
+    parse_arrays(a, &rows, &cols);
+    if (rows != 0 || cols != 0) return true;
+  }
+  return false;
+}
+
 std::vector<Combination> expand_grid(const SweepConfig& c) {
   std::vector<Combination> grid;
+  Combination x;
   for (const std::string& method : c.methods) {
+    x.method = method;
     for (int wb : c.weight_bits) {
-      for (const std::string& scheme : c.schemes) {
-        for (int adc : c.adc_bits) {
-          for (int t : c.timesteps) {
-            for (const std::string& reset : c.resets) {
-              Combination x;
-              x.method = method;
-              x.weight_bits = wb;
-              x.scheme = parse_scheme(scheme);
+      x.weight_bits = wb;
+      for (const std::string& hidden : c.hidden) {
+        x.hidden = parse_hidden(hidden);
+        for (const std::string& arrays : c.arrays) {
+          parse_arrays(arrays, &x.array_rows, &x.array_cols);
+          for (const std::string& scheme : c.schemes) {
+            x.scheme = parse_scheme(scheme);
+            for (int adc : c.adc_bits) {
               x.adc_bits = adc;
-              x.timesteps = t;
-              x.reset = parse_reset(reset);
-              grid.push_back(x);
+              for (int t : c.timesteps) {
+                x.timesteps = t;
+                for (const std::string& reset : c.resets) {
+                  x.reset = parse_reset(reset);
+                  grid.push_back(x);
+                }
+              }
             }
           }
         }
@@ -84,6 +162,8 @@ void validate_sweep_config(const SweepConfig& c) {
   if (c.out_path.empty()) throw UserError("--out is required");
   require_values(c.methods, "--method");
   require_values(c.weight_bits, "--weight-bits");
+  require_values(c.hidden, "--hidden");
+  require_values(c.arrays, "--arrays");
   require_values(c.schemes, "--scheme");
   require_values(c.adc_bits, "--adc-bits");
   require_values(c.timesteps, "--timesteps");
@@ -93,6 +173,21 @@ void validate_sweep_config(const SweepConfig& c) {
   for (const std::string& r : c.resets) parse_reset(r);
   for (int b : c.weight_bits) {
     if (b < 1 || b > 8) throw UserError("--weight-bits " + std::to_string(b) + ": must be 1..8");
+  }
+  for (const std::string& a : c.arrays) {
+    int rows = 0, cols = 0;
+    parse_arrays(a, &rows, &cols);
+  }
+  for (const std::string& h : c.hidden) {
+    TrainConfig t;  // the training checks of each model's layers, before any is trained
+    t.hidden = parse_hidden(h);
+    if (hidden_text(t.hidden).size() > kMaxHiddenText) {
+      throw UserError("--hidden '" + h + "': longer than " + std::to_string(kMaxHiddenText) +
+                      " characters (a column of the results table)");
+    }
+    t.bias = c.bias;
+    t.bias_mode = parse_bias_mode(c.bias_mode);
+    validate_train_config(t);
   }
   for (int b : c.adc_bits) {
     if (b < 0 || b > kMaxAdcBits) {
@@ -137,6 +232,7 @@ void validate_sweep_config(const SweepConfig& c) {
   n.threshold = 1.0;  // calibrated per combination
   validate_neuron(n);
   parse_full_scale(c.base.full_scale);
+  check_per_layer_full_scale(c);
   parse_backend(c.base.backend);
   namespace fs = std::filesystem;
   const fs::path parent = fs::path(c.out_path).parent_path();
@@ -162,8 +258,14 @@ std::string sweep_toml(const SweepConfig& c) {
   std::ostringstream t;
   t << "# xbarmc sweep: the grid and the selection\n"
     << "method = " << list(c.methods, true) << "\n"
-    << "weight-bits = " << list(c.weight_bits, false) << "\n"
-    << "scheme = " << list(c.schemes, true) << "\n"
+    << "weight-bits = " << list(c.weight_bits, false) << "\n";
+  if (is_network_sweep(c)) {  // a one-layer sweep keeps the text it had
+    t << "hidden = " << list(c.hidden, true) << "\n"
+      << "arrays = " << list(c.arrays, true) << "\n"
+      << "bias = " << (c.bias ? "true" : "false") << "\n"
+      << "bias-mode = \"" << c.bias_mode << "\"\n";
+  }
+  t << "scheme = " << list(c.schemes, true) << "\n"
     << "adc-bits = " << list(c.adc_bits, false) << "\n"
     << "timesteps = " << list(c.timesteps, false) << "\n"
     << "reset = " << list(c.resets, true) << "\n"

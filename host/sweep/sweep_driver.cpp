@@ -4,6 +4,12 @@
 #include "common/number_text.hpp"
 
 namespace xbarmc::study {
+
+std::string test_threshold_ratio(const SweepRow& row) {
+  return row.threshold_ratios.empty() ? round_trip_text(row.threshold_ratio)
+                                      : ratios_text(row.threshold_ratios);
+}
+
 SweepSelection run_sweep_protocol(const std::vector<Combination>& grid, SweepObjective objective,
                                   double tolerance, SweepEvaluator& evaluator,
                                   const RowCallback& on_row) {
@@ -14,6 +20,7 @@ SweepSelection run_sweep_protocol(const std::vector<Combination>& grid, SweepObj
     SweepRow row;
     row.combination = grid[i];
     row.threshold_ratio = v.threshold_ratio;
+    row.threshold_ratios = v.threshold_ratios;
     row.cost = combination_cost(grid[i]);
     row.val_nominal = v.nominal_accuracy;
     row.val_mc_mean = v.mc_mean;
@@ -28,15 +35,14 @@ SweepSelection run_sweep_protocol(const std::vector<Combination>& grid, SweepObj
 
   // The only test evaluations of the sweep.
   const SweepRow& best = s.rows[s.best];
-  s.test_best =
-      evaluator.evaluate(best.combination, s.best, "test", round_trip_text(best.threshold_ratio));
+  s.test_best = evaluator.evaluate(best.combination, s.best, "test", test_threshold_ratio(best));
   s.test_evaluations = 1;
   if (s.recommendation == s.best) {
     s.test_recommendation = s.test_best;
   } else {
     const SweepRow& rec = s.rows[s.recommendation];
-    s.test_recommendation = evaluator.evaluate(rec.combination, s.recommendation, "test",
-                                               round_trip_text(rec.threshold_ratio));
+    s.test_recommendation =
+        evaluator.evaluate(rec.combination, s.recommendation, "test", test_threshold_ratio(rec));
     s.test_evaluations = 2;
   }
   return s;

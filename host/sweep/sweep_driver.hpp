@@ -17,9 +17,10 @@ namespace xbarmc::study {
 
 // What one Monte Carlo evaluation of a combination on one split found.
 struct SplitEvaluation {
-  double threshold_ratio = 0.0;   // as used (calibrated on val)
-  double float_accuracy = 0.0;    // the float model on this split
-  double nominal_accuracy = 0.0;  // the nominal chip
+  double threshold_ratio = 0.0;          // as used (calibrated on val); a network's output layer's
+  std::vector<double> threshold_ratios;  // a network's, per layer; empty for the one-layer chip
+  double float_accuracy = 0.0;           // the float model on this split
+  double nominal_accuracy = 0.0;         // the nominal chip
   double mc_mean = 0.0, mc_p5 = 0.0, yield = 0.0;
   std::string results_path;  // its mc results file, when there is one
   std::string checksum;      // of its correct counts (outcome.hpp), when known
@@ -29,7 +30,8 @@ class SweepEvaluator {
  public:
   virtual ~SweepEvaluator() = default;
   // `split` is "val" or "test"; `threshold_ratio` is "calibrate" (val) or the ratio that
-  // val chose, in round-trip text (test). `row` numbers the grid point.
+  // val chose, in round-trip text (test): for a network the ratio of every layer, comma
+  // separated (test_threshold_ratio). `row` numbers the grid point.
   virtual SplitEvaluation evaluate(const Combination& c, std::size_t row, const std::string& split,
                                    const std::string& threshold_ratio) = 0;
 };
@@ -40,6 +42,9 @@ struct SweepSelection {
   SplitEvaluation test_best, test_recommendation;  // the same when best == recommendation
   int test_evaluations = 0;                        // 1 or 2
 };
+
+// What test is given for a row: every layer's ratio of a network, else the one ratio.
+std::string test_threshold_ratio(const SweepRow& row);
 
 // Called after each val row (for progress lines); may be empty.
 using RowCallback = std::function<void(std::size_t row, const SweepRow&)>;

@@ -16,20 +16,38 @@ std::string fixed(double v, int digits = 4) {
   return buf;
 }
 
-std::string row_cells(const SweepRow& r) {
+// A network sweep's table adds hidden layers and arrays after the method, and every
+// layer's threshold ratio in place of the output layer's.
+std::string row_cells(const SweepRow& r, bool network) {
   const Combination& c = r.combination;
   std::ostringstream s;
-  s << c.method << " | " << c.weight_bits << " | " << scheme_name(c.scheme) << " | " << c.adc_bits
-    << " | " << c.timesteps << " | " << reset_name(c.reset) << " | " << r.threshold_ratio << " | "
-    << fixed(r.cost, 3) << " | " << fixed(r.val_nominal) << " | " << fixed(r.val_mc_mean) << " | "
-    << fixed(r.val_mc_p5) << " | " << fixed(r.val_yield, 3) << " | " << fixed(r.objective);
+  s << c.method << " | ";
+  if (network)
+    s << hidden_text(c.hidden) << " | " << arrays_text(c.array_rows, c.array_cols) << " | ";
+  s << c.weight_bits << " | " << scheme_name(c.scheme) << " | " << c.adc_bits << " | "
+    << c.timesteps << " | " << reset_name(c.reset) << " | ";
+  if (network) {
+    s << test_threshold_ratio(r);
+  } else {
+    s << r.threshold_ratio;
+  }
+  s << " | " << fixed(r.cost, 3) << " | " << fixed(r.val_nominal) << " | " << fixed(r.val_mc_mean)
+    << " | " << fixed(r.val_mc_p5) << " | " << fixed(r.val_yield, 3) << " | " << fixed(r.objective);
   return s.str();
 }
 
-const char* const kTableHead =
-    "| method | weight bits | scheme | ADC bits | timesteps | reset | threshold ratio | cost | "
-    "val nominal | val MC mean | val MC p5 | val yield | objective |";
-const char* const kTableRule = "|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+std::string table_head(bool network) {
+  return network
+             ? "| method | hidden | arrays | weight bits | scheme | ADC bits | timesteps | reset "
+               "| threshold ratios (per layer) | cost | val nominal | val MC mean | val MC "
+               "p5 | val yield | objective |"
+             : "| method | weight bits | scheme | ADC bits | timesteps | reset | threshold "
+               "ratio | cost | val nominal | val MC mean | val MC p5 | val yield | objective |";
+}
+std::string table_rule(bool network) {
+  return network ? "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+                 : "|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+}
 
 std::string test_line(const char* role, const SweepRow& r, const SplitEvaluation& e) {
   std::ostringstream s;
@@ -45,14 +63,17 @@ void write_sweep_report(const SweepConfig& c, const SweepSelection& s, const std
   const char* objective = objective_name(parse_objective(c.objective));
   const std::string spec = c.base.yield_specs.empty() ? "-" : c.base.yield_specs.front();
   const std::uint64_t test_chips = c.test_chips ? c.test_chips : c.base.chips;
+  const bool network = is_network_sweep(c);
+  const std::string head = table_head(network).substr(1), rule = table_rule(network);
   std::ostringstream m;
   m << "# xbarmc sweep report\n\n"
     << "Results file: `" << c.out_path << "` (HDF5; figures: `python3 analysis/report.py "
     << c.out_path << "`).\n\n"
     << "## Protocol\n\n"
-    << "- " << s.rows.size() << " combinations of method × weight bits × scheme × ADC bits × "
-    << "timesteps × reset, each evaluated on **val** only: threshold ratio calibrated on the "
-    << "nominal chip, then " << c.base.chips << " Monte Carlo chips on "
+    << "- " << s.rows.size() << " combinations of method × weight bits × "
+    << (network ? "hidden layers × arrays × " : "") << "scheme × ADC bits × timesteps × reset, "
+    << "each evaluated on **val** only: threshold ratio" << (network ? "s (one per layer)" : "")
+    << " calibrated on the nominal chip, then " << c.base.chips << " Monte Carlo chips on "
     << (c.base.images ? std::to_string(c.base.images) : std::string("all")) << " val images.\n"
     << "- Objective: **val " << objective << "**"
     << (std::string(objective) == "yield" ? " (fraction of chips meeting `" + spec + "`)" : "")
@@ -62,24 +83,25 @@ void write_sweep_report(const SweepConfig& c, const SweepSelection& s, const std
     << "- Cost model: " << kCostModelText << ".\n"
     << "- Then each chosen configuration is evaluated **once** on **test** with the full Monte "
     << "Carlo (" << test_chips << " chips, "
-    << (c.test_images ? std::to_string(c.test_images) : std::string("all")) << " test images). "
+    << (c.test_images ? std::to_string(c.test_images) : std::string("all")) << " test images"
+    << (network ? ", every layer's threshold ratio as val chose it" : "") << "). "
     << "Test evaluations: " << s.test_evaluations
     << (s.recommendation == s.best ? " (the recommendation is the best case, evaluated once)" : "")
     << ". Nothing else in the sweep reads the test split.\n\n"
     << "## Chosen on val\n\n"
-    << "| role | row |" << (kTableHead + 1) << "\n|---|---" << kTableRule << "\n"
-    << "| best | " << s.best << " | " << row_cells(s.rows[s.best]) << " |\n"
-    << "| recommendation | " << s.recommendation << " | " << row_cells(s.rows[s.recommendation])
-    << " |\n\n"
+    << "| role | row |" << head << "\n|---|---" << rule << "\n"
+    << "| best | " << s.best << " | " << row_cells(s.rows[s.best], network) << " |\n"
+    << "| recommendation | " << s.recommendation << " | "
+    << row_cells(s.rows[s.recommendation], network) << " |\n\n"
     << "## Test (reported once)\n\n"
     << "| role | configuration | float | nominal chip | MC mean | MC p5 | yield (`" << spec
     << "`) |\n|---|---|---|---|---|---|---|\n"
     << test_line("best", s.rows[s.best], s.test_best) << "\n"
     << test_line("recommendation", s.rows[s.recommendation], s.test_recommendation) << "\n\n"
     << "## Every combination on val\n\n"
-    << "| row |" << (kTableHead + 1) << "\n|---" << kTableRule << "\n";
+    << "| row |" << head << "\n|---" << rule << "\n";
   for (std::size_t i = 0; i < s.rows.size(); ++i)
-    m << "| " << i << " | " << row_cells(s.rows[i]) << " |\n";
+    m << "| " << i << " | " << row_cells(s.rows[i], network) << " |\n";
 
   AtomicFile file(path);
   {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "common/errors.hpp"
+#include "common/number_text.hpp"
 #include "study/mc_config.hpp"
 
 namespace xbarmc::study {
@@ -14,9 +15,29 @@ constexpr double kSlack = 1e-12;
 }  // namespace
 
 std::string describe(const Combination& c) {
-  return c.method + " w" + std::to_string(c.weight_bits) + " " + scheme_name(c.scheme) + " adc" +
-         std::to_string(c.adc_bits) + " T" + std::to_string(c.timesteps) + " " +
-         reset_name(c.reset);
+  std::string s = c.method;
+  if (!c.hidden.empty()) s += " h" + hidden_text(c.hidden);
+  s += " w" + std::to_string(c.weight_bits);
+  if (c.array_rows != 0 || c.array_cols != 0) s += " a" + arrays_text(c.array_rows, c.array_cols);
+  return s + " " + scheme_name(c.scheme) + " adc" + std::to_string(c.adc_bits) + " T" +
+         std::to_string(c.timesteps) + " " + reset_name(c.reset);
+}
+
+std::string hidden_text(const std::vector<int>& hidden) {
+  if (hidden.empty()) return "none";
+  std::string s;
+  for (std::size_t i = 0; i < hidden.size(); ++i) s += (i ? "," : "") + std::to_string(hidden[i]);
+  return s;
+}
+
+std::string ratios_text(const std::vector<double>& ratios) {
+  std::string s;
+  for (std::size_t i = 0; i < ratios.size(); ++i) s += (i ? "," : "") + round_trip_text(ratios[i]);
+  return s;
+}
+
+std::string arrays_text(int rows, int cols) {
+  return std::to_string(rows) + "x" + std::to_string(cols);
 }
 
 double combination_cost(const Combination& c) {

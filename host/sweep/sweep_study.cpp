@@ -6,6 +6,7 @@
 #include "common/errors.hpp"
 #include "io/h5.hpp"
 #include "mpi/study_runner.hpp"
+#include "results/network_record.hpp"
 #include "results/provenance.hpp"
 #include "results/results_file.hpp"
 #include "study/mc_study.hpp"
@@ -28,6 +29,9 @@ SplitEvaluation read_evaluation(const std::string& path) {
   const h5::Group mc = f.open_group("mc");
   SplitEvaluation e;
   e.threshold_ratio = first(ref, "threshold_ratio");
+  for (const LayerRecord& layer : read_network_record(f).layers) {
+    e.threshold_ratios.push_back(layer.threshold_ratio);
+  }
   e.float_accuracy = first(ref, "float_accuracy");
   e.nominal_accuracy = first(ref, "nominal_accuracy");
   e.mc_mean = first(mc, "summary/mean");
@@ -50,7 +54,9 @@ SplitEvaluation McSweepEvaluator::evaluate(const Combination& c, std::size_t row
                                            const std::string& split,
                                            const std::string& threshold_ratio) {
   McConfig m = config_.base;
-  m.model_path = models_.ensure(c.method, c.weight_bits);
+  m.model_path = models_.ensure(c.method, c.weight_bits, c.hidden);
+  m.array_rows = c.array_rows;
+  m.array_cols = c.array_cols;
   m.readout.scheme = c.scheme;
   m.readout.adc_bits = c.adc_bits;
   m.readout.timesteps = c.timesteps;
@@ -106,6 +112,8 @@ SweepSelection run_in_runs_dir(const SweepConfig& config, const std::vector<Comb
 
   SweepTraining training;
   training.data_dir = config.base.data_dir;
+  training.bias = config.bias;
+  training.bias_mode = config.bias_mode;
   training.qat = config.qat;
   training.epochs = config.epochs;
   training.seed = config.train_seed;
