@@ -38,7 +38,8 @@ TEST(Chip, D2dFactorIsLognormalAcrossChips) {
   DeviceParams p;
   p.d2d_sigma = 0.2;
   std::vector<double> log_f;
-  for (std::uint32_t chip = 0; chip < 20000; ++chip) log_f.push_back(std::log(d2d_factor(p, 5, chip)));
+  for (std::uint32_t chip = 0; chip < 20000; ++chip)
+    log_f.push_back(std::log(d2d_factor(p, 5, chip)));
   expect_normal(moments(log_f), 0.0, 0.2);
 }
 
@@ -114,7 +115,8 @@ TEST(Chip, DriftExponentIsANormalClippedAtZero) {
 TEST(Chip, ZeroSigmaProgramsExactlyTheTarget) {
   const DeviceParams p;
   for (std::uint32_t cell = 0; cell < 100; ++cell) {
-    const ProgrammedCell c = program_cell(p, kG * cell, d2d_factor(p, 1, 7), kGmin, kGmax, 1, 7, cell);
+    const ProgrammedCell c =
+        program_cell(p, kG * cell, d2d_factor(p, 1, 7), kGmin, kGmax, 1, 7, cell);
     EXPECT_EQ(c.g_s, kG * cell);
     EXPECT_FALSE(c.stuck);
     EXPECT_EQ(c.nu, 0.0);
@@ -176,14 +178,29 @@ TEST(ChipInstance, CompensationGainIsRatioOfSumsAtT0AndT) {
   in.times_s = {1.0, 100.0};
   ChipScratch scratch;
   std::vector<ReadMatrix> m;
-  build_chip_matrices(in, 0, scratch, m);
+  build_chip_matrices(in, 0, MatrixLayout::kAA2, scratch, m);
   ASSERT_EQ(m.size(), 2u);
   EXPECT_EQ(m[0].gain, 1.0f);
   EXPECT_FLOAT_EQ(m[1].gain, static_cast<float>(std::pow(100.0, 0.1)));
   EXPECT_EQ(m[0].stride, 8);
   // a = V_read·A_eff/unit with unit = I_fs/63.
-  EXPECT_FLOAT_EQ(m[0].a[1], static_cast<float>(0.1 * 2e-9 / (1e-9 / 63.0)));
-  EXPECT_EQ(m[0].a2[1], m[0].a[1] * m[0].a[1]);
+  EXPECT_FLOAT_EQ(m[0].a(0, 1), static_cast<float>(0.1 * 2e-9 / (1e-9 / 63.0)));
+  EXPECT_EQ(m[0].a2(0, 1), m[0].a(0, 1) * m[0].a(0, 1));
+  EXPECT_EQ(m[0].rows[8 + 1], m[0].a2(0, 1));  // kAA2: [a_0· | a2_0·], 8 floats each
+  // The other layouts hold the same numbers where they keep them.
+  std::vector<ReadMatrix> packed, plain;
+  build_chip_matrices(in, 0, MatrixLayout::kPacked, scratch, packed);
+  build_chip_matrices(in, 0, MatrixLayout::kA, scratch, plain);
+  EXPECT_EQ(packed[1].row_floats, 8);  // 2 columns + 2 squares, padded to 8
+  EXPECT_EQ(plain[1].row_floats, 8);
+  for (int i = 0; i < 2; ++i) {
+    for (int c = 0; c < 2; ++c) {
+      EXPECT_EQ(packed[1].a(i, c), m[1].a(i, c));
+      EXPECT_EQ(packed[1].a2(i, c), m[1].a2(i, c));
+      EXPECT_EQ(packed[1].rows[static_cast<std::size_t>(i) * 8 + 2 + c], m[1].a2(i, c));
+      EXPECT_EQ(plain[1].a(i, c), m[1].a(i, c));
+    }
+  }
 }
 
 TEST(Validate, BadParametersNameTheOption) {

@@ -167,8 +167,8 @@ TEST(CpuEngine, AllStepsAccumulationEqualsStepByStep) {
     k->accumulate_steps(rows.data(), row_floats, masks.data(), steps, all.data());
     std::vector<float> one(row_floats);
     for (int t = 0; t < steps; ++t) {
-      simd::scalar_kernels().accumulate_spikes(rows.data(), nullptr, nullptr, row_floats, &masks[t],
-                                               1, one.data(), nullptr);
+      simd::scalar_kernels().accumulate_spikes(rows.data(), row_floats, &masks[t], 1, one.data(),
+                                               nullptr);
       for (int c = 0; c < row_floats; ++c) {
         EXPECT_EQ(
             std::memcmp(&all[static_cast<std::size_t>(t) * row_floats + c], &one[c], sizeof(float)),

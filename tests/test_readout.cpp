@@ -10,7 +10,9 @@
 namespace xbarmc {
 namespace {
 
-float code(float y, Scheme scheme, int bits, bool* clamped) { return adc_code(y, scheme, bits, clamped); }
+float code(float y, Scheme scheme, int bits, bool* clamped) {
+  return adc_code(y, scheme, bits, clamped);
+}
 
 TEST(Adc, CodeFullScaleIsThetaReference) {
   EXPECT_EQ(code_full_scale(Scheme::kB, 6), 63.0);
@@ -30,11 +32,11 @@ TEST(Adc, SchemeBRoundsHalfUpAndClampsToUnipolarRange) {
   EXPECT_EQ(code(-0.4f, Scheme::kB, 6, &c), 0.0f);
   EXPECT_FALSE(c);  // rounds to 0: no clamp
   EXPECT_EQ(code(-0.6f, Scheme::kB, 6, &c), 0.0f);
-  EXPECT_TRUE(c);   // rounds to −1, a negative noisy current reads as code 0
+  EXPECT_TRUE(c);  // rounds to −1, a negative noisy current reads as code 0
   EXPECT_EQ(code(63.49f, Scheme::kB, 6, &c), 63.0f);
   EXPECT_FALSE(c);
   EXPECT_EQ(code(63.5f, Scheme::kB, 6, &c), 63.0f);
-  EXPECT_TRUE(c);   // rounds to 64: saturated
+  EXPECT_TRUE(c);  // rounds to 64: saturated
   EXPECT_EQ(code(1000.0f, Scheme::kB, 3, &c), 7.0f);
   EXPECT_TRUE(c);
 }
@@ -107,8 +109,8 @@ TEST(ReadNoise, FloatNormalsHaveUnitVarianceAndMatchTheBlockLayout) {
     sum2 += z * z;
   }
   const double mean = sum / n, var = sum2 / n - mean * mean;
-  EXPECT_NEAR(mean, 0.0, 5.0 / std::sqrt(n));            // 5σ of the sample mean
-  EXPECT_NEAR(var, 1.0, 5.0 * std::sqrt(2.0 / n));       // 5σ of the sample variance
+  EXPECT_NEAR(mean, 0.0, 5.0 / std::sqrt(n));       // 5σ of the sample mean
+  EXPECT_NEAR(var, 1.0, 5.0 * std::sqrt(2.0 / n));  // 5σ of the sample variance
   // Normal 4k+2 comes from words z, w of block k.
   const U32x4 b = stream_block(s, 5);
   float z0, z1;
@@ -158,14 +160,18 @@ TEST(Kernels, SimdNeuronsAreBitIdenticalToScalar) {
         std::vector<std::uint32_t> n1(padded, 0), n2(padded, 0);
         for (int t = 0; t < 50; ++t) {
           for (std::size_t c = 0; c < codes.size(); ++c) {
-            codes[c] = std::floor(63.0f * uniform_float(stream_word(r, static_cast<std::uint32_t>(t * 64 + c))));
+            codes[c] = std::floor(
+                63.0f * uniform_float(stream_word(r, static_cast<std::uint32_t>(t * 64 + c))));
           }
-          simd::scalar_kernels().neurons(codes.data(), pos.data(), neg.data(), n_out, nc, v1.data(), n1.data());
+          simd::scalar_kernels().neurons(codes.data(), pos.data(), neg.data(), n_out, nc, v1.data(),
+                                         n1.data());
           k->neurons(codes.data(), pos.data(), neg.data(), n_out, nc, v2.data(), n2.data());
         }
         for (int j = 0; j < n_out; ++j) {
-          EXPECT_EQ(v1[j], v2[j]) << k->name << " n_out " << n_out << " hint " << hint << " j " << j;
-          EXPECT_EQ(n1[j], n2[j]) << k->name << " n_out " << n_out << " hint " << hint << " j " << j;
+          EXPECT_EQ(v1[j], v2[j]) << k->name << " n_out " << n_out << " hint " << hint << " j "
+                                  << j;
+          EXPECT_EQ(n1[j], n2[j]) << k->name << " n_out " << n_out << " hint " << hint << " j "
+                                  << j;
         }
         EXPECT_GT(n1[0], 0u);  // the case exercises spikes
       }
@@ -181,13 +187,17 @@ TEST(Kernels, SimdReadPathIsBitIdenticalToScalar) {
   const Stream r = make_stream(3, Purpose::kInitialisation, 1);
   for (int i = 0; i < n_in; ++i) {
     for (int c = 0; c < stride; ++c) {
-      const float v = c < n_cols ? 3.0f * uniform_float(stream_word(r, static_cast<std::uint32_t>(i * stride + c))) : 0.0f;
+      const float v =
+          c < n_cols
+              ? 3.0f * uniform_float(stream_word(r, static_cast<std::uint32_t>(i * stride + c)))
+              : 0.0f;
       a[i * stride + c] = v;
       a2[i * stride + c] = v * v;
     }
     s[i] = uniform_float(stream_word(r, 100000u + static_cast<std::uint32_t>(i)));
   }
-  for (int c = 0; c < stride; ++c) z[c] = 40.0f * (uniform_float(stream_word(r, 200000u + static_cast<std::uint32_t>(c))) - 0.5f);
+  for (int c = 0; c < stride; ++c)
+    z[c] = 40.0f * (uniform_float(stream_word(r, 200000u + static_cast<std::uint32_t>(c))) - 0.5f);
   const std::uint64_t mask[2] = {0x9e3779b97f4a7c15ull, 0xfull};
   std::vector<float> a_a2(2 * a.size());
   for (int i = 0; i < n_in; ++i) {
@@ -198,13 +208,13 @@ TEST(Kernels, SimdReadPathIsBitIdenticalToScalar) {
   }
   std::vector<float> i1(stride), s1(stride), i2(stride), s2(stride), c1(stride), c2(stride);
   std::vector<float> read_scalar(2 * stride);
-  simd::scalar_kernels().accumulate_spikes(a.data(), a2.data(), a_a2.data(), stride, mask, 2,
-                                           read_scalar.data(), read_scalar.data() + stride);
+  simd::scalar_kernels().accumulate_spikes(a_a2.data(), stride, mask, 2, read_scalar.data(),
+                                           read_scalar.data() + stride);
   for (const simd::Kernels* k : {avx2, simd::avx512_kernels()}) {
     if (!k) continue;
     for (bool with_square : {true, false}) {
       std::vector<float> read(2 * stride, -1.0f);
-      k->accumulate_spikes(a.data(), a2.data(), a_a2.data(), stride, mask, 2, read.data(),
+      k->accumulate_spikes(with_square ? a_a2.data() : a.data(), stride, mask, 2, read.data(),
                            with_square ? read.data() + stride : nullptr);
       for (int c = 0; c < stride; ++c) {
         EXPECT_EQ(read[c], read_scalar[c]) << k->name << " col " << c;
@@ -226,14 +236,18 @@ TEST(Kernels, SimdReadPathIsBitIdenticalToScalar) {
   for (const simd::Kernels* k : {avx2, simd::avx512_kernels()}) {
     if (!k) continue;
     for (int bits : {0, 4, 6}) {
-      for (const float* noise : {static_cast<const float*>(z.data()), static_cast<const float*>(nullptr)}) {
-        const std::uint32_t n1 = simd::scalar_kernels().adc_unipolar(i1.data(), s1.data(), noise, n_cols, stride, rc, bits, c1.data());
-        const std::uint32_t n2 = k->adc_unipolar(i1.data(), s1.data(), noise, n_cols, stride, rc, bits, c2.data());
+      for (const float* noise :
+           {static_cast<const float*>(z.data()), static_cast<const float*>(nullptr)}) {
+        const std::uint32_t n1 = simd::scalar_kernels().adc_unipolar(
+            i1.data(), s1.data(), noise, n_cols, stride, rc, bits, c1.data());
+        const std::uint32_t n2 =
+            k->adc_unipolar(i1.data(), s1.data(), noise, n_cols, stride, rc, bits, c2.data());
         EXPECT_EQ(n1, n2) << k->name << " bits " << bits;
         if (bits == 4 && noise) {
           EXPECT_GT(n1, 0u);  // the case exercises saturation
         }
-        for (int c = 0; c < n_cols; ++c) EXPECT_EQ(c1[c], c2[c]) << k->name << " bits " << bits << " col " << c;
+        for (int c = 0; c < n_cols; ++c)
+          EXPECT_EQ(c1[c], c2[c]) << k->name << " bits " << bits << " col " << c;
       }
     }
   }
@@ -270,9 +284,9 @@ TEST(Encoding, RateSpikesAreAPureFunctionOfImageStepAndRow) {
 
 TEST(Encoding, DirectQuantisesToDacLevels) {
   EXPECT_EQ(direct_level(0.5f, 8), static_cast<float>(128.0 / 255.0));
-  EXPECT_EQ(direct_level(0.5f, 1), 1.0f);   // round half up: 0.5 → 1
+  EXPECT_EQ(direct_level(0.5f, 1), 1.0f);  // round half up: 0.5 → 1
   EXPECT_EQ(direct_level(0.49f, 1), 0.0f);
-  EXPECT_EQ(direct_level(0.3f, 0), 0.3f);   // ideal DAC
+  EXPECT_EQ(direct_level(0.3f, 0), 0.3f);  // ideal DAC
   ReadoutParams r;
   r.encoding = Encoding::kDirect;
   r.dac_bits = 2;

@@ -115,37 +115,35 @@ int padded_stride(int n_cols) {
 }
 
 void make_read_matrix(const StudyInputs& in, const std::vector<double>& a_eff_s, double gain,
-                      ReadMatrix& m) {
+                      MatrixLayout layout, ReadMatrix& m) {
   m.n_in = in.n_in;
   m.n_cols = in.n_cols();
   m.stride = padded_stride(m.n_cols);
-  // a and a_a2 end with rows of zeros up to row 64 at least (simd::AccumulateStepsFn).
-  const auto cells = static_cast<std::size_t>(m.n_in) * m.stride;
-  const auto padded = static_cast<std::size_t>(std::max(m.n_in + 1, 65)) * m.stride;
-  m.a.assign(padded, 0.0f);
-  m.a2.assign(cells, 0.0f);
-  m.a_a2.assign(2 * padded, 0.0f);
-  m.packed_floats = padded_stride(2 * m.n_cols);
-  m.packed.assign(padded / m.stride * m.packed_floats, 0.0f);
+  m.layout = layout;
+  m.row_floats = layout == MatrixLayout::kA     ? m.stride
+                 : layout == MatrixLayout::kAA2 ? 2 * m.stride
+                                                : padded_stride(2 * m.n_cols);
+  // a2 of row i at offset `square` in it (none in kA).
+  const int square = layout == MatrixLayout::kAA2 ? m.stride : m.n_cols;
+  // Rows of zeros up to row 64 at least (simd::AccumulateStepsFn).
+  const auto padded_rows = static_cast<std::size_t>(std::max(m.n_in + 1, 65));
+  m.rows.assign(padded_rows * m.row_floats, 0.0f);
   const double unit = code_unit_a(in.readout);
   const double v_read = in.readout.v_read_v;
   for (int i = 0; i < m.n_in; ++i) {
+    float* row = m.rows.data() + static_cast<std::size_t>(i) * m.row_floats;
     for (int c = 0; c < m.n_cols; ++c) {
       const float a =
           read_matrix_entry(v_read, a_eff_s[static_cast<std::size_t>(i) * m.n_cols + c], unit);
-      m.a[static_cast<std::size_t>(i) * m.stride + c] = a;
-      m.a2[static_cast<std::size_t>(i) * m.stride + c] = a * a;
-      m.a_a2[static_cast<std::size_t>(i) * 2 * m.stride + c] = a;
-      m.a_a2[static_cast<std::size_t>(i) * 2 * m.stride + m.stride + c] = a * a;
-      m.packed[static_cast<std::size_t>(i) * m.packed_floats + c] = a;
-      m.packed[static_cast<std::size_t>(i) * m.packed_floats + m.n_cols + c] = a * a;
+      row[c] = a;
+      if (layout != MatrixLayout::kA) row[square + c] = a * a;
     }
   }
   m.gain = static_cast<float>(gain);
 }
 
-void build_chip_matrices(const StudyInputs& in, std::uint32_t chip, ChipScratch& s,
-                         std::vector<ReadMatrix>& matrices) {
+void build_chip_matrices(const StudyInputs& in, std::uint32_t chip, MatrixLayout layout,
+                         ChipScratch& s, std::vector<ReadMatrix>& matrices) {
   program_cells(in.device, in.g_target_s.data(), in.g_target_s.size(),
                 d2d_factor(in.device, in.seed, chip), in.mapping.g_min_s(), in.mapping.g_max_s(),
                 in.seed, chip, 0, s.draws, s.cells, LevelStatistics{});
@@ -161,7 +159,7 @@ void build_chip_matrices(const StudyInputs& in, std::uint32_t chip, ChipScratch&
     effective_transfer(in, s.g_s, s.ir_scratch, s.a_eff_s);
     const double gain =
         in.device.drift_compensation ? compensation_gain(sum_t0, sum_of(s.a_eff_s)) : 1.0;
-    make_read_matrix(in, s.a_eff_s, gain, matrices[k]);
+    make_read_matrix(in, s.a_eff_s, gain, layout, matrices[k]);
   }
 }
 

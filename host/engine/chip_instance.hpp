@@ -59,30 +59,38 @@ void effective_transfer(const StudyInputs& in, const std::vector<double>& g_s,
 
 double sum_of(const std::vector<double>& v);
 
-// The read matrix of one chip at one time in working precision: a_ij = (float)(V_read·A_ij
-// / unit), a2_ij = a_ij·a_ij, rows padded to `stride` floats (a multiple of 8, zeros),
-// the same two interleaved per row (a_a2: row i = a_i· then a2_i·, 2·stride floats, one
-// contiguous stream for wide SIMD), plus the digital compensation gain (1 when off).
-// a and a_a2 hold rows of zeros from n_in through 64 at least (padding for
+// The layout of a read matrix's rows, the one the inference path reads (InferenceSetup):
+//   kA        row i = a_i· padded to `stride` floats (a multiple of 8, zeros);
+//   kAA2      row i = a_i· then a2_i·, each padded to `stride` (2·stride floats, one
+//             contiguous stream for wide SIMD);
+//   kPacked   row i = a_i· (n_cols) then a2_i· (n_cols), padded as a whole to
+//             padded_stride(2·n_cols): [current | square] without padding between.
+enum class MatrixLayout { kA, kAA2, kPacked };
+
+// The read matrix of one chip at one time in working precision, in one layout: a_ij =
+// (float)(V_read·A_ij / unit), a2_ij = a_ij·a_ij, plus the digital compensation gain (1
+// when off). Rows of zeros follow from n_in through 64 at least (padding for
 // simd::AccumulateStepsFn).
 struct ReadMatrix {
   int n_in = 0;
   int n_cols = 0;
   int stride = 0;
-  std::vector<float> a;
-  std::vector<float> a2;
-  std::vector<float> a_a2;
-  // Row i = a_i· (n_cols) then a2_i· (n_cols), padded to packed_floats (a multiple of 8),
-  // rows of zeros like a: [current | square] for simd::AccumulateStepsFn without the
-  // stride's padding between them.
-  std::vector<float> packed;
-  int packed_floats = 0;
+  MatrixLayout layout = MatrixLayout::kA;
+  int row_floats = 0;       // floats per row of `rows`
+  std::vector<float> rows;  // (n_in + padding) × row_floats
   float gain = 1.0f;
+
+  float a(int i, int c) const { return rows[static_cast<std::size_t>(i) * row_floats + c]; }
+  // a2_ic where the layout holds it (kAA2, kPacked).
+  float a2(int i, int c) const {
+    return rows[static_cast<std::size_t>(i) * row_floats +
+                (layout == MatrixLayout::kAA2 ? stride : n_cols) + c];
+  }
 };
 
 int padded_stride(int n_cols);
 void make_read_matrix(const StudyInputs& in, const std::vector<double>& a_eff_s, double gain,
-                      ReadMatrix& m);
+                      MatrixLayout layout, ReadMatrix& m);
 
 // Everything above for one chip at every time of the study: matrices[k] is time k.
 // Scratch vectors are reused, so calling this per chip allocates only on growth.
@@ -93,7 +101,7 @@ struct ChipScratch {
   std::vector<double> a_eff_s;
   std::vector<double> ir_scratch;
 };
-void build_chip_matrices(const StudyInputs& in, std::uint32_t chip, ChipScratch& scratch,
-                         std::vector<ReadMatrix>& matrices);
+void build_chip_matrices(const StudyInputs& in, std::uint32_t chip, MatrixLayout layout,
+                         ChipScratch& scratch, std::vector<ReadMatrix>& matrices);
 
 }  // namespace xbarmc

@@ -68,7 +68,7 @@ class SingleArrayRun {
   };
   void prepare(Thread& th) const { th.w.prepare(setup_); }
   VerifyTally build(std::uint32_t chip, Thread& th) const {
-    build_chip_matrices(in_, chip, th.scratch, th.matrices);
+    build_chip_matrices(in_, chip, setup_.layout, th.scratch, th.matrices);
     return {};
   }
   void run(const Thread& built, std::uint32_t chip, int k, int begin, int end, Thread& th,

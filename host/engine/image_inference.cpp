@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/errors.hpp"
 #include "xbarmc/neuron.hpp"
 
 namespace xbarmc {
@@ -40,12 +41,15 @@ InferenceSetup make_inference_setup(const StudyInputs& in, const simd::Kernels& 
   } else {
     s.path = ImagePath::kSteps;
   }
-  // The rows the path reads: ReadMatrix::packed ([a | a2] without padding between) for the
-  // noisy fused path, ::a_a2 ([a | a2] at stride) for other noisy sums, else ::a.
-  const bool all_steps = s.path == ImagePath::kFused || s.path == ImagePath::kAllSteps;
-  s.row_floats = s.path == ImagePath::kFused && noisy ? padded_stride(2 * s.n_cols)
-                 : noisy && all_steps                 ? 2 * s.stride
-                                                      : s.stride;
+  // The rows the path reads: kPacked ([a | a2] without padding between) for the noisy
+  // fused path, kAA2 ([a | a2] at stride) for the other noisy spike sums, else kA (the
+  // dense path squares its own sums).
+  s.layout = s.path == ImagePath::kFused && noisy   ? MatrixLayout::kPacked
+             : noisy && s.path != ImagePath::kDense ? MatrixLayout::kAA2
+                                                    : MatrixLayout::kA;
+  s.row_floats = s.layout == MatrixLayout::kPacked ? padded_stride(2 * s.n_cols)
+                 : s.layout == MatrixLayout::kAA2  ? 2 * s.stride
+                                                   : s.stride;
   return s;
 }
 
@@ -110,6 +114,7 @@ ImageOutcome infer_image(const simd::Kernels& k, const InferenceSetup& s, const 
                          std::uint32_t image_id, std::uint32_t chip, int time_index,
                          InferenceWorkspace& w) {
   ImageOutcome out;
+  if (m.layout != s.layout) throw InternalError("engine: a read matrix in another layout");
   const float* z = draw_read_noise(k, s, chip, image_id, time_index, w);
   std::fill(w.v.begin(), w.v.end(), 0.0f);
   std::fill(w.counts.begin(), w.counts.end(), 0u);
@@ -126,10 +131,8 @@ ImageOutcome infer_image(const simd::Kernels& k, const InferenceSetup& s, const 
     case ImagePath::kFused:
     case ImagePath::kAllSteps: {
       // Step t's sums at read + t·row_floats: [current | square].
-      const float* rows = s.path == ImagePath::kFused && noisy ? m.packed.data()
-                          : noisy                              ? m.a_a2.data()
-                                                               : m.a.data();
-      k.accumulate_steps(rows, s.row_floats, plan.step_mask(image, 0), s.timesteps, w.read.data());
+      k.accumulate_steps(m.rows.data(), s.row_floats, plan.step_mask(image, 0), s.timesteps,
+                         w.read.data());
       if (s.path == ImagePath::kFused) {
         out.saturated =
             k.adc_neurons_steps(w.read.data(), s.row_floats, s.n_cols, z, s.timesteps, s.n_cols,
@@ -149,10 +152,10 @@ ImageOutcome infer_image(const simd::Kernels& k, const InferenceSetup& s, const 
         float* current = w.read.data();
         float* square = noisy ? current + s.stride : nullptr;
         if (s.path == ImagePath::kDense) {
-          k.accumulate_dense(m.a.data(), m.stride, activations, s.n_in, current, square);
+          k.accumulate_dense(m.rows.data(), m.stride, activations, s.n_in, current, square);
         } else {
-          k.accumulate_spikes(m.a.data(), m.a2.data(), m.a_a2.data(), m.stride,
-                              plan.step_mask(image, t), plan.words, current, square);
+          k.accumulate_spikes(m.rows.data(), m.stride, plan.step_mask(image, t), plan.words,
+                              current, square);
         }
         out.saturated += read_step(k, s, m, nc, current, square,
                                    noisy ? z + static_cast<std::size_t>(t) * n_ch : nullptr, w);

@@ -35,7 +35,8 @@ struct InferenceSetup {
   std::vector<int> col_pos, col_neg;
   bool interleaved = false;  // col_pos[j] = 2j, col_neg[j] = 2j + 1 (simd::NeuronConstants)
   ImagePath path = ImagePath::kSteps;
-  int row_floats = 0;  // floats per row of the matrix the path reads (ReadMatrix)
+  MatrixLayout layout = MatrixLayout::kA;  // the one layout the path reads (ReadMatrix)
+  int row_floats = 0;                      // floats per row of it
 };
 InferenceSetup make_inference_setup(const StudyInputs& in, const simd::Kernels& k, int words);
 

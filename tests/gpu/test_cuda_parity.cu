@@ -100,7 +100,7 @@ HostChip host_chip(const StudyInputs& in, std::uint32_t chip) {
     ReadMatrix m;
     const double gain =
         in.device.drift_compensation ? compensation_gain(sum_t0, sum_of(h.a_eff[k])) : 1.0;
-    make_read_matrix(in, h.a_eff[k], gain, m);
+    make_read_matrix(in, h.a_eff[k], gain, MatrixLayout::kAA2, m);
     h.m.push_back(m);
   }
   return h;
@@ -142,16 +142,14 @@ void expect_chip_matrices_match_host(const StudyInputs& in, std::uint32_t chip_b
           const bool used = p < in.n_out;
           const int cp = used ? column_pos(in.layout, p, in.n_out) : 0;
           const int cn = used ? column_neg(in.layout, p, in.n_out) : 0;
-          const std::size_t hp = static_cast<std::size_t>(i) * m.stride + cp;
-          const std::size_t hn = static_cast<std::size_t>(i) * m.stride + cn;
-          ASSERT_EQ(pair[0], used ? m.a[hp] : 0.0f)
+          ASSERT_EQ(pair[0], used ? m.a(i, cp) : 0.0f)
               << "chip " << c << " time " << k << " row " << i << " pair " << p;
-          ASSERT_EQ(pair[1], used ? m.a[hn] : 0.0f)
+          ASSERT_EQ(pair[1], used ? m.a(i, cn) : 0.0f)
               << "chip " << c << " time " << k << " row " << i << " pair " << p;
           if (r.squares) {
-            ASSERT_EQ(pair[2], used ? m.a2[hp] : 0.0f)
+            ASSERT_EQ(pair[2], used ? m.a2(i, cp) : 0.0f)
                 << "chip " << c << " time " << k << " row " << i;
-            ASSERT_EQ(pair[3], used ? m.a2[hn] : 0.0f)
+            ASSERT_EQ(pair[3], used ? m.a2(i, cn) : 0.0f)
                 << "chip " << c << " time " << k << " row " << i;
           }
         }

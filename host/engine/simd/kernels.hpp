@@ -21,13 +21,12 @@ using NormalsFn = void (*)(const Stream& s, std::uint32_t first_block, std::uint
 // several ranges of normals in one call, so that no vector lane runs empty).
 using NormalsGatherFn = void (*)(const Stream& s, const std::uint32_t* blocks,
                                  std::uint32_t n_blocks, float* out);
-// current[c] = Σ_{set bits i, ascending} a[i·stride + c]; square[c] likewise from a2
-// (skipped when square is null). c < stride; stride is a multiple of 8. a_a2 holds the
-// same values interleaved per row ([a_i· | a2_i·], ReadMatrix::a_a2), and square, when
-// not null, is current + stride, so a kernel may treat (current, square) as one row.
-using AccumulateSpikesFn = void (*)(const float* a, const float* a2, const float* a_a2, int stride,
-                                    const std::uint64_t* mask, int n_words, float* current,
-                                    float* square);
+// current[c] = Σ_{set bits i, ascending} a_ic, c < stride (a multiple of 8). Without
+// square (null), rows is MatrixLayout::kA: row i = a_i· at i·stride. With it, rows is
+// MatrixLayout::kAA2 (row i = [a_i· | a2_i·] at i·2·stride), square[c] = Σ a2_ic likewise,
+// and square is current + stride, so a kernel may treat (current, square) as one row.
+using AccumulateSpikesFn = void (*)(const float* rows, int stride, const std::uint64_t* mask,
+                                    int n_words, float* current, float* square);
 // Every step of one image at once: out[t·row_floats + c] = Σ_{set bits i of masks[t],
 // ascending} rows[i·row_floats + c] for t < n_steps, c < row_floats (the sum of
 // AccumulateSpikesFn, row by row: rows is ReadMatrix::a or ::packed). One mask word per

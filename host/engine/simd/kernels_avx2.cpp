@@ -164,7 +164,8 @@ XBARMC_AVX2 void normals_gather_avx2(const Stream& s, const std::uint32_t* block
                                      std::uint32_t n_blocks, float* out) {
   std::uint32_t b = 0;
   for (; b + 8 <= n_blocks; b += 8) {
-    normals32_lanes(s, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blocks + b)), out + 4 * b);
+    normals32_lanes(s, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blocks + b)),
+                    out + 4 * b);
   }
   if (b < n_blocks) {
     std::uint32_t lanes[8] = {};
@@ -187,14 +188,15 @@ XBARMC_AVX2 void normals_avx2(const Stream& s, std::uint32_t first_block, std::u
 }
 
 template <int NV>
-XBARMC_AVX2 void accumulate_spikes_fixed(const float* a, const float* a2, int stride,
-                                         const std::uint64_t* mask, int n_words, float* current,
-                                         float* square) {
+XBARMC_AVX2 void accumulate_spikes_fixed(const float* a, int stride, const std::uint64_t* mask,
+                                         int n_words, float* current, float* square) {
+  const std::size_t row_floats = static_cast<std::size_t>(square ? 2 * stride : stride);
+  const float* a2 = a + stride;  // read only with square
   __m256 acc[NV], sq[NV];
   for (int v = 0; v < NV; ++v) acc[v] = sq[v] = _mm256_setzero_ps();
   for (int word = 0; word < n_words; ++word) {
     for (std::uint64_t m = mask[word]; m != 0; m &= m - 1) {
-      const std::size_t row = static_cast<std::size_t>(64 * word + __builtin_ctzll(m)) * stride;
+      const std::size_t row = static_cast<std::size_t>(64 * word + __builtin_ctzll(m)) * row_floats;
       for (int v = 0; v < NV; ++v) acc[v] = _mm256_add_ps(acc[v], _mm256_loadu_ps(a + row + 8 * v));
       if (square) {
         for (int v = 0; v < NV; ++v)
@@ -208,16 +210,17 @@ XBARMC_AVX2 void accumulate_spikes_fixed(const float* a, const float* a2, int st
   }
 }
 
-XBARMC_AVX2 void accumulate_spikes_any(const float* a, const float* a2, int stride,
-                                       const std::uint64_t* mask, int n_words, float* current,
-                                       float* square) {
+XBARMC_AVX2 void accumulate_spikes_any(const float* a, int stride, const std::uint64_t* mask,
+                                       int n_words, float* current, float* square) {
+  const std::size_t row_floats = static_cast<std::size_t>(square ? 2 * stride : stride);
+  const float* a2 = a + stride;  // read only with square
   for (int c = 0; c < stride; c += 8) {
     _mm256_storeu_ps(current + c, _mm256_setzero_ps());
     if (square) _mm256_storeu_ps(square + c, _mm256_setzero_ps());
   }
   for (int word = 0; word < n_words; ++word) {
     for (std::uint64_t m = mask[word]; m != 0; m &= m - 1) {
-      const std::size_t row = static_cast<std::size_t>(64 * word + __builtin_ctzll(m)) * stride;
+      const std::size_t row = static_cast<std::size_t>(64 * word + __builtin_ctzll(m)) * row_floats;
       for (int c = 0; c < stride; c += 8) {
         _mm256_storeu_ps(current + c,
                          _mm256_add_ps(_mm256_loadu_ps(current + c), _mm256_loadu_ps(a + row + c)));
@@ -230,23 +233,23 @@ XBARMC_AVX2 void accumulate_spikes_any(const float* a, const float* a2, int stri
   }
 }
 
-void accumulate_spikes_avx2(const float* a, const float* a2, const float*, int stride,
-                            const std::uint64_t* mask, int n_words, float* current, float* square) {
+void accumulate_spikes_avx2(const float* a, int stride, const std::uint64_t* mask, int n_words,
+                            float* current, float* square) {
   switch (stride / 8) {
     case 1:
-      accumulate_spikes_fixed<1>(a, a2, stride, mask, n_words, current, square);
+      accumulate_spikes_fixed<1>(a, stride, mask, n_words, current, square);
       return;
     case 2:
-      accumulate_spikes_fixed<2>(a, a2, stride, mask, n_words, current, square);
+      accumulate_spikes_fixed<2>(a, stride, mask, n_words, current, square);
       return;
     case 3:
-      accumulate_spikes_fixed<3>(a, a2, stride, mask, n_words, current, square);
+      accumulate_spikes_fixed<3>(a, stride, mask, n_words, current, square);
       return;
     case 4:
-      accumulate_spikes_fixed<4>(a, a2, stride, mask, n_words, current, square);
+      accumulate_spikes_fixed<4>(a, stride, mask, n_words, current, square);
       return;
     default:
-      accumulate_spikes_any(a, a2, stride, mask, n_words, current, square);
+      accumulate_spikes_any(a, stride, mask, n_words, current, square);
       return;
   }
 }

@@ -150,11 +150,11 @@ XBARMC_AVX512 inline void transpose_store8(__m256 c0, __m256 s0, __m256 c1, __m2
 
 XBARMC_AVX512 inline void philox16(const Stream& s, std::uint32_t block, __m512i* x, __m512i* y,
                                    __m512i* z, __m512i* w) {
-  philox16_lanes(s,
-                 _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(block)),
-                                  _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
-                                                    14, 15)),
-                 x, y, z, w);
+  philox16_lanes(
+      s,
+      _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(block)),
+                       _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)),
+      x, y, z, w);
 }
 
 // The 64 normals of the blocks in `blocks` (lane l: normals 4l .. 4l+3 of out).
@@ -226,11 +226,9 @@ XBARMC_AVX512 void accumulate_rows(const float* rows, int row_floats, const std:
   _mm512_mask_storeu_ps(out + 16 * (NZ - 1), last, acc[NZ - 1]);
 }
 
-void accumulate_spikes_avx512(const float* a, const float* a2, const float* a_a2, int stride,
-                              const std::uint64_t* mask, int n_words, float* current,
-                              float* square) {
-  // With the square: one row of a_a2 (2·stride floats) into [current | square].
-  const float* rows = square ? a_a2 : a;
+void accumulate_spikes_avx512(const float* rows, int stride, const std::uint64_t* mask, int n_words,
+                              float* current, float* square) {
+  // With the square: one row of [a | a2] (2·stride floats) into [current | square].
   const int row_floats = square ? 2 * stride : stride;
   const int nz = (row_floats + 15) / 16;
   const int tail = row_floats - 16 * (nz - 1);
@@ -255,7 +253,7 @@ void accumulate_spikes_avx512(const float* a, const float* a2, const float* a_a2
       accumulate_rows<6>(rows, row_floats, mask, n_words, last, current);
       return;
     default:
-      avx2_kernels()->accumulate_spikes(a, a2, a_a2, stride, mask, n_words, current, square);
+      avx2_kernels()->accumulate_spikes(rows, stride, mask, n_words, current, square);
   }
 }
 

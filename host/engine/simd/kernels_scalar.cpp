@@ -26,9 +26,9 @@ void normals_gather_scalar(const Stream& s, const std::uint32_t* blocks, std::ui
   }
 }
 
-void accumulate_spikes_scalar(const float* a, const float* a2, const float*, int stride,
-                              const std::uint64_t* mask, int n_words, float* current,
-                              float* square) {
+void accumulate_spikes_scalar(const float* rows, int stride, const std::uint64_t* mask, int n_words,
+                              float* current, float* square) {
+  const int row_floats = square ? 2 * stride : stride;
   for (int c = 0; c < stride; ++c) current[c] = 0.0f;
   if (square) {
     for (int c = 0; c < stride; ++c) square[c] = 0.0f;
@@ -36,10 +36,10 @@ void accumulate_spikes_scalar(const float* a, const float* a2, const float*, int
   for (int w = 0; w < n_words; ++w) {
     for (std::uint64_t m = mask[w]; m != 0; m &= m - 1) {
       const int i = 64 * w + __builtin_ctzll(m);
-      const float* row = a + static_cast<std::size_t>(i) * stride;
+      const float* row = rows + static_cast<std::size_t>(i) * row_floats;
       for (int c = 0; c < stride; ++c) current[c] += row[c];
       if (square) {
-        const float* row2 = a2 + static_cast<std::size_t>(i) * stride;
+        const float* row2 = row + stride;
         for (int c = 0; c < stride; ++c) square[c] += row2[c];
       }
     }
