@@ -16,6 +16,7 @@
 #include "engine/simd/kernels.hpp"
 #include "engine/synthetic_workload.hpp"
 #include "mapping/device_table.hpp"
+#include "network_cases.hpp"
 #include "xbarmc/chip.hpp"
 #include "xbarmc/mapping.hpp"
 
@@ -221,13 +222,7 @@ ChipBatchResult run(Engine& e, const StudyInputs& in) {
   return r;
 }
 
-void expect_same_counts(const ChipBatchResult& a, const ChipBatchResult& b, const std::string& w) {
-  EXPECT_EQ(a.correct, b.correct) << w;
-  EXPECT_EQ(a.no_spike, b.no_spike) << w;
-  EXPECT_EQ(a.saturated, b.saturated) << w;
-  EXPECT_EQ(a.layer_saturated, b.layer_saturated) << w;
-  EXPECT_EQ(a.layer_spikes, b.layer_spikes) << w;
-}
+using testing_networks::expect_same_counts;
 
 TEST(WriteVerify, AnInfiniteToleranceOrOnePulseIsNoVerifyBitForBit) {
   const StudyInputs off = verify_network();
@@ -240,7 +235,7 @@ TEST(WriteVerify, AnInfiniteToleranceOrOnePulseIsNoVerifyBitForBit) {
     on.device.verify_max_pulses = pulses;
     const ChipBatchResult r = run(cpu, on);
     const std::string what = "eps " + std::to_string(eps) + ", N " + std::to_string(pulses);
-    expect_same_counts(r, expected, what);
+    testing_networks::expect_same_inference_counts(r, expected, what);
     for (std::size_t c = 0; c < r.verify_cells.size(); ++c) {
       // One pulse per non-stuck cell; misses only where N = 1 cut the verify short.
       EXPECT_GT(r.verify_cells[c], 0u);
@@ -295,19 +290,11 @@ TEST(WriteVerify, TighterToleranceBringsChipsNearerTheNominalOne) {
 
 TEST(DeviceTable, PerLevelStatisticsAndVerifyFastEqualsReference) {
   StudyInputs in = verify_network();
-  in.level_device = {{0.4, 0.02, 0.01, 0.08},
-                     {0.2, 0.01, 0.005, 0.04},
-                     {0.1, 0.0, 0.0, 0.02},
-                     {0.05, 0.005, 0.0, 0.01}};
+  testing_networks::use_four_level_statistics(in);
   in.times_s = {1.0, 86400.0};
   for (bool level_read : {false, true}) {
     for (bool verify : {false, true}) {
       StudyInputs v = in;
-      // Four statistics, each cell's by its level mod 4 (the synthetic mapping has 16).
-      for (LayerInputs& l : v.layers) {
-        for (int& k : l.levels_pos) k %= 4;
-        for (int& k : l.levels_neg) k %= 4;
-      }
       v.level_read_sigma = level_read;
       v.device.verify = verify;
       v.device.verify_tolerance = 0.1;
@@ -321,8 +308,6 @@ TEST(DeviceTable, PerLevelStatisticsAndVerifyFastEqualsReference) {
         CpuEngine fast(2, k);
         const ChipBatchResult r = run(fast, v);
         expect_same_counts(r, ref, what + " [" + k->name + "]");
-        EXPECT_EQ(r.verify_pulses, ref.verify_pulses) << what;
-        EXPECT_EQ(r.verify_failures, ref.verify_failures) << what;
       }
       // The statistics change the counts (the table is read).
       StudyInputs scalar = v;

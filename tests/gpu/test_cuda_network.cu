@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../network_cases.hpp"
 #include "cuda_engine.hpp"
 #include "device_info.hpp"
 #include "engine/cpu_engine.hpp"
@@ -21,6 +22,9 @@ namespace {
 #define XBARMC_REQUIRE_DEVICE() \
   if (cuda::device_count() == 0) GTEST_SKIP() << "no CUDA device"
 
+using testing_networks::add_noise_and_variation;
+using testing_networks::spec_of;
+
 void expect_gpu_equals_cpu(const StudyInputs& in, const std::string& what,
                            const cuda::CudaEngineOptions& options = {}) {
   CpuEngine cpu(2);
@@ -28,36 +32,7 @@ void expect_gpu_equals_cpu(const StudyInputs& in, const std::string& what,
   ChipBatchResult want, got;
   cpu.run(in, 3, 9, want);
   gpu->run(in, 3, 9, got);
-  EXPECT_EQ(got.correct, want.correct) << what;
-  EXPECT_EQ(got.no_spike, want.no_spike) << what;
-  EXPECT_EQ(got.saturated, want.saturated) << what;
-  EXPECT_EQ(got.layer_saturated, want.layer_saturated) << what;
-  EXPECT_EQ(got.layer_spikes, want.layer_spikes) << what;
-  EXPECT_EQ(got.verify_pulses, want.verify_pulses) << what;
-  EXPECT_EQ(got.verify_failures, want.verify_failures) << what;
-  EXPECT_EQ(got.verify_cells, want.verify_cells) << what;
-}
-
-SyntheticNetworkSpec spec_of(std::vector<int> hidden, int rows, int cols) {
-  SyntheticNetworkSpec s;
-  s.n_in = 40;
-  s.hidden = std::move(hidden);
-  s.n_out = 6;
-  s.n_images = 48;
-  s.timesteps = 6;
-  s.array_rows = rows;
-  s.array_cols = cols;
-  s.seed = 11;
-  return s;
-}
-
-void add_noise_and_variation(StudyInputs& in) {
-  in.device.d2d_sigma = 0.05;
-  in.device.a2a_sigma = 0.1;
-  in.device.c2c_sigma = 0.1;
-  in.device.p_stuck_on = 0.01;
-  in.device.p_stuck_off = 0.01;
-  in.device.read_sigma = 0.05;
+  testing_networks::expect_same_counts(got, want, what);
 }
 
 TEST(CudaNetwork, EqualsCpuOverLayersAndArrayCuts) {
@@ -128,14 +103,7 @@ TEST(CudaNetwork, EqualsCpuWithLevelTablesAndWriteVerify) {
       StudyInputs in = make_synthetic_network(spec_of({20}, 16, 10));
       add_noise_and_variation(in);
       in.times_s = {1.0, 86400.0};
-      in.level_device = {{0.4, 0.02, 0.01, 0.08},
-                         {0.2, 0.01, 0.005, 0.04},
-                         {0.1, 0.0, 0.0, 0.02},
-                         {0.05, 0.005, 0.0, 0.01}};
-      for (LayerInputs& l : in.layers) {
-        for (int& k : l.levels_pos) k %= 4;
-        for (int& k : l.levels_neg) k %= 4;
-      }
+      testing_networks::use_four_level_statistics(in);
       in.level_read_sigma = level_read;
       in.device.verify = verify;
       in.device.verify_tolerance = 0.1;
